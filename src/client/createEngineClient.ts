@@ -1,0 +1,69 @@
+import type { Clock } from '../core/clock.ts';
+import type { Decision } from '../core/decision.ts';
+import type { Outcome, RecordedClass } from '../core/outcome.ts';
+import type { ChannelView, PoolView } from '../core/views.ts';
+import { cryptoSeed, safely } from './createClient.ts';
+import { seededRandom } from './random.ts';
+import { Router } from './Router.ts';
+import type { ChannelRule, Random, ReportedOutcome, SwitchyardClient } from './types.ts';
+
+/** The members of the core Engine the in-process client uses (src/core/Engine.ts). */
+export interface EngineLike {
+  readonly seq: number;
+  readonly epoch: string;
+  onDecision(fn: (d: Decision) => void): () => void;
+  pools(): PoolView[];
+  channels(): ChannelView[];
+  record(outcome: Outcome): void;
+  classifier(id: string): { healthClass(code: string): RecordedClass };
+  hasChannel(id: string): boolean;
+}
+
+export interface EngineClientOptions {
+  engine: EngineLike;
+  clock: Clock;
+  /** Business rules per channel; channels the engine has and this list lacks are taken with their priority and no limits. */
+  channels?: ChannelRule[];
+  rng?: Random;
+}
+
+/**
+ * The same client, following an Engine in the same process (virtual scenarios, benches): decisions
+ * arrive synchronously and outcomes go straight to engine.record. Never stale.
+ */
+export function createEngineClient(opts: EngineClientOptions): SwitchyardClient {
+  const { engine, clock } = opts;
+  const router = new Router(opts.channels ?? [], opts.rng ?? seededRandom(cryptoSeed()));
+  for (const c of engine.channels()) if (!router.hasChannel(c.id)) router.addRule({ id: c.id, pool: c.pool, priority: c.priority });
+  for (const p of engine.pools()) router.setWeights(p.id, p.weights);
+  const listeners = new Set<(d: Decision) => void>();
+  let reported = 0;
+  let refused = 0;
+  const unsubscribe = engine.onDecision((d) => {
+    router.setWeights(d.pool, d.weights);
+    for (const fn of listeners) safely(fn, d);
+  });
+
+  return {
+    pick: (pool, order) => router.pick(pool, order, 'live'),
+    next: (pool, order, tried) => router.next(pool, order, tried, 'live'),
+    report(o: ReportedOutcome) {
+      const cls = o.outcome ?? (o.code !== undefined && engine.hasChannel(o.channel) ? engine.classifier(o.channel).healthClass(o.code) : undefined);
+      if (!cls || !engine.hasChannel(o.channel) || !(o.latencyMs >= 0)) {
+        refused++;
+        return;
+      }
+      engine.record({ ...o, outcome: cls, at: o.at ?? clock.now(), source: o.source ?? 'live' });
+      reported++;
+    },
+    weights: (pool) => router.weights(pool, 'live'),
+    onDecision(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+    stats: () => ({ connected: true, stale: false, epoch: engine.epoch, seq: engine.seq, reconnects: 0, reported, dropped: 0, refused, buffered: 0 }),
+    async close() {
+      unsubscribe();
+    },
+  };
+}
