@@ -169,7 +169,7 @@ export function mergeDeep<T>(base: T, over: DeepPartial<T> | undefined): T {
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
     if (v === undefined) continue;
     const b = out[k];
-    out[k] = b && typeof b === 'object' && !Array.isArray(b) && typeof v === 'object' && !Array.isArray(v) ? mergeDeep(b, v) : v;
+    out[k] = b && typeof b === 'object' && !Array.isArray(b) && v !== null && typeof v === 'object' && !Array.isArray(v) ? mergeDeep(b, v as DeepPartial<typeof b>) : v;
   }
   return out as T;
 }

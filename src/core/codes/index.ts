@@ -34,6 +34,11 @@ export class CodeClassifier {
     }
   }
 
+  /** The flavour's spelling-insensitive key for a code. */
+  normalize(code: string): string {
+    return this.table.normalize(code);
+  }
+
   classify(code: string): Classified {
     const key = this.table.normalize(code);
     const hit = this.overrides.get(key) ?? this.table.entries.get(key);

@@ -1,0 +1,125 @@
+import { CodeClassifier, codeTables } from './codes/index.ts';
+import type { ChannelState } from './ChannelState.ts';
+import { ErrorRate } from './detectors/ErrorRate.ts';
+import { LocalFaults } from './LocalFaults.ts';
+import { type ChannelOptions, type DetectorOptions, mergeDeep } from './options.ts';
+import { CLASS_COUNT, RECORDED_CLASSES } from './outcome.ts';
+import type { ChannelTotals, OverrideView, WindowView } from './views.ts';
+import { BucketRing, type HorizonTotals, PROBES } from './window/BucketRing.ts';
+import { LastN } from './window/LastN.ts';
+import { LATENCY_BINS, LATENCY_BOUNDS_MS, quantile } from './window/LatencyHistogram.ts';
+import { DECLINE, ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from './outcome.ts';
+import { healthSamples, techFailures } from './detectors/rules.ts';
+
+export const HORIZONS_MS = [10_000, 60_000] as const;
+export const SHORT = 0;
+export const LONG = 1;
+
+/**
+ * Everything the engine keeps for one channel: its windows, the detectors' running state, its
+ * channel state and cumulative totals. The Engine drives it; this class only holds and reads.
+ */
+export class ChannelMonitor {
+  readonly id: string;
+  readonly pool: string;
+  readonly flavour: string;
+  readonly priority: number;
+  readonly detectors: DetectorOptions;
+  readonly classifier: CodeClassifier;
+  readonly instantCodes: Set<string>;
+  readonly ring: BucketRing;
+  readonly liveLast: LastN;
+  readonly probeLast: LastN;
+  readonly errors: ErrorRate;
+  readonly local: LocalFaults;
+  state: ChannelState;
+  override: OverrideView | null = null;
+  probeFailStreak = 0;
+  riskBaseline: number;
+  /** Ejections not yet forgiven; each doubles the next ejection time. */
+  ejections = 0;
+  lastForgiven = 0;
+  /** Cumulative counts, [class * 2 + (probe ? 1 : 0)]. */
+  readonly counts = new Float64Array(CLASS_COUNT * 2);
+  readonly latencyCounts = new Float64Array(LATENCY_BINS);
+  latencySumMs = 0;
+  unknownCodes = 0;
+  late = 0;
+
+  constructor(
+    readonly index: number,
+    o: ChannelOptions,
+    defaults: DetectorOptions,
+    bucketMs: number,
+    now: number,
+  ) {
+    this.id = o.id;
+    this.pool = o.pool;
+    this.flavour = o.flavour;
+    this.priority = o.priority;
+    this.detectors = mergeDeep(defaults, o.detectors);
+    this.classifier = new CodeClassifier(codeTables[o.flavour], o.codes);
+    this.instantCodes = new Set(this.detectors.instantCodes.codes.map((c) => this.classifier.normalize(c)));
+    this.ring = new BucketRing({ bucketMs, horizonsMs: [...HORIZONS_MS] });
+    this.liveLast = new LastN(this.detectors.timeouts.n);
+    this.probeLast = new LastN(this.detectors.timeouts.n);
+    this.errors = new ErrorRate(this.detectors.errorRate);
+    this.local = new LocalFaults({ halfLifeMs: 10_000, minSamples: 5, minShare: 0.5, minOthers: 20, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
+    this.riskBaseline = this.detectors.riskSpike.initialBaseline;
+    this.state = { state: 'healthy', since: now, reason: null, ramp: 1, rampStep: 0 };
+    this.lastForgiven = now;
+  }
+
+  get short(): HorizonTotals {
+    return this.ring.horizons[SHORT];
+  }
+
+  /** Outcomes per second over the short window. */
+  ratePerSec(): number {
+    return healthSamples(this.short.counts) / (HORIZONS_MS[SHORT] / 1000);
+  }
+
+  shortErrorRate(): number {
+    const n = healthSamples(this.short.counts);
+    return n > 0 ? techFailures(this.short.counts) / n : 0;
+  }
+
+  windowView(h: HorizonTotals): WindowView {
+    const c = h.counts;
+    const samples = healthSamples(c);
+    const counts = {} as WindowView['counts'];
+    let total = 0;
+    RECORDED_CLASSES.forEach((name, i) => {
+      counts[name] = c[i];
+      total += c[i];
+    });
+    const judged = samples - c[DECLINE];
+    return {
+      total,
+      counts,
+      probes: c[PROBES],
+      errorRate: samples > 0 ? (c[ERROR] + c[TIMEOUT] + c[MAINTENANCE]) / samples : 0,
+      successRate: judged > 0 ? c[SUCCESS] / judged : 0,
+      riskRate: samples > 0 ? c[RISK_REJECT] / samples : 0,
+      p50Ms: quantile(h.latency, 0.5),
+      p95Ms: quantile(h.latency, 0.95),
+      p99Ms: quantile(h.latency, 0.99),
+    };
+  }
+
+  totals(): ChannelTotals {
+    const counts = {} as ChannelTotals['counts'];
+    RECORDED_CLASSES.forEach((name, i) => (counts[name] = { live: this.counts[i * 2], probe: this.counts[i * 2 + 1] }));
+    const cumulative: number[] = [];
+    let running = 0;
+    for (let i = 0; i < LATENCY_BINS; i++) cumulative.push((running += this.latencyCounts[i]));
+    return {
+      id: this.id,
+      pool: this.pool,
+      counts,
+      unknownCodes: this.unknownCodes,
+      late: this.late,
+      latency: { bounds: LATENCY_BOUNDS_MS.map((ms) => ms / 1000), counts: cumulative, sum: this.latencySumMs / 1000, count: running },
+    };
+  }
+}

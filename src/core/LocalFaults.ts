@@ -1,0 +1,85 @@
+/**
+ * Tells a local fault (one store's or one terminal's devices failing) from a channel fault. It
+ * keeps decaying failure counts per store and per terminal and for the whole channel; a failure
+ * is local when its store (or terminal) fails at least half the time while the rest of the
+ * channel's traffic is below the degraded rate. Local failures are counted apart and kept out of
+ * the channel's health, so one shop's broken POS does not eject WeChat Pay for everyone.
+ */
+export interface LocalFaultOptions {
+  /** Decay half-life of the counts. */
+  halfLifeMs: number;
+  /** A store/terminal needs this many outcomes before it can be judged. */
+  minSamples: number;
+  /** … and at least this failure share. */
+  minShare: number;
+  /** The rest of the channel must have this many outcomes … */
+  minOthers: number;
+  /** … failing below this rate. */
+  othersBelow: number;
+  /** Keys kept per dimension; the stalest are forgotten past it. */
+  maxKeys: number;
+}
+
+interface Counts {
+  n: number;
+  f: number;
+  t: number;
+}
+
+export class LocalFaults {
+  private readonly stores = new Map<string, Counts>();
+  private readonly terminals = new Map<string, Counts>();
+  private readonly all: Counts = { n: 0, f: 0, t: 0 };
+  private readonly lambda: number;
+  /** Failures kept out of the channel's health as local. */
+  localFailures = 0;
+
+  constructor(private readonly o: LocalFaultOptions) {
+    this.lambda = Math.LN2 / o.halfLifeMs;
+  }
+
+  /** Record one health-judging outcome; true when a failure is judged local. */
+  observe(at: number, failure: boolean, store: string | undefined, terminal: string | undefined): boolean {
+    const all = this.add(this.all, at, failure);
+    if (store === undefined && terminal === undefined) return false;
+    let local = false;
+    if (store !== undefined) local = this.judge(this.stores, store, all, at, failure) || local;
+    if (terminal !== undefined) local = this.judge(this.terminals, terminal, all, at, failure) || local;
+    if (local) this.localFailures++;
+    return local;
+  }
+
+  private judge(map: Map<string, Counts>, key: string, all: Counts, at: number, failure: boolean): boolean {
+    let c = map.get(key);
+    if (!c) {
+      if (map.size >= this.o.maxKeys) this.forgetStalest(map);
+      c = { n: 0, f: 0, t: at };
+      map.set(key, c);
+    }
+    this.add(c, at, failure);
+    if (!failure || c.n < this.o.minSamples || c.f / c.n < this.o.minShare) return false;
+    const othersN = all.n - c.n;
+    return othersN >= this.o.minOthers && (all.f - c.f) / othersN < this.o.othersBelow;
+  }
+
+  private add(c: Counts, at: number, failure: boolean): Counts {
+    if (at > c.t) {
+      const k = Math.exp(-this.lambda * (at - c.t));
+      c.n *= k;
+      c.f *= k;
+      c.t = at;
+    }
+    c.n += 1;
+    if (failure) c.f += 1;
+    return c;
+  }
+
+  private forgetStalest(map: Map<string, Counts>): void {
+    // Maps iterate in insertion order; drop the older half in one pass rather than one key per insert.
+    let drop = map.size >> 1;
+    for (const key of map.keys()) {
+      if (drop-- <= 0) break;
+      map.delete(key);
+    }
+  }
+}

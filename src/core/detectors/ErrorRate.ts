@@ -1,0 +1,51 @@
+import type { ErrorRateOptions } from '../options.ts';
+import type { Trip } from '../ChannelState.ts';
+import { Cusum } from './Cusum.ts';
+
+/**
+ * Technical failures (error, timeout, maintenance) against all health-judging outcomes, with two
+ * CUSUMs on the same stream: a shift to `degradedRate` degrades, one to `downRate` takes down.
+ */
+export class ErrorRate {
+  readonly degraded: Cusum;
+  readonly down: Cusum;
+
+  constructor(private readonly o: ErrorRateOptions) {
+    this.degraded = new Cusum(o.baseline, o.degradedRate, o.threshold);
+    this.down = new Cusum(o.baseline, o.downRate, o.threshold);
+  }
+
+  /** Feed one outcome; returns 2 when the down CUSUM trips, 1 for the degraded one, else 0. */
+  push(failure: boolean): 0 | 1 | 2 {
+    const d = this.degraded.push(failure);
+    return this.down.push(failure) ? 2 : d ? 1 : 0;
+  }
+
+  trip(level: 1 | 2, failures: number, samples: number): Trip {
+    const down = level === 2;
+    return {
+      to: down ? 'down' : 'degraded',
+      reason: 'error_rate',
+      urgent: false,
+      evidence: {
+        window: '10s',
+        errorRate: samples > 0 ? round(failures / samples) : 0,
+        samples,
+        threshold: down ? this.o.downRate : this.o.degradedRate,
+        baseline: this.o.baseline,
+        cusum: round((down ? this.down : this.degraded).value),
+        h: this.o.threshold,
+      },
+    };
+  }
+
+  reset(): void {
+    this.degraded.reset();
+    this.down.reset();
+  }
+}
+
+export function round(x: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

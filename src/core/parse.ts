@@ -1,0 +1,103 @@
+import { healthClass } from './codes/index.ts';
+import type { Engine } from './Engine.ts';
+import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from './outcome.ts';
+
+export interface ValidationIssue {
+  index: number;
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; events: Outcome[] } | { ok: false; error: string; details: ValidationIssue[] };
+
+export interface ParseContext {
+  /** Receipt time: the default `at`. */
+  now: number;
+  engine: Pick<Engine, 'hasChannel' | 'classifier'>;
+  /** Events further than this into the future are refused (clock skew beyond it is a bug upstream). */
+  maxFutureMs?: number;
+  /** Stop collecting issues past this many (a 10,000-event garbage batch gets a readable answer). */
+  maxIssues?: number;
+}
+
+const OUTCOMES = new Set<string>(OUTCOME_CLASSES);
+const MAX_TEXT = 128;
+const OPTIONAL_TEXT = ['method', 'store', 'terminal', 'orderId'] as const;
+
+/**
+ * Validate one outcome event or an array of them (CONTRACT.md "Outcome event"). All or nothing:
+ * any invalid event refuses the whole input, with every issue named by index and field.
+ * Hand-written rather than schema-driven: it sits on the ingest hot path.
+ */
+export function parseOutcomes(input: unknown, ctx: ParseContext): ParseResult {
+  const items = Array.isArray(input) ? input : [input];
+  const details: ValidationIssue[] = [];
+  const maxIssues = ctx.maxIssues ?? 50;
+  const events: Outcome[] = new Array(items.length);
+  for (let i = 0; i < items.length && details.length < maxIssues; i++) {
+    const e = parseOne(items[i], i, ctx, details);
+    if (e) events[i] = e;
+  }
+  if (details.length > 0) {
+    const n = details.length;
+    return { ok: false, error: `${n}${n >= maxIssues ? '+' : ''} invalid field${n === 1 ? '' : 's'}; nothing was recorded`, details };
+  }
+  return { ok: true, events };
+}
+
+function parseOne(raw: unknown, index: number, ctx: ParseContext, out: ValidationIssue[]): Outcome | null {
+  const bad = (path: string, message: string) => {
+    out.push({ index, path, message });
+    return null;
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad('', 'an event must be a JSON object such as {"channel":"wechat","outcome":"success","latencyMs":120}');
+  const r = raw as Record<string, unknown>;
+  const before = out.length;
+
+  const channel = r.channel;
+  if (typeof channel !== 'string' || channel === '') bad('channel', 'required: the id of a configured channel');
+  else if (!ctx.engine.hasChannel(channel)) bad('channel', `unknown channel ${JSON.stringify(channel.slice(0, MAX_TEXT))}: use a channel id from the monitor's config (GET /v1/channels)`);
+
+  const latencyMs = r.latencyMs;
+  if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0) bad('latencyMs', 'required: a number of milliseconds ≥ 0');
+
+  const code = r.code;
+  if (code !== undefined && (typeof code !== 'string' || code === '' || code.length > 64)) bad('code', 'must be the channel\'s raw result code, a non-empty string of at most 64 characters');
+
+  let outcome = r.outcome as OutcomeClass | undefined;
+  if (outcome !== undefined && (typeof outcome !== 'string' || !OUTCOMES.has(outcome))) bad('outcome', `must be one of ${OUTCOME_CLASSES.join(', ')} (or leave it out and give the channel's raw code)`);
+  else if (outcome === undefined && code === undefined) bad('outcome', 'required unless `code` is given: one of ' + OUTCOME_CLASSES.join(', '));
+
+  let at = ctx.now;
+  if (r.at !== undefined) {
+    const t = typeof r.at === 'number' ? r.at : typeof r.at === 'string' ? Date.parse(r.at) : NaN;
+    if (!Number.isFinite(t) || t <= 0) bad('at', 'must be epoch milliseconds or an ISO-8601 time such as 2026-11-22T08:37:00+08:00');
+    else if (t > ctx.now + (ctx.maxFutureMs ?? 300_000)) bad('at', `is ${Math.round((t - ctx.now) / 1000)} s in the future: check the sender's clock (or send epoch milliseconds, not seconds or microseconds)`);
+    else at = t;
+  }
+
+  const amount = r.amount;
+  if (amount !== undefined && (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 0)) bad('amount', 'must be an integer ≥ 0 in minor units (fen)');
+
+  const source = r.source;
+  if (source !== undefined && source !== 'live' && source !== 'probe') bad('source', 'must be "live" or "probe"');
+
+  for (const k of OPTIONAL_TEXT) {
+    const v = r[k];
+    if (v !== undefined && (typeof v !== 'string' || v.length > MAX_TEXT)) bad(k, `must be a string of at most ${MAX_TEXT} characters`);
+  }
+  if (out.length > before) return null;
+
+  const e: Outcome = { channel: channel as string, outcome: 'success', latencyMs: latencyMs as number, at, source: source === 'probe' ? 'probe' : 'live' };
+  if (code !== undefined) {
+    const c = ctx.engine.classifier(channel as string).classify(code as string);
+    e.code = code as string;
+    if (!c.known) e.unknownCode = true;
+    e.outcome = outcome ?? healthClass(c.cls);
+  } else {
+    e.outcome = outcome!;
+  }
+  if (amount !== undefined) e.amount = amount as number;
+  for (const k of OPTIONAL_TEXT) if (r[k] !== undefined) e[k] = r[k] as string;
+  return e;
+}
