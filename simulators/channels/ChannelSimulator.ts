@@ -1,0 +1,327 @@
+import { codeTables, healthClass } from '../../src/core/codes/index.ts';
+import type { RecordedClass } from '../../src/core/outcome.ts';
+import type { Scheduler } from '../../src/core/scheduler.ts';
+import type { Fault, FlapEffect } from '../faults/Fault.ts';
+import type { FaultEngine } from '../faults/FaultEngine.ts';
+import type { OrderBook, Trade } from '../ledger/OrderBook.ts';
+import type { Rng } from '../random/Rng.ts';
+import { SimulatorError } from '../SimulatorError.ts';
+import type { PayRequest, TradeStatus } from './ChannelApi.ts';
+import type { CallbackDispatcher, CallbackFate } from './CallbackDispatcher.ts';
+import type { ChannelProfile } from './ChannelProfile.ts';
+import { type FlavourCodes, flavourCodes, httpStatusFor } from './flavourCodes.ts';
+
+/** What the channel does with one call: answer after `latencyMs`, or hang (no answer before `latencyMs`). */
+export type CallFate =
+  | { kind: 'answer'; code: string; outcome: RecordedClass; pending: boolean; httpStatus: number; latencyMs: number; faultId?: string }
+  | { kind: 'hang'; latencyMs: number; faultId?: string };
+
+export type StatusFate = { kind: 'answer'; status: TradeStatus; latencyMs: number } | { kind: 'hang'; latencyMs: number };
+
+export interface ChannelSimulatorOptions {
+  scheduler: Scheduler;
+  faults: FaultEngine;
+  book: OrderBook;
+  /** Root of every random draw; each call forks its own stream from (channel, order, attempt). */
+  rng: Rng;
+  channels: readonly ChannelProfile[];
+  /** Where payment notifications go; none: callbacks are only accounted for. */
+  callbacks?: CallbackDispatcher;
+  /** Multiplies every latency: 0 for load tests where the simulator must not wait. */
+  latencyScale?: number;
+  /** How long a hang lasts before the connection is dropped. */
+  hangMs?: number;
+  /** Customers who decline on every channel (empty wallet); default: none beyond the channel's own decline rate. */
+  customerDeclines?: (orderId: string) => boolean;
+}
+
+const DEFAULT_EXTRA_LATENCY_MS = 2000;
+const PENDING_RESOLVE = { medianMs: 8000, p99Ms: 40_000 };
+/** Share of USERPAYING orders the payer completes; the rest end PAYERROR. */
+const PENDING_COMPLETES = 0.9;
+
+/**
+ * The channels' behaviour, flavour-neutral: baseline plus faults decide each call's fate, the
+ * order book keeps the money's truth, callbacks go out when money moves. Both the in-process
+ * ChannelApi and the HTTP server are thin wrappers over this.
+ */
+export class ChannelSimulator {
+  private readonly profiles = new Map<string, ChannelProfile>();
+  private readonly attempts = new Map<string, number>();
+  private readonly opts: ChannelSimulatorOptions;
+  private readonly latencyScale: number;
+  private readonly hangMs: number;
+
+  constructor(opts: ChannelSimulatorOptions) {
+    this.opts = opts;
+    for (const p of opts.channels) this.profiles.set(p.id, p);
+    this.latencyScale = opts.latencyScale ?? 1;
+    this.hangMs = opts.hangMs ?? 30_000;
+  }
+
+  get book(): OrderBook {
+    return this.opts.book;
+  }
+
+  get faults(): FaultEngine {
+    return this.opts.faults;
+  }
+
+  channels(): ChannelProfile[] {
+    return [...this.profiles.values()];
+  }
+
+  profile(channel: string): ChannelProfile {
+    const p = this.profiles.get(channel);
+    if (!p) throw new SimulatorError('UNKNOWN_CHANNEL', `no channel "${channel}"`);
+    return p;
+  }
+
+  pay(channel: string, req: PayRequest): CallFate {
+    const p = this.profile(channel);
+    const codes = flavourCodes[p.flavour];
+    const now = this.opts.scheduler.clock.now();
+    const rng = this.fork('pay', channel, req.orderId);
+    const scope = { store: req.store, terminal: req.terminal, method: req.method };
+
+    // Every draw is made whatever the outcome, so one fault more or less does not shift the others' dice.
+    let primary: Fault | undefined;
+    let extraLatency = 0;
+    const cb: CallbackFate = { lost: false, delayMs: 0, duplicate: false };
+    for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, scope)) {
+      const hit = rng.next() < prob;
+      const jitter = rng.next();
+      if (!hit) continue;
+      switch (fault.kind) {
+        case 'latency':
+          extraLatency += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
+          break;
+        case 'callback_lost':
+          cb.lost = true;
+          break;
+        case 'callback_delayed':
+          cb.delayMs += fault.latencyMs ?? 60_000;
+          break;
+        case 'callback_reorder':
+          cb.delayMs += jitter * (fault.latencyMs ?? 30_000);
+          break;
+        case 'callback_duplicate':
+          cb.duplicate = true;
+          break;
+        default:
+          primary ??= fault;
+      }
+    }
+    const uErr = rng.next();
+    const uRisk = rng.next();
+    const uDecline = rng.next();
+    const uPending = rng.next();
+    const declineIdx = rng.int(codes.decline.length);
+    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms) + extraLatency);
+
+    const existing = this.opts.book.get(channel, req.orderId);
+    if (existing?.status === 'SUCCESS') return this.answer(p.flavour, codes.orderPaid, latency);
+    if (existing?.status === 'CLOSED') return this.answer(p.flavour, codes.orderPaid === '12' ? '36' : codes.orderPaid, latency);
+
+    if (primary) return this.faultFate(primary, p, codes, req, now, latency, cb);
+
+    if ((p.maxAmount !== undefined && req.amount > p.maxAmount) || (p.minAmount !== undefined && req.amount < p.minAmount)) {
+      return this.failTrade(p, req, now, codes.amountLimit, latency);
+    }
+    if (uErr < p.errorRate) return this.failTrade(p, req, now, codes.error, latency);
+    if (uRisk < p.riskRate) return this.failTrade(p, req, now, codes.risk, latency);
+    if (this.opts.customerDeclines?.(req.orderId) || uDecline < p.declineRate) {
+      return this.failTrade(p, req, now, codes.decline[declineIdx], latency);
+    }
+    if (uPending < p.pendingRate) return this.pending(p, codes, req, now, latency, cb);
+    return this.succeed(p, codes, req, now, latency, cb);
+  }
+
+  query(channel: string, orderId: string): StatusFate {
+    const p = this.profile(channel);
+    const rng = this.fork('query', channel, orderId);
+    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms));
+    if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
+    return { kind: 'answer', status: this.opts.book.status(channel, orderId), latencyMs: latency };
+  }
+
+  /** Closes an unpaid order so that a late payment cannot land on it; a paid one stays paid. */
+  close(channel: string, orderId: string): StatusFate & { closed?: boolean } {
+    const p = this.profile(channel);
+    const rng = this.fork('close', channel, orderId);
+    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms));
+    if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
+    const now = this.opts.scheduler.clock.now();
+    const t = this.opts.book.get(channel, orderId) ?? this.opts.book.open(channel, orderId, 0, now);
+    if (t.status === 'SUCCESS') return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
+    t.status = 'CLOSED';
+    return { kind: 'answer', status: 'CLOSED', closed: true, latencyMs: latency };
+  }
+
+  refund(channel: string, orderId: string, amount: number): StatusFate & { refunded?: number } {
+    const p = this.profile(channel);
+    const rng = this.fork('refund', channel, orderId);
+    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms));
+    if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
+    const t = this.opts.book.get(channel, orderId);
+    if (!t || t.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
+    const refunded = Math.min(amount, t.amount - t.refunded);
+    t.refunded += refunded;
+    return { kind: 'answer', status: 'SUCCESS', refunded, latencyMs: latency };
+  }
+
+  /** An active health probe: channel-wide faults only (a probe belongs to no store). */
+  probe(channel: string): CallFate {
+    const p = this.profile(channel);
+    const codes = flavourCodes[p.flavour];
+    const now = this.opts.scheduler.clock.now();
+    const rng = this.fork('probe', channel, '');
+    let primary: Fault | undefined;
+    let extra = 0;
+    for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, {})) {
+      if (!(rng.next() < prob)) continue;
+      if (fault.kind === 'latency') extra += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
+      else if (['maintenance', 'timeout', 'error', 'rate_limit', 'flapping', 'charged_timeout'].includes(fault.kind)) primary ??= fault;
+    }
+    const uErr = rng.next();
+    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms) + extra);
+    if (primary) {
+      const effect = effectOf(primary);
+      if (effect === 'hang') return { kind: 'hang', latencyMs: this.hangMs, faultId: primary.id };
+      return { ...this.answer(p.flavour, primary.code ?? codeFor(codes, effect), latency), faultId: primary.id };
+    }
+    return this.answer(p.flavour, uErr < p.errorRate ? codes.error : codes.success, latency);
+  }
+
+  private faultFate(fault: Fault, p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
+    const effect = effectOf(fault);
+    const tag = <T extends CallFate>(f: T): T => ({ ...f, faultId: fault.id });
+    switch (effect) {
+      case 'hang':
+        return tag({ kind: 'hang', latencyMs: this.hangFor(fault) });
+      case 'charged_hang': {
+        const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+        t.answerLost = true;
+        this.chargeAndNotify(t, p, now, cb);
+        return tag({ kind: 'hang', latencyMs: this.hangFor(fault) });
+      }
+      case 'pending':
+        return tag(this.pending(p, codes, req, now, latency, cb));
+      default:
+        return tag(this.failTrade(p, req, now, fault.code ?? codeFor(codes, effect), latency));
+    }
+  }
+
+  private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
+    const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+    // An answer slower than the caller's patience is lost to it, though the money moved.
+    if (latency >= req.timeoutMs) t.answerLost = true;
+    this.chargeAndNotify(t, p, now, cb);
+    return this.answer(p.flavour, codes.success, latency);
+  }
+
+  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
+    const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+    t.status = 'USERPAYING';
+    const rng = this.fork('payer', p.id, req.orderId);
+    const after = this.scale(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
+    const completes = rng.chance(PENDING_COMPLETES);
+    this.opts.scheduler.setTimeout(() => {
+      // A close (or a reversal) before the payer confirmed wins: no money moves.
+      if (t.status !== 'USERPAYING') return;
+      if (completes) this.chargeAndNotify(t, p, this.opts.scheduler.clock.now(), cb);
+      else t.status = 'PAYERROR';
+    }, after);
+    return this.answer(p.flavour, codes.pending, latency);
+  }
+
+  private failTrade(p: ChannelProfile, req: PayRequest, now: number, code: string, latency: number): CallFate {
+    const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+    if (t.status === 'NOTPAY') t.status = 'PAYERROR';
+    return this.answer(p.flavour, code, latency);
+  }
+
+  private chargeAndNotify(t: Trade, p: ChannelProfile, now: number, cb: CallbackFate): void {
+    if (!this.opts.book.charge(t, now)) return;
+    t.callbackLost = cb.lost;
+    if (!cb.lost) t.callbacksDelivered++;
+    this.opts.callbacks?.dispatch({ channel: p.id, flavour: p.flavour, orderId: t.orderId, amount: t.amount, status: 'SUCCESS', paidAt: now }, cb);
+  }
+
+  private answer(flavour: ChannelProfile['flavour'], code: string, latencyMs: number): CallFate & { kind: 'answer' } {
+    const info = codeTables[flavour].entries.get(codeTables[flavour].normalize(code));
+    const cls = info?.cls ?? 'error';
+    return { kind: 'answer', code, outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code), latencyMs };
+  }
+
+  /** Queries and closes suffer channel-wide outages (maintenance, hangs, the on phase of a flap) as hangs. */
+  private outageHits(channel: string, rng: Rng): boolean {
+    const now = this.opts.scheduler.clock.now();
+    let hit = false;
+    for (const { fault, p } of this.opts.faults.forRequest(channel, now, {})) {
+      const u = rng.next();
+      const effect = effectOf(fault);
+      if ((effect === 'hang' || effect === 'charged_hang' || effect === 'maintenance') && u < p) hit = true;
+    }
+    return hit;
+  }
+
+  private hangFor(fault: Fault): number {
+    return fault.kind === 'timeout' && fault.latencyMs !== undefined ? fault.latencyMs : this.hangMs;
+  }
+
+  private scale(ms: number): number {
+    return Math.round(ms * this.latencyScale);
+  }
+
+  private fork(op: string, channel: string, orderId: string): Rng {
+    const k = `${op}|${channel}|${orderId}`;
+    const n = (this.attempts.get(k) ?? 0) + 1;
+    this.attempts.set(k, n);
+    return this.opts.rng.fork(`${k}|${n}`);
+  }
+}
+
+type Effect = 'hang' | 'charged_hang' | 'pending' | 'maintenance' | 'error' | 'risk' | 'decline' | 'rate_limit';
+
+function effectOf(f: Fault): Effect {
+  switch (f.kind) {
+    case 'timeout':
+      return 'hang';
+    case 'charged_timeout':
+      return 'charged_hang';
+    case 'userpaying':
+      return 'pending';
+    case 'flapping':
+      return flapEffect(f.effect ?? 'error');
+    case 'maintenance':
+    case 'error':
+    case 'risk':
+    case 'decline':
+    case 'rate_limit':
+      return f.kind;
+    default:
+      return 'error';
+  }
+}
+
+function flapEffect(e: FlapEffect): Effect {
+  return e === 'timeout' ? 'hang' : e;
+}
+
+function codeFor(codes: FlavourCodes, effect: Effect): string {
+  switch (effect) {
+    case 'maintenance':
+      return codes.maintenance;
+    case 'risk':
+      return codes.risk;
+    case 'decline':
+      return codes.decline[0];
+    case 'rate_limit':
+      return codes.rateLimited;
+    case 'pending':
+      return codes.pending;
+    default:
+      return codes.error;
+  }
+}

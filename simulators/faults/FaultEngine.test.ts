@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.ts';
+import { SimulatorError } from '../SimulatorError.ts';
+import { FaultEngine, probabilityAt } from './FaultEngine.ts';
+
+function engine() {
+  const clock = new ManualClock(1000);
+  const log: string[] = [];
+  const faults = new FaultEngine({ clock, channels: ['wechat', 'alipay'], onChange: (e) => log.push(`${e.at} ${e.action} ${e.fault.id}`) });
+  return { clock, faults, log };
+}
+
+describe('FaultEngine', () => {
+  it('gives every fault a TTL and logs every change', () => {
+    const { clock, faults, log } = engine();
+    const f = faults.add({ channel: 'wechat', kind: 'error' });
+    expect(f.to - f.from).toBe(300_000);
+    clock.advance(500);
+    faults.change(f.id, { probability: 0.5 });
+    clock.advance(500);
+    const ended = faults.remove(f.id);
+    expect(ended.to).toBe(2000);
+    expect(log).toEqual(['1000 add f-1', '1500 change f-1', '2000 remove f-1']);
+    expect(faults.windows()).toEqual([{ ...f, probability: 0.5, to: 2000 }]);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('refuses bad faults with a code and the field', () => {
+    const { faults } = engine();
+    const bad = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return [(e as SimulatorError).code, (e as SimulatorError).details[0]?.path];
+      }
+      return null;
+    };
+    expect(bad(() => faults.add({ channel: 'nope', kind: 'error' }))).toEqual(['UNKNOWN_CHANNEL', 'channel']);
+    expect(bad(() => faults.add({ channel: 'wechat', kind: 'error', probability: 2 }))).toEqual(['FAULT_INVALID', 'probability']);
+    expect(bad(() => faults.add({ channel: 'wechat', kind: 'flapping' }))).toEqual(['FAULT_INVALID', 'onMs']);
+    expect(bad(() => faults.add({ channel: 'wechat', kind: 'error', ttlMs: 2 * 86_400_000 }))).toEqual(['FAULT_INVALID', 'ttlMs']);
+    expect(bad(() => faults.remove('f-9'))).toEqual(['FAULT_NOT_FOUND', undefined]);
+  });
+
+  it('ramps, flaps and scopes', () => {
+    const { faults } = engine();
+    const ramp = faults.add({ channel: 'wechat', kind: 'error', from: 0, to: 10_000, probability: 0.8, rampMs: 4000 });
+    expect(probabilityAt(ramp, 0)).toBe(0);
+    expect(probabilityAt(ramp, 2000)).toBeCloseTo(0.4);
+    expect(probabilityAt(ramp, 5000)).toBe(0.8);
+    expect(probabilityAt(ramp, 10_000)).toBe(0);
+    const flap = faults.add({ channel: 'alipay', kind: 'flapping', from: 0, to: 100_000, onMs: 1000, offMs: 3000 });
+    expect([500, 1500, 4200, 5500].map((t) => probabilityAt(flap, t))).toEqual([1, 0, 1, 0]);
+    faults.add({ channel: 'alipay', kind: 'timeout', from: 0, to: 100_000, scope: { store: 's-1' } });
+    expect(faults.forRequest('alipay', 500, { store: 's-2' }).map((a) => a.fault.kind)).toEqual(['flapping']);
+    expect(faults.forRequest('alipay', 500, { store: 's-1' }).map((a) => a.fault.kind)).toEqual(['flapping', 'timeout']);
+    expect(faults.isHealthy('alipay', 1500, { store: 's-2' })).toBe(true);
+    expect(faults.isHealthy('alipay', 1500, { store: 's-1' })).toBe(false);
+  });
+
+  it('does not count declines or lost callbacks against health', () => {
+    const { faults } = engine();
+    faults.add({ channel: 'wechat', kind: 'decline', from: 0, to: 10_000 });
+    faults.add({ channel: 'wechat', kind: 'callback_lost', from: 0, to: 10_000 });
+    expect(faults.isHealthy('wechat', 5000)).toBe(true);
+    faults.add({ channel: 'wechat', kind: 'error', from: 0, to: 10_000, probability: 0.5 });
+    expect(faults.failureProbability('wechat', 5000)).toBeCloseTo(0.5);
+  });
+});

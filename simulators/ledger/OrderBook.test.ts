@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { OrderBook } from './OrderBook.ts';
+
+describe('OrderBook', () => {
+  it('counts an order charged on two channels as a double charge, once', () => {
+    const book = new OrderBook();
+    const a = book.open('wechat', 'o-1', 100, 0);
+    expect(book.charge(a, 1)).toBe(true);
+    expect(book.charge(a, 2)).toBe(false);
+    book.charge(book.open('alipay', 'o-1', 100, 3), 4);
+    book.charge(book.open('alipay', 'o-2', 100, 3), 4);
+    expect(book.chargedOn('o-1')).toEqual(['wechat', 'alipay']);
+    expect(book.summary()).toEqual({ paidOrders: 2, doubleCharges: 1, droppedOrders: 0 });
+  });
+
+  it('counts dropped orders: charged, answer and callback both lost', () => {
+    const book = new OrderBook();
+    const t = book.open('wechat', 'o-1', 100, 0);
+    t.answerLost = true;
+    t.callbackLost = true;
+    expect(book.summary().droppedOrders).toBe(0);
+    book.charge(t, 1);
+    expect(book.summary().droppedOrders).toBe(1);
+    expect(book.status('wechat', 'o-1')).toBe('SUCCESS');
+    expect(book.status('wechat', 'o-9')).toBe('NOT_EXIST');
+  });
+
+  it('never charges a closed trade', () => {
+    const book = new OrderBook();
+    const t = book.open('bank_a', 'o-1', 100, 0);
+    t.status = 'CLOSED';
+    expect(book.charge(t, 1)).toBe(false);
+    expect(book.summary().paidOrders).toBe(0);
+  });
+});
