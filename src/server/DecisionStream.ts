@@ -1,0 +1,221 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Decision } from '../core/decision.ts';
+import type { Scheduler, Timer } from '../core/scheduler.ts';
+import type { ChannelView, PoolView } from '../core/views.ts';
+import { type Logger, silentLogger } from './Logger.ts';
+
+/** What the stream reads from the engine (the Engine satisfies it). */
+export interface StreamSource {
+  readonly epoch: string;
+  readonly seq: number;
+  onDecision(fn: (d: Decision) => void): () => void;
+  /** Decisions with seq > since, oldest first, or null when `since` is no longer retained. */
+  decisions(since?: number, limit?: number): Decision[] | null;
+  channels(): ChannelView[];
+  pools(): PoolView[];
+}
+
+export interface DecisionStreamOptions {
+  source: StreamSource;
+  /** Runs the stats, flush and ping timers; inject a VirtualScheduler to drive them in tests. */
+  scheduler: Scheduler;
+  log?: Logger;
+  /** URL path served; default `/v1/stream`. */
+  path?: string;
+  /** Period of `stats` messages; default 500 ms. */
+  statsIntervalMs?: number;
+  /** Ping period; a client that has not answered the previous ping is terminated. Default 15 s. */
+  pingIntervalMs?: number;
+  /** While a client's socket holds more than this unsent, messages wait in its queue. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Queued messages per client; beyond this the backlog is dropped and a fresh snapshot sent instead. Default 1000. */
+  maxQueue?: number;
+  /** How often backlogged clients are retried; default 50 ms. */
+  flushIntervalMs?: number;
+  /** Largest frame a client may send (we expect none); larger ones close the socket. Default 4 KiB. */
+  maxClientFrameBytes?: number;
+}
+
+interface Client {
+  ws: WebSocket;
+  queue: Buffer[];
+  /** The backlog was dropped: the next thing this client gets is a fresh snapshot. */
+  resync: boolean;
+  alive: boolean;
+}
+
+/** Per-client figures for tests and diagnostics. */
+export interface ClientStats {
+  queued: number;
+  bufferedAmount: number;
+  resync: boolean;
+}
+
+/**
+ * `WS /v1/stream`: a snapshot, then the decisions since `?since=` if still retained, then live
+ * decisions in seq order and periodic `stats`. Each message is serialised once for all clients.
+ * A client that cannot keep up gets a bounded queue; when it overflows its backlog is dropped and
+ * it is sent a fresh snapshot, so a slow reader costs at most maxBufferedBytes + maxQueue messages.
+ */
+export class DecisionStream {
+  readonly path: string;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<Client>();
+  private readonly backlogged = new Set<Client>();
+  private readonly timers: Timer[] = [];
+  private readonly unsubscribe: () => void;
+  private readonly maxBufferedBytes: number;
+  private readonly maxQueue: number;
+  private readonly log: Logger;
+  private readonly source: StreamSource;
+  /** Snapshots sent because a backlog overflowed, since start. */
+  resyncs = 0;
+
+  constructor({
+    source, scheduler, log = silentLogger, path = '/v1/stream', statsIntervalMs = 500, pingIntervalMs = 15_000,
+    maxBufferedBytes = 1_048_576, maxQueue = 1000, flushIntervalMs = 50, maxClientFrameBytes = 4096,
+  }: DecisionStreamOptions) {
+    this.source = source;
+    this.log = log;
+    this.path = path;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.maxQueue = maxQueue;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.wss.on('error', (err) => log.warn('stream server error', { error: String(err) }));
+    this.unsubscribe = source.onDecision((d) => this.broadcast(Buffer.from(JSON.stringify(d)), false));
+    this.timers.push(scheduler.setInterval(() => this.sendStats(scheduler.clock.now()), statsIntervalMs));
+    this.timers.push(scheduler.setInterval(() => this.flushBacklogged(), flushIntervalMs));
+    this.timers.push(scheduler.setInterval(() => this.ping(), pingIntervalMs));
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  clientStats(): ClientStats[] {
+    return [...this.clients].map((c) => ({ queued: c.queue.length, bufferedAmount: c.ws.bufferedAmount, resync: c.resync }));
+  }
+
+  /** For the http server's `upgrade` event; returns false when the path is not the stream's. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== this.path) return false;
+    socket.on('error', () => socket.destroy());
+    const raw = url.searchParams.get('since');
+    let since: number | undefined;
+    if (raw !== null && raw !== '') {
+      since = Number(raw);
+      if (!Number.isSafeInteger(since) || since < 0) {
+        socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nsince must be a non-negative integer seq\n');
+        this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
+        return true;
+      }
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since));
+    return true;
+  }
+
+  private accept(ws: WebSocket, since: number | undefined): void {
+    const client: Client = { ws, queue: [], resync: false, alive: true };
+    this.clients.add(client);
+    ws.on('pong', () => { client.alive = true; });
+    // Clients have nothing to say; whatever they send is ignored, bad frames close only their socket.
+    ws.on('message', () => {});
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      this.clients.delete(client);
+      this.backlogged.delete(client);
+      client.queue = [];
+    });
+    // Snapshot, replay and subscription happen in one synchronous step: no decision can fall between.
+    const snap = this.snapshot();
+    this.send(client, Buffer.from(JSON.stringify(snap)), false);
+    if (since !== undefined && since < snap.seq) {
+      const missed = this.source.decisions(since);
+      if (missed) for (const d of missed) if (d.seq > since && d.seq <= snap.seq) this.send(client, Buffer.from(JSON.stringify(d)), false);
+    }
+  }
+
+  private snapshot() {
+    return { type: 'snapshot' as const, epoch: this.source.epoch, seq: this.source.seq, channels: this.source.channels(), pools: this.source.pools() };
+  }
+
+  private broadcast(data: Buffer, droppable: boolean): void {
+    for (const c of this.clients) this.send(c, data, droppable);
+  }
+
+  /** Droppable messages (stats) are never queued: a backlogged client simply misses them. */
+  private send(c: Client, data: Buffer, droppable: boolean): void {
+    if (c.ws.readyState !== 1) return;
+    if (c.resync) return;
+    if (c.queue.length === 0 && c.ws.bufferedAmount <= this.maxBufferedBytes) {
+      c.ws.send(data, { binary: false });
+      return;
+    }
+    if (droppable) return;
+    if (c.queue.length >= this.maxQueue) {
+      c.queue = [];
+      c.resync = true;
+      this.resyncs++;
+    } else {
+      c.queue.push(data);
+    }
+    this.backlogged.add(c);
+  }
+
+  private flushBacklogged(): void {
+    for (const c of this.backlogged) {
+      if (c.ws.readyState !== 1) {
+        this.backlogged.delete(c);
+        continue;
+      }
+      if (c.resync) {
+        // Half the limit, so that a client hovering at the edge is not re-snapshotted every tick.
+        if (c.ws.bufferedAmount > this.maxBufferedBytes / 2) continue;
+        c.resync = false;
+        c.ws.send(Buffer.from(JSON.stringify(this.snapshot())), { binary: false });
+        this.backlogged.delete(c);
+        continue;
+      }
+      while (c.queue.length && c.ws.bufferedAmount <= this.maxBufferedBytes) c.ws.send(c.queue.shift()!, { binary: false });
+      if (!c.queue.length) this.backlogged.delete(c);
+    }
+  }
+
+  private sendStats(at: number): void {
+    if (this.clients.size === 0) return;
+    const channels = this.source.channels().map(({ id, state, weight, windows }) => ({ id, state, weight, windows }));
+    this.broadcast(Buffer.from(JSON.stringify({ type: 'stats', at, channels })), true);
+  }
+
+  private ping(): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        this.log.info('stream client dropped', { reason: 'no pong' });
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+
+  /** Stops the timers and closes every client with 1001 (going away). */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    for (const t of this.timers) t.cancel();
+    const closing = [...this.clients].map((c) => new Promise<void>((resolve) => {
+      if (c.ws.readyState === 3) return resolve();
+      c.ws.once('close', () => resolve());
+      c.ws.close(1001, 'server shutting down');
+      // A client that never answers the close handshake is cut off.
+      const t = setTimeout(() => c.ws.terminate(), 500);
+      t.unref();
+      c.ws.once('close', () => clearTimeout(t));
+    }));
+    await Promise.all(closing);
+    this.wss.close();
+  }
+}

@@ -1,0 +1,30 @@
+import { HttpError } from './HttpError.ts';
+
+/**
+ * The request body as text, refused with 413 past `maxBytes`: by Content-Length before reading
+ * when the client sent one, by counting while reading when it streams chunked.
+ */
+export async function readBody(req: Request, maxBytes: number): Promise<string> {
+  const declared = req.headers.get('content-length');
+  const tooLarge = () => new HttpError(413, 'payload_too_large', `body over ${maxBytes} bytes: send smaller batches`);
+  if (declared !== null) {
+    const n = Number(declared);
+    if (n > maxBytes) throw tooLarge();
+    return req.text();
+  }
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

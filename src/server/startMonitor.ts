@@ -1,0 +1,123 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { Engine } from '../core/Engine.ts';
+import type { Scheduler } from '../core/scheduler.ts';
+import type { MonitorConfig } from '../config/loadConfig.ts';
+import { Prober } from '../probe/Prober.ts';
+import { RealScheduler } from '../time/RealScheduler.ts';
+import { createApp } from './createApp.ts';
+import { DecisionStream } from './DecisionStream.ts';
+import { createLogger, type Logger } from './Logger.ts';
+import { Metrics } from './Metrics.ts';
+
+export interface StartMonitorOptions {
+  config: MonitorConfig;
+  /** Overrides config.port (0: any free port). */
+  port?: number;
+  /** Overrides config.host. */
+  host?: string;
+  /** Default: the system clock (or the scheduler's, when one is given). */
+  clock?: Clock;
+  /** Runs the engine tick, probes and stream timers. Default a RealScheduler on `clock`. */
+  scheduler?: Scheduler;
+  /** Default: JSON lines on stdout. */
+  log?: Logger;
+  /** Used by probes and the faults relay; default globalThis.fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** Fixes the epoch (tests); default a fresh UUID, since in-memory history starts anew. */
+  epoch?: string;
+  /** Include prom-client's process metrics; default true. */
+  processMetrics?: boolean;
+}
+
+/** A running monitor. */
+export interface RunningMonitor {
+  url: string;
+  port: number;
+  host: string;
+  engine: Engine;
+  metrics: Metrics;
+  stream: DecisionStream;
+  app: Hono;
+  server: Server;
+  /** Stops probes and ticks, closes stream clients and the listener. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Listens: hono on @hono/node-server, the stream on the same server, engine ticks and probes on the scheduler. */
+export async function startMonitor(options: StartMonitorOptions): Promise<RunningMonitor> {
+  const { config } = options;
+  const scheduler = options.scheduler ?? new RealScheduler(options.clock ?? systemClock);
+  const clock = options.clock ?? scheduler.clock;
+  const log = options.log ?? createLogger({ clock });
+  const engine = new Engine(config.engine, { clock, ...(options.epoch && { epoch: options.epoch }) });
+  for (const w of config.maintenance.windows) engine.addMaintenance(w);
+
+  let stream: DecisionStream | undefined;
+  const metrics = new Metrics({ source: engine, processMetrics: options.processMetrics ?? true, wsClients: () => stream?.clientCount ?? 0 });
+  engine.onDecision((d) => {
+    metrics.decision(d);
+    log.info('decision', { seq: d.seq, channel: d.channel, pool: d.pool, from: d.from, to: d.to, reason: d.reason, evidence: d.evidence, weights: d.weights, ...(d.panic && { panic: true }) });
+  });
+  stream = new DecisionStream({
+    source: engine, scheduler, log,
+    statsIntervalMs: config.stream.statsIntervalMs, pingIntervalMs: config.stream.pingIntervalMs,
+    maxBufferedBytes: config.stream.maxBufferedBytes, maxQueue: config.stream.maxQueue,
+  });
+  const app = createApp({
+    engine, metrics, log, clock, tokens: config.tokens, maxBodyBytes: config.ingest.maxBodyBytes,
+    simulatorUrl: config.simulatorUrl, fetch: options.fetch, maintenanceLeadMs: config.maintenance.leadMs,
+    decisionLog: config.engine.decisionLog,
+  });
+
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.on('upgrade', (req, socket, head) => {
+    if (!stream!.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  const host = options.host ?? config.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? config.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const tick = scheduler.setInterval(() => engine.tick(), config.tickMs);
+  const prober = new Prober({
+    targets: config.probes, scheduler, fetch: options.fetch,
+    onResult: (r) => {
+      metrics.probeResult(r.channel, r.outcome);
+      if (r.outcome !== 'success') log.info('probe failed', { channel: r.channel, outcome: r.outcome, detail: r.detail, latencyMs: r.latencyMs });
+      engine.record({ channel: r.channel, outcome: r.outcome, latencyMs: r.latencyMs, at: r.at, source: 'probe' });
+    },
+  });
+  prober.start();
+
+  let closing: Promise<void> | undefined;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
+    port, host, engine, metrics, stream, app, server,
+    close() {
+      closing ??= (async () => {
+        prober.stop();
+        tick.cancel();
+        await stream!.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
