@@ -64,7 +64,7 @@ export class ChannelMonitor {
     this.liveLast = new LastN(this.detectors.timeouts.n);
     this.probeLast = new LastN(this.detectors.timeouts.n);
     this.errors = new ErrorRate(this.detectors.errorRate);
-    this.local = new LocalFaults({ halfLifeMs: 10_000, minSamples: 5, minShare: 0.5, minOthers: 20, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
+    this.local = new LocalFaults({ halfLifeMs: 2_000, minFailures: 5, minOthers: 50, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
     this.riskBaseline = this.detectors.riskSpike.initialBaseline;
     this.state = { state: 'healthy', since: now, reason: null, ramp: 1, rampStep: 0 };
     this.lastForgiven = now;

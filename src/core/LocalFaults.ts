@@ -1,20 +1,21 @@
+import { wilsonLower, wilsonUpper } from './detectors/wilson.ts';
+
 /**
  * Tells a local fault (one store's or one terminal's devices failing) from a channel fault. It
- * keeps decaying failure counts per store and per terminal and for the whole channel; a failure
- * is local when its store (or terminal) fails at least half the time while the rest of the
- * channel's traffic is below the degraded rate. Local failures are counted apart and kept out of
- * the channel's health, so one shop's broken POS does not eject WeChat Pay for everyone.
+ * keeps decaying failure counts per store and per terminal and for the whole channel. A failure
+ * is local when its store (or terminal) fails significantly more than the rest of the channel
+ * (Wilson bounds at z = 3 do not overlap) while the rest is clearly healthy. Local failures are
+ * counted apart and kept out of the channel's health, so one shop's broken POS does not eject
+ * WeChat Pay for everyone; a channel-wide fault raises the rest too, so it is never mistaken.
  */
 export interface LocalFaultOptions {
-  /** Decay half-life of the counts. */
+  /** Decay half-life of the counts: short, so a store's healthy past does not hide its present. */
   halfLifeMs: number;
-  /** A store/terminal needs this many outcomes before it can be judged. */
-  minSamples: number;
-  /** … and at least this failure share. */
-  minShare: number;
+  /** A store/terminal needs this many (decayed) failures before it can be judged local. */
+  minFailures: number;
   /** The rest of the channel must have this many outcomes … */
   minOthers: number;
-  /** … failing below this rate. */
+  /** … with its failure rate's upper bound below this. */
   othersBelow: number;
   /** Keys kept per dimension; the stalest are forgotten past it. */
   maxKeys: number;
@@ -57,9 +58,11 @@ export class LocalFaults {
       map.set(key, c);
     }
     this.add(c, at, failure);
-    if (!failure || c.n < this.o.minSamples || c.f / c.n < this.o.minShare) return false;
+    if (!failure || c.f < this.o.minFailures) return false;
     const othersN = all.n - c.n;
-    return othersN >= this.o.minOthers && (all.f - c.f) / othersN < this.o.othersBelow;
+    if (othersN < this.o.minOthers) return false;
+    const othersUpper = wilsonUpper(all.f - c.f, othersN);
+    return othersUpper < this.o.othersBelow && wilsonLower(c.f, c.n) > othersUpper;
   }
 
   private add(c: Counts, at: number, failure: boolean): Counts {

@@ -12,10 +12,15 @@ export interface ErrorRateOptions {
   /** A shift to this failure rate takes the channel down (p1 of the second CUSUM). */
   downRate: number;
   /**
-   * CUSUM decision interval h, in nats of log-likelihood ratio. Mean run length between false
-   * alarms on a healthy stream is at least e^h outcomes (e^25 ≈ 7·10^10).
+   * CUSUM decision interval h of the degraded CUSUM, in nats of log-likelihood ratio. The mean
+   * run between false alarms on a healthy stream is at least e^h outcomes (e^25 ≈ 7·10^10).
    */
   threshold: number;
+  /**
+   * h of the down CUSUM. Higher, so that a cluster of failures in a moderately sick channel
+   * (5 %) degrades it rather than ejecting it; a 30 % channel still trips within ~40 outcomes.
+   */
+  downThreshold: number;
   /** No error-rate decision on fewer outcomes than this in the short window. */
   minSamples: number;
   /** A degraded channel recovers when the Wilson upper bound of its 10 s failure rate is below this. */
@@ -129,9 +134,9 @@ export interface EngineOptions {
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 export const DEFAULT_DETECTORS: DetectorOptions = {
-  errorRate: { baseline: 0.005, degradedRate: 0.05, downRate: 0.3, threshold: 25, minSamples: 10, exitRate: 0.03 },
+  errorRate: { baseline: 0.005, degradedRate: 0.05, downRate: 0.5, threshold: 25, downThreshold: 35, minSamples: 10, exitRate: 0.03 },
   timeouts: { k: 2, n: 3, maxRatePerSec: 5 },
-  instantCodes: { codes: ['SYSTEMERROR', 'SYSTEM_ERROR', 'ACQ.SYSTEM_ERROR', '06', 'SYSTEM_BUSY'], count: 5, withinMs: 1000, minShare: 0.3 },
+  instantCodes: { codes: ['SYSTEMERROR', 'SYSTEM_ERROR', 'ACQ.SYSTEM_ERROR', '06', 'SYSTEM_BUSY'], count: 5, withinMs: 1000, minShare: 0.05 },
   latency: { p95Ms: 3000, minSamples: 20 },
   riskSpike: { factor: 3, minExcess: 0.05, minSamples: 50, initialBaseline: 0.01, baselineHalfLifeMs: 600_000 },
   probes: { consecutiveFailures: 3 },

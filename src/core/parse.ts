@@ -39,6 +39,7 @@ export function parseOutcomes(input: unknown, ctx: ParseContext): ParseResult {
     if (e) events[i] = e;
   }
   if (details.length > 0) {
+    if (details.length > maxIssues) details.length = maxIssues;
     const n = details.length;
     return { ok: false, error: `${n}${n >= maxIssues ? '+' : ''} invalid field${n === 1 ? '' : 's'}; nothing was recorded`, details };
   }

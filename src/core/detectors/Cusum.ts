@@ -9,6 +9,9 @@ export class Cusum {
   private readonly up: number;
   private readonly down: number;
   value = 0;
+  /** Outcomes and failures since the statistic last left zero: the evidence behind an alarm. */
+  runSamples = 0;
+  runFailures = 0;
 
   constructor(
     readonly p0: number,
@@ -24,11 +27,17 @@ export class Cusum {
   /** Feed one outcome; true when the statistic has reached the threshold. */
   push(failure: boolean): boolean {
     const v = this.value + (failure ? this.up : this.down);
-    this.value = v > 0 ? v : 0;
+    if (v > 0) {
+      this.value = v;
+      this.runSamples++;
+      if (failure) this.runFailures++;
+    } else {
+      this.value = this.runSamples = this.runFailures = 0;
+    }
     return this.value >= this.h;
   }
 
   reset(): void {
-    this.value = 0;
+    this.value = this.runSamples = this.runFailures = 0;
   }
 }

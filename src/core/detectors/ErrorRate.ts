@@ -12,7 +12,7 @@ export class ErrorRate {
 
   constructor(private readonly o: ErrorRateOptions) {
     this.degraded = new Cusum(o.baseline, o.degradedRate, o.threshold);
-    this.down = new Cusum(o.baseline, o.downRate, o.threshold);
+    this.down = new Cusum(o.baseline, o.downRate, o.downThreshold);
   }
 
   /** Feed one outcome; returns 2 when the down CUSUM trips, 1 for the degraded one, else 0. */
@@ -23,6 +23,7 @@ export class ErrorRate {
 
   trip(level: 1 | 2, failures: number, samples: number): Trip {
     const down = level === 2;
+    const c = down ? this.down : this.degraded;
     return {
       to: down ? 'down' : 'degraded',
       reason: 'error_rate',
@@ -33,8 +34,10 @@ export class ErrorRate {
         samples,
         threshold: down ? this.o.downRate : this.o.degradedRate,
         baseline: this.o.baseline,
-        cusum: round((down ? this.down : this.degraded).value),
-        h: this.o.threshold,
+        recentFailures: c.runFailures,
+        recentSamples: c.runSamples,
+        cusum: round(c.value),
+        h: down ? this.o.downThreshold : this.o.threshold,
       },
     };
   }
