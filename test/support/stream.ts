@@ -1,6 +1,6 @@
 import type { ManualClock } from '../../src/core/clock.ts';
 import type { Engine } from '../../src/core/Engine.ts';
-import { DECLINE, ERROR, RISK_REJECT, SUCCESS, TIMEOUT } from '../../src/core/outcome.ts';
+import { DECLINE, ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from '../../src/core/outcome.ts';
 import type { Random } from '../../src/core/random.ts';
 
 /** Shares of each class in a synthetic stream; the rest succeed. */
@@ -9,6 +9,7 @@ export interface Mix {
   timeout?: number;
   decline?: number;
   risk?: number;
+  maintenance?: number;
 }
 
 export function drawClass(rng: Random, mix: Mix): number {
@@ -17,6 +18,7 @@ export function drawClass(rng: Random, mix: Mix): number {
   if ((u -= mix.timeout ?? 0) < 0) return TIMEOUT;
   if ((u -= mix.decline ?? 0) < 0) return DECLINE;
   if ((u -= mix.risk ?? 0) < 0) return RISK_REJECT;
+  if ((u -= mix.maintenance ?? 0) < 0) return MAINTENANCE;
   return SUCCESS;
 }
 

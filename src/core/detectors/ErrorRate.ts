@@ -18,7 +18,8 @@ export class ErrorRate {
   /** Feed one outcome; returns 2 when the down CUSUM trips, 1 for the degraded one, else 0. */
   push(failure: boolean): 0 | 1 | 2 {
     const d = this.degraded.push(failure);
-    return this.down.push(failure) ? 2 : d ? 1 : 0;
+    const x = this.down.push(failure);
+    return x ? 2 : d ? 1 : 0;
   }
 
   trip(level: 1 | 2, failures: number, samples: number): Trip {

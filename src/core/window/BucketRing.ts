@@ -39,9 +39,15 @@ export class BucketRing {
   readonly horizons: HorizonTotals[];
   private readonly spans: Int32Array; // buckets per horizon
   private readonly size: number;
+  private readonly perMs: number;
   private readonly counts: Uint32Array;
   private readonly latency: Uint32Array;
+  // Every horizon's totals in two flat arrays (the HorizonTotals are views into them): the hot
+  // path indexes typed arrays rather than chasing objects.
+  private readonly hCounts: Float64Array;
+  private readonly hLatency: Float64Array;
   private head = -Infinity; // absolute index of the newest bucket
+  private headSlot = 0; // head % size, kept so that records need no modulo
 
   constructor({ bucketMs, horizonsMs }: BucketRingOptions) {
     if (!(bucketMs > 0)) throw new RangeError(`bucketMs must be > 0, got ${bucketMs}`);
@@ -52,9 +58,16 @@ export class BucketRing {
       return n;
     });
     this.size = Math.max(...this.spans);
+    this.perMs = 1 / bucketMs;
     this.counts = new Uint32Array(this.size * STRIDE);
     this.latency = new Uint32Array(this.size * LATENCY_BINS);
-    this.horizons = horizonsMs.map((ms) => ({ ms, counts: new Float64Array(STRIDE), latency: new Float64Array(LATENCY_BINS) }));
+    this.hCounts = new Float64Array(horizonsMs.length * STRIDE);
+    this.hLatency = new Float64Array(horizonsMs.length * LATENCY_BINS);
+    this.horizons = horizonsMs.map((ms, h) => ({
+      ms,
+      counts: this.hCounts.subarray(h * STRIDE, (h + 1) * STRIDE),
+      latency: this.hLatency.subarray(h * LATENCY_BINS, (h + 1) * LATENCY_BINS),
+    }));
   }
 
   /** Newest bucket's start time (ms), or -Infinity before any data. */
@@ -67,32 +80,35 @@ export class BucketRing {
    * the longest horizon.
    */
   record(at: number, cls: number, bin: number, probe: boolean, instant: boolean): boolean {
-    const b = Math.floor(at / this.bucketMs);
+    const b = Math.floor(at * this.perMs);
     if (b > this.head) this.rotate(b);
     const age = this.head - b;
     if (age >= this.size) return false;
-    const slot = b % this.size;
+    let slot = this.headSlot - age;
+    if (slot < 0) slot += this.size;
     const c = slot * STRIDE;
-    const l = slot * LATENCY_BINS;
-    this.counts[c + cls]++;
-    this.latency[l + bin]++;
-    if (probe) this.counts[c + PROBES]++;
-    if (instant) this.counts[c + INSTANT]++;
-    const hs = this.horizons;
-    for (let h = 0; h < hs.length; h++) {
-      if (age >= this.spans[h]) continue;
-      const t = hs[h];
-      t.counts[cls]++;
-      t.latency[bin]++;
-      if (probe) t.counts[PROBES]++;
-      if (instant) t.counts[INSTANT]++;
+    const counts = this.counts;
+    counts[c + cls]++;
+    this.latency[slot * LATENCY_BINS + bin]++;
+    if (probe) counts[c + PROBES]++;
+    if (instant) counts[c + INSTANT]++;
+    const hc = this.hCounts;
+    const hl = this.hLatency;
+    const spans = this.spans;
+    for (let h = 0; h < spans.length; h++) {
+      if (age >= spans[h]) continue;
+      const o = h * STRIDE;
+      hc[o + cls]++;
+      hl[h * LATENCY_BINS + bin]++;
+      if (probe) hc[o + PROBES]++;
+      if (instant) hc[o + INSTANT]++;
     }
     return true;
   }
 
   /** Bring every horizon up to time `now` (readers call this so idle channels read true). */
   advanceTo(now: number): void {
-    const b = Math.floor(now / this.bucketMs);
+    const b = Math.floor(now * this.perMs);
     if (b > this.head) this.rotate(b);
   }
 
@@ -150,6 +166,7 @@ export class BucketRing {
         h.latency.fill(0);
       }
       this.head = to;
+      this.headSlot = to % this.size;
       return;
     }
     for (let j = from + 1; j <= to; j++) {
@@ -170,6 +187,7 @@ export class BucketRing {
       this.latency.fill(0, slot * LATENCY_BINS, (slot + 1) * LATENCY_BINS);
     }
     this.head = to;
+    this.headSlot = to % this.size;
   }
 
   private subtract(t: HorizonTotals, slot: number): void {
