@@ -96,7 +96,8 @@ describe('WS /v1/stream', () => {
   it('sends stats at the configured period', async () => {
     const { m, vs } = await monitor({ stream: { statsIntervalMs: 500 } });
     const c = client(m);
-    await c.until((x) => x.length >= 1);
+    const quiet = client(m, '?stats=0');
+    await Promise.all([c.until((x) => x.length >= 1), quiet.until((x) => x.length >= 1)]);
     await vs.advance(499);
     expect(c.msgs.filter((x) => x.type === 'stats')).toHaveLength(0);
     await vs.advance(1);
@@ -105,6 +106,11 @@ describe('WS /v1/stream', () => {
     expect(stats.at).toBe(T0 + 500);
     expect((stats.channels as Array<Record<string, unknown>>)[0]).toMatchObject({ id: 'wechat', state: 'healthy', weight: expect.any(Number) });
     expect(Object.keys((stats.channels as Array<{ windows: object }>)[0].windows)).toEqual(['10s', '60s']);
+    // the client that opted out gets decisions but no stats
+    flip(m, vs, 1);
+    await quiet.until((x) => x.some((y) => y.type === 'decision'));
+    await c.until((x) => x.some((y) => y.type === 'decision'));
+    expect(quiet.msgs.map((x) => x.type)).toEqual(['snapshot', 'decision']);
   });
 
   it('drops a client that stops answering pings; a live one stays', async () => {

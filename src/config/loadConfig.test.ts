@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DETECTORS, DEFAULT_STATES } from '../core/options.ts';
 import { ConfigError } from './ConfigError.ts';
 import { demoConfigInput } from './demoConfig.ts';
 import { loadConfigFile, parseConfigText, resolveConfig } from './loadConfig.ts';
+import { detectorsSchema, statesSchema } from './schema.ts';
 import { configJsonSchema, JSON_SCHEMA_PATH } from './writeJsonSchema.ts';
 
 function issuesOf(fn: () => unknown) {
@@ -35,7 +37,7 @@ describe('config', () => {
     expect(c.engine.channels.find((x) => x.id === 'bank_a')!.priority).toBe(1);
     expect(c.engine.channels.find((x) => x.id === 'bank_b')!.priority).toBe(2);
     expect(c.engine.detectors.errorRate.minSamples).toBe(20);
-    expect(c.engine.detectors.errorRate.downRate).toBe(0.3);
+    expect(c.engine.detectors.errorRate.downRate).toBe(DEFAULT_DETECTORS.errorRate.downRate);
     expect(c.maintenance.windows).toEqual([{ channel: 'unionpay', from: Date.parse('2026-11-22T18:00:00Z'), to: Date.parse('2026-11-22T20:00:00Z'), leadMs: 300000, reason: 'acquirer upgrade' }]);
   });
 
@@ -81,6 +83,16 @@ describe('config', () => {
     expect(e.code).toBe('CONFIG_SYNTAX');
     expect(e.issues[0].path).toMatch(/^line \d+/);
     expect(issuesOf(() => loadConfigFile('/nonexistent/switchyard.yaml')).code).toBe('CONFIG_NOT_FOUND');
+  });
+
+  it('lets the file set every core tunable: the schema has exactly the keys of the core options', () => {
+    const shape = detectorsSchema.shape;
+    for (const [group, defaults] of Object.entries(DEFAULT_DETECTORS)) {
+      const inner = (shape[group as keyof typeof shape].unwrap() as unknown as { shape: object }).shape;
+      expect(Object.keys(inner).sort(), group).toEqual(Object.keys(defaults).sort());
+    }
+    expect(Object.keys(shape).sort()).toEqual(Object.keys(DEFAULT_DETECTORS).sort());
+    expect(Object.keys(statesSchema.shape).sort()).toEqual(Object.keys(DEFAULT_STATES).sort());
   });
 
   it('ships a JSON Schema in sync with the zod schema', () => {

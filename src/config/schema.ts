@@ -15,7 +15,8 @@ const errorRateSchema = z.strictObject({
   baseline: rate.describe('The failure probability the channel normally shows (p0 of the CUSUM).').optional(),
   degradedRate: rate.describe('A shift to this failure rate degrades the channel.').optional(),
   downRate: rate.describe('A shift to this failure rate takes the channel down.').optional(),
-  threshold: z.number().positive().describe('CUSUM decision interval h in nats; false alarms every e^h outcomes at most.').optional(),
+  threshold: z.number().positive().describe('Degraded CUSUM decision interval h in nats; false alarms every e^h outcomes at most.').optional(),
+  downThreshold: z.number().positive().describe('Down CUSUM decision interval h in nats (higher: a moderately sick channel degrades rather than being ejected).').optional(),
   minSamples: positive.describe('No error-rate decision on fewer outcomes than this in the 10 s window.').optional(),
   exitRate: rate.describe('A degraded channel recovers when the Wilson upper bound of its 10 s failure rate is below this.').optional(),
 });

@@ -44,6 +44,8 @@ interface Client {
   /** The backlog was dropped: the next thing this client gets is a fresh snapshot. */
   resync: boolean;
   alive: boolean;
+  /** Wants `stats` messages (default; `?stats=0` opts out, e.g. gateways that only follow decisions). */
+  stats: boolean;
 }
 
 /** Per-client figures for tests and diagnostics. */
@@ -55,7 +57,7 @@ export interface ClientStats {
 
 /**
  * `WS /v1/stream`: a snapshot, then the decisions since `?since=` if still retained, then live
- * decisions in seq order and periodic `stats`. Each message is serialised once for all clients.
+ * decisions in seq order and periodic `stats` (unless `?stats=0`). Each message is serialised once for all clients.
  * A client that cannot keep up gets a bounded queue; when it overflows its backlog is dropped and
  * it is sent a fresh snapshot, so a slow reader costs at most maxBufferedBytes + maxQueue messages.
  */
@@ -113,12 +115,13 @@ export class DecisionStream {
         return true;
       }
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since));
+    const stats = url.searchParams.get('stats') !== '0';
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since, stats));
     return true;
   }
 
-  private accept(ws: WebSocket, since: number | undefined): void {
-    const client: Client = { ws, queue: [], resync: false, alive: true };
+  private accept(ws: WebSocket, since: number | undefined, stats: boolean): void {
+    const client: Client = { ws, queue: [], resync: false, alive: true, stats };
     this.clients.add(client);
     ws.on('pong', () => { client.alive = true; });
     // Clients have nothing to say; whatever they send is ignored, bad frames close only their socket.
@@ -144,6 +147,10 @@ export class DecisionStream {
 
   private broadcast(data: Buffer, droppable: boolean): void {
     for (const c of this.clients) this.send(c, data, droppable);
+  }
+
+  private broadcastStats(data: Buffer): void {
+    for (const c of this.clients) if (c.stats) this.send(c, data, true);
   }
 
   /** Droppable messages (stats) are never queued: a backlogged client simply misses them. */
@@ -187,7 +194,7 @@ export class DecisionStream {
   private sendStats(at: number): void {
     if (this.clients.size === 0) return;
     const channels = this.source.channels().map(({ id, state, weight, windows }) => ({ id, state, weight, windows }));
-    this.broadcast(Buffer.from(JSON.stringify({ type: 'stats', at, channels })), true);
+    this.broadcastStats(Buffer.from(JSON.stringify({ type: 'stats', at, channels })));
   }
 
   private ping(): void {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { CHANNEL_STATES, type Decision } from '../core/decision.ts';
 import { RECORDED_CLASSES } from '../core/outcome.ts';
 import type { ChannelTotals, ChannelView, PoolView } from '../core/views.ts';
@@ -45,8 +45,10 @@ class DerivedMetric {
 /** The metrics of DEVELOPERS.md, names and labels exactly as listed there. */
 export class Metrics {
   readonly registry: Registry;
-  private readonly ingestEventsTotal: Counter<'result'>;
-  private readonly ingestRequestsTotal: Counter<'status'>;
+  // Ingest counts are plain numbers read at scrape time: the hot path never hashes label sets.
+  private ingestAccepted = 0;
+  private ingestRefused = 0;
+  private readonly ingestByStatus = new Map<number, number>();
   private readonly decisionsTotal: Counter<'channel' | 'pool' | 'reason' | 'to'>;
   private readonly probeResultsTotal: Counter<'channel' | 'outcome'>;
 
@@ -104,19 +106,20 @@ export class Metrics {
     derived('switchyard_decision_seq', 'Sequence number of the latest decision.', 'gauge', () => [{ labels: {}, value: source.seq }]);
 
     this.decisionsTotal = new Counter({ name: 'switchyard_decisions_total', help: 'Decisions published, by channel, reason and new state.', labelNames: ['channel', 'pool', 'reason', 'to'], registers });
-    this.ingestEventsTotal = new Counter({ name: 'switchyard_ingest_events_total', help: 'Events received on POST /v1/outcomes, accepted or refused.', labelNames: ['result'], registers });
-    this.ingestRequestsTotal = new Counter({ name: 'switchyard_ingest_requests_total', help: 'Requests to POST /v1/outcomes by HTTP status.', labelNames: ['status'], registers });
+    derived('switchyard_ingest_events_total', 'Events received on POST /v1/outcomes, accepted or refused.', 'counter', () => [
+      { labels: { result: 'accepted' }, value: this.ingestAccepted },
+      { labels: { result: 'refused' }, value: this.ingestRefused },
+    ]);
+    derived('switchyard_ingest_requests_total', 'Requests to POST /v1/outcomes by HTTP status.', 'counter', () =>
+      [...this.ingestByStatus].map(([status, value]) => ({ labels: { status: String(status) }, value })));
     this.probeResultsTotal = new Counter({ name: 'switchyard_probe_results_total', help: 'Active probe results by channel and outcome.', labelNames: ['channel', 'outcome'], registers });
-    // Present from the start, so rate() works before the first refusal.
-    this.ingestEventsTotal.inc({ result: 'accepted' }, 0);
-    this.ingestEventsTotal.inc({ result: 'refused' }, 0);
   }
 
   /** Once per ingest request: N events accepted or refused, and the status answered. */
   ingest(status: number, accepted: number, refused: number): void {
-    if (accepted) this.ingestEventsTotal.inc({ result: 'accepted' }, accepted);
-    if (refused) this.ingestEventsTotal.inc({ result: 'refused' }, refused);
-    this.ingestRequestsTotal.inc({ status: String(status) });
+    this.ingestAccepted += accepted;
+    this.ingestRefused += refused;
+    this.ingestByStatus.set(status, (this.ingestByStatus.get(status) ?? 0) + 1);
   }
 
   decision(d: Decision): void {
