@@ -96,7 +96,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     targets: config.probes, scheduler, fetch: options.fetch,
     onResult: (r) => {
       metrics.probeResult(r.channel, r.outcome);
-      if (r.outcome !== 'success') log.info('probe failed', { channel: r.channel, outcome: r.outcome, detail: r.detail, latencyMs: r.latencyMs });
+      if (r.outcome !== 'success') log.debug('probe failed', { channel: r.channel, outcome: r.outcome, detail: r.detail, latencyMs: r.latencyMs });
       engine.record({ channel: r.channel, outcome: r.outcome, latencyMs: r.latencyMs, at: r.at, source: 'probe' });
     },
   });
