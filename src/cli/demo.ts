@@ -1,0 +1,209 @@
+import type { Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAdaptorServer } from '@hono/node-server';
+import { parse as parseYaml } from 'yaml';
+import { createClient } from '../client/createClient.ts';
+import { seededRandom } from '../client/random.ts';
+import { demoConfigInput } from '../config/demoConfig.ts';
+import { resolveConfig } from '../config/loadConfig.ts';
+import { DEMO_CHANNELS } from '../core/options.ts';
+import { createLogger } from '../server/Logger.ts';
+import { startMonitor } from '../server/startMonitor.ts';
+import { RealScheduler } from '../time/RealScheduler.ts';
+import { DEFAULT_BASELINE, type ChannelProfile } from '../../simulators/channels/ChannelProfile.ts';
+import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
+import { type CarefulCheckout, createCheckout } from '../../simulators/checkout/createCheckout.ts';
+import { startCheckoutServer } from '../../simulators/checkout/startCheckoutServer.ts';
+import type { Strategy } from '../../simulators/checkout/types.ts';
+import { createSimulation } from '../../simulators/createSimulation.ts';
+import { type FaultSpec, faultSpecSchema, toFaultInput } from '../../simulators/faults/faultSpec.ts';
+import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
+import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
+import { parseDuration } from '../../simulators/scenario/duration.ts';
+
+export const DEMO_USAGE = `usage: switchyard demo [--rate N] [--seed N] [--port N] [--sim-port N] [--checkout-port N] [--scenario FILE]
+
+The whole demo in one process: channel simulators, the monitor (probing them), the demo checkout
+following the monitor, and shop traffic through the checkout while the scenario's faults repeat.
+
+  --rate N            orders per second sent to the checkout (default 20)
+  --seed N            seed of the simulators and the traffic (default 42)
+  --port N            monitor port (env SWITCHYARD_PORT, default 8080)
+  --sim-port N        simulators port (env SWITCHYARD_SIM_PORT, default 8081)
+  --checkout-port N   checkout port (env SWITCHYARD_CHECKOUT_PORT, default 8082)
+  --scenario FILE     faults to loop (default simulators/scenarios/flash-sale.yaml, else a built-in cycle)
+`;
+
+/** Used when no scenario file is there: every 3 minutes, an error burst on wechat and a maintenance on alipay. */
+const BUILT_IN_CYCLE: { durationMs: number; faults: FaultSpec[] } = {
+  durationMs: 180_000,
+  faults: [
+    { channel: 'wechat', kind: 'error', at: '40s', for: '50s', probability: 0.4 },
+    { channel: 'alipay', kind: 'maintenance', at: '120s', for: '30s' },
+    { channel: 'bank_a', kind: 'timeout', at: '60s', for: '40s', probability: 0.5 },
+  ],
+};
+
+function loadCycle(file: string | undefined): { durationMs: number; faults: FaultSpec[]; source: string } {
+  const path = file ?? fileURLToPath(new URL('../../simulators/scenarios/flash-sale.yaml', import.meta.url));
+  if (!existsSync(path)) {
+    if (file) throw new Error(`no scenario file ${file}`);
+    return { ...BUILT_IN_CYCLE, source: 'built-in cycle' };
+  }
+  const doc = parseYaml(readFileSync(path, 'utf8')) as { duration?: string | number; faults?: unknown[] };
+  const faults = (doc.faults ?? []).map((f) => faultSpecSchema.parse(f));
+  const end = Math.max(60_000, ...faults.map((f) => parseDuration(f.at ?? 0) + parseDuration(f.for ?? 300_000)));
+  return { durationMs: doc.duration !== undefined ? parseDuration(doc.duration) : end + 30_000, faults, source: path };
+}
+
+function port(flag: string | undefined, env: string | undefined, fallback: number): number {
+  const raw = flag ?? env;
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new RangeError(`bad port ${JSON.stringify(raw)}: give an integer 0-65535`);
+  return Number(raw);
+}
+
+/** `switchyard demo` (what `npm start` runs): resolves with the exit code once Ctrl-C has shut everything down. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv, strict: true, allowPositionals: false,
+      options: {
+        rate: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'sim-port': { type: 'string' },
+        'checkout-port': { type: 'string' }, scenario: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${DEMO_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(DEMO_USAGE);
+    return 0;
+  }
+  let ports: { monitor: number; sim: number; checkout: number };
+  let cycle: ReturnType<typeof loadCycle>;
+  const rate = Number(values.rate ?? 20);
+  const seed = Number(values.seed ?? 42);
+  try {
+    ports = {
+      monitor: port(values.port as string | undefined, env.SWITCHYARD_PORT, 8080),
+      sim: port(values['sim-port'] as string | undefined, env.SWITCHYARD_SIM_PORT, 8081),
+      checkout: port(values['checkout-port'] as string | undefined, env.SWITCHYARD_CHECKOUT_PORT, 8082),
+    };
+    if (!(rate > 0 && rate <= 5_000)) throw new RangeError(`bad --rate ${values.rate}: give orders per second, 0 < N ≤ 5000`);
+    if (!Number.isInteger(seed)) throw new RangeError(`bad --seed ${values.seed}: give an integer`);
+    cycle = loadCycle(values.scenario as string | undefined);
+  } catch (e) {
+    process.stderr.write(`switchyard demo: ${(e as Error).message}\n\n${DEMO_USAGE}`);
+    return 2;
+  }
+
+  const log = createLogger({ base: { svc: 'demo' } });
+  const scheduler = new RealScheduler();
+  const clock = scheduler.clock;
+  const profiles: ChannelProfile[] = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE }));
+  const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour }) => ({ id, pool, priority, flavour }));
+  const closers: (() => Promise<void>)[] = [];
+  const shutdown = async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  };
+
+  try {
+    const sim = createSimulation({ scheduler, seed, channels: profiles, customerDeclines: (id) => id.endsWith('13') });
+    const simServer = createAdaptorServer({ fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch }) as Server;
+    await listen(simServer, ports.sim);
+    closers.push(() => closeServer(simServer));
+    const simUrl = `http://127.0.0.1:${(simServer.address() as { port: number }).port}`;
+
+    const input = demoConfigInput();
+    const monitor = await startMonitor({
+      config: resolveConfig({ ...input, simulatorUrl: simUrl, channels: input.channels.map((c) => ({ ...c, probe: { url: `${simUrl}/${c.id}/health`, intervalMs: 2_000, timeoutMs: 1_500 } })) }),
+      port: ports.monitor, log: createLogger({ base: { svc: 'monitor' } }),
+    });
+    closers.push(() => monitor.close());
+
+    const client = createClient({ url: monitor.url, channels: routes, scheduler, rng: seededRandom(seed) });
+    closers.push(() => client.close());
+    const channels = new HttpChannels({ baseUrl: simUrl, channels: profiles, scheduler });
+    const checkouts: Partial<Record<Strategy, CarefulCheckout>> = {
+      switchyard: createCheckout({ strategy: 'switchyard', channels, scheduler, routes, client }),
+      staticPriority: createCheckout({ strategy: 'staticPriority', channels, scheduler, routes }),
+      staticSingle: createCheckout({ strategy: 'staticSingle', channels, scheduler, routes }),
+      oracle: createCheckout({ strategy: 'oracle', channels, scheduler, routes, oracle: sim.faults }),
+    };
+    const checkout = await startCheckoutServer({ checkouts, clock, port: ports.checkout });
+    closers.push(() => checkout.close());
+
+    // The scenario's faults, again every cycle, so the dashboard always has something to show.
+    const inject = () => {
+      const base = clock.now();
+      for (const f of cycle.faults) sim.faults.add({ ...toFaultInput(f, base, 'scenario'), id: undefined });
+    };
+    inject();
+    const faultTimer = scheduler.setInterval(inject, cycle.durationMs);
+    closers.push(async () => faultTimer.cancel());
+
+    // Shop traffic through the checkout over HTTP: 80% QR orders, 20% card.
+    const rng = seededRandom(seed + 1);
+    let n = 0;
+    const traffic = scheduler.setInterval(() => {
+      n++;
+      const body = {
+        id: `d${n}`, amount: 500 + Math.floor(rng() * 30_000), pool: rng() < 0.8 ? 'qr' : 'card',
+        store: `s-${String(1 + Math.floor(rng() * 20)).padStart(3, '0')}`, terminal: `t-${1 + Math.floor(rng() * 3)}`, segment: 'regular',
+      };
+      void fetch(`${checkout.url}/checkout?strategy=switchyard`, { method: 'POST', body: JSON.stringify({ ...body, method: body.pool }) })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
+    }, 1000 / rate);
+    closers.push(async () => traffic.cancel());
+
+    log.info('demo running', { dashboard: `${monitor.url}/`, simulators: simUrl, checkout: checkout.url, faults: cycle.source, rate });
+    process.stderr.write(
+      `switchyard demo\n  dashboard   ${monitor.url}/\n  monitor     ${monitor.url} (metrics ${monitor.url}/metrics)\n  simulators  ${simUrl} (chaos ${simUrl}/_chaos)\n` +
+        `  checkout    ${checkout.url} (POST /checkout, GET /stats)\n  traffic     ${rate} orders/s; faults from ${cycle.source}, every ${cycle.durationMs / 1000}s\nCtrl-C to stop.\n`,
+    );
+  } catch (e) {
+    await shutdown();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`switchyard demo: a port is taken (${(e as Error).message}); pick others with --port, --sim-port, --checkout-port\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      log.info('shutting down', { signal });
+      shutdown().then(() => resolve(0), () => resolve(1));
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
