@@ -224,7 +224,8 @@ export class ChannelSimulator {
     const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
     t.status = 'USERPAYING';
     const rng = this.fork('payer', p.id, req.orderId);
-    const after = this.scale(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
+    // The payer's own time, not channel latency: never scaled.
+    const after = Math.round(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
     const completes = rng.chance(PENDING_COMPLETES);
     this.opts.scheduler.setTimeout(() => {
       // A close (or a reversal) before the payer confirmed wins: no money moves.
@@ -267,7 +268,7 @@ export class ChannelSimulator {
   }
 
   private hangFor(fault: Fault): number {
-    return fault.kind === 'timeout' && fault.latencyMs !== undefined ? fault.latencyMs : this.hangMs;
+    return this.scale(fault.kind === 'timeout' && fault.latencyMs !== undefined ? fault.latencyMs : this.hangMs);
   }
 
   private scale(ms: number): number {

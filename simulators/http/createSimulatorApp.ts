@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import type { Scheduler } from '../../src/core/scheduler.ts';
+import type { CallFate, ChannelSimulator, StatusFate } from '../channels/ChannelSimulator.ts';
+import { type ChaosOptions, chaosRoutes } from '../control/chaosRoutes.ts';
+import { json, type WireContext } from './wire/Wire.ts';
+import { wires } from './wire/wires.ts';
+
+export interface SimulatorAppOptions {
+  sim: ChannelSimulator;
+  /** Latencies are waited out on this (RealScheduler live). */
+  scheduler: Scheduler;
+  /** `/_chaos` control; left out, there is no control API. */
+  chaos?: Omit<ChaosOptions, 'faults' | 'clock'>;
+}
+
+/**
+ * The simulator as a hono app (routes only, no listen): every channel under `/<channel>/…` in its
+ * flavour's API, `GET /<channel>/health` for probes, `/_chaos` for control.
+ */
+export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOptions): Hono {
+  const app = new Hono();
+  const ctx: WireContext = {
+    sim,
+    async deliver<F extends CallFate | StatusFate>(fate: F, signal: AbortSignal, render: (f: F & { kind: 'answer' }) => Response) {
+      if (fate.latencyMs > 0 && !(await wait(scheduler, fate.latencyMs, signal))) return new Response(null, { status: 499 });
+      if (fate.kind === 'hang') return json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504);
+      return render(fate as F & { kind: 'answer' });
+    },
+  };
+
+  if (chaos) app.route('/_chaos', chaosRoutes({ ...chaos, faults: sim.faults, clock: scheduler.clock }));
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/channels', (c) => c.json({ channels: sim.channels().map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority })) }));
+
+  for (const p of sim.channels()) {
+    app.get(`/${p.id}/health`, (c) =>
+      ctx.deliver(sim.probe(p.id), c.req.raw.signal, (f) =>
+        json({ channel: p.id, status: f.outcome === 'success' ? 'UP' : 'DOWN', code: f.code }, f.outcome === 'success' ? 200 : f.outcome === 'maintenance' ? 503 : 500),
+      ),
+    );
+    wires[p.flavour].mount(app, p.id, ctx);
+  }
+  return app;
+}
+
+/** Resolves true after `ms` on the scheduler, false if the caller hung up first. */
+function wait(scheduler: Scheduler, ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      timer.cancel();
+      resolve(false);
+    };
+    const timer = scheduler.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,49 @@
+import type { Hono } from 'hono';
+import type { Flavour } from '../../../src/core/codes/index.ts';
+import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
+import type { CallFate, ChannelSimulator, StatusFate } from '../../channels/ChannelSimulator.ts';
+
+/** What a flavour's routes need from the server: the simulator, and a way to answer after a fate's latency. */
+export interface WireContext {
+  sim: ChannelSimulator;
+  /** Waits out the fate's latency (or hang) on the server's scheduler, then renders; a hang answers 504 if the caller is still there. */
+  deliver<F extends CallFate | StatusFate>(fate: F, signal: AbortSignal, render: (fate: F & { kind: 'answer' }) => Response): Promise<Response>;
+}
+
+/** One HTTP request as fetch takes it. */
+export interface WireRequest {
+  path: string;
+  init: RequestInit;
+}
+
+/**
+ * One channel flavour's API, both sides: the server routes the simulator mounts under
+ * `/<channel>`, and the client codec the HTTP ChannelApi uses to call them and read the answers.
+ */
+export interface Wire {
+  flavour: Flavour;
+  mount(app: Hono, channel: string, ctx: WireContext): void;
+  payRequest(req: PayRequest): WireRequest;
+  /** The raw code of a pay answer. */
+  readPay(res: Response): Promise<string>;
+  queryRequest(orderId: string): WireRequest;
+  readQuery(res: Response): Promise<TradeStatus>;
+  closeRequest(orderId: string): WireRequest;
+  readClose(res: Response): Promise<{ closed: boolean; status: TradeStatus }>;
+}
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+export function form(fields: Record<string, string>, status = 200): Response {
+  return new Response(new URLSearchParams(fields).toString(), { status, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' } });
+}
+
+/** Reads a body as JSON or as a form, whichever it is. */
+export async function readFields(req: Request): Promise<Record<string, string>> {
+  const type = req.headers.get('content-type') ?? '';
+  const text = await req.text();
+  if (type.includes('json')) return JSON.parse(text || '{}') as Record<string, string>;
+  return Object.fromEntries(new URLSearchParams(text));
+}
