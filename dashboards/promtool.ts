@@ -2,14 +2,20 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** promtool comes from Debian's `prometheus` package, which .ci/run installs. */
+/** promtool and prometheus come from Debian's `prometheus` package, which .ci/run installs. */
 export const PROMTOOL_HINT = 'promtool not found: install it with `apt-get install prometheus` (Debian; .ci/run does) or set PROMTOOL to its path';
+export const PROMETHEUS_HINT = 'prometheus not found: install it with `apt-get install prometheus` (Debian; .ci/run does) or set PROMETHEUS to its path';
 
-/** The promtool to run: $PROMTOOL, else the first on PATH, else /usr/bin/promtool; undefined when none exists. */
-export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.PROMTOOL) return existsSync(env.PROMTOOL) ? env.PROMTOOL : undefined;
+/** A program of the prometheus package: $<ENV_VAR>, else the first on PATH, else /usr/bin; undefined when none exists. */
+export function findTool(name: 'promtool' | 'prometheus', env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const given = env[name.toUpperCase()];
+  if (given) return existsSync(given) ? given : undefined;
   const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin'];
-  return dirs.map((d) => join(d, 'promtool')).find((p) => existsSync(p));
+  return dirs.map((d) => join(d, name)).find((p) => existsSync(p));
+}
+
+export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findTool('promtool', env);
 }
 
 export interface PromtoolRun { code: number; output: string }
