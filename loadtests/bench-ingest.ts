@@ -11,7 +11,7 @@
  * Prints the figures and writes loadtests/results/ingest.json. `--quick` shortens every phase.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
@@ -108,20 +108,49 @@ const BATCH = Array.from({ length: 100 }, (_, i) => event(i));
 const BATCH_JSON = JSON.stringify(BATCH);
 const BATCH_NDJSON = BATCH.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
-async function load(url: string, body: string, contentType: string, seconds: number): Promise<number> {
+async function load(url: string, body: string, contentType: string, seconds: number): Promise<{ requests: number; seconds: number }> {
   const r = await autocannon({
     url: `${url}/v1/outcomes`, method: 'POST', body, headers: { 'content-type': contentType },
     connections: CONNECTIONS, pipelining: 1, duration: seconds,
   });
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return r.requests.total / (r.duration || seconds);
+  return { requests: r.requests.total, seconds: r.duration || seconds };
 }
 
-async function measure(label: string, url: string, body: string, contentType: string, perRequest: number): Promise<number> {
-  await load(url, body, contentType, WARMUP);
-  const rate = (await load(url, body, contentType, DURATION)) * perRequest;
-  console.log(`${label.padEnd(40)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} ${perRequest === 1 ? 'req/s' : 'events/s'}`);
-  return rate;
+/** CPU seconds (user + system) a process has used, from /proc: the server's cost per request, whatever the load generator does. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Peer { label: string; url: string; pid: number }
+interface Figure { rate: number; cpuUsPerEvent: number }
+
+/**
+ * The monitor and its bare peer, alternately in short slices, so that noise from other work on
+ * the machine falls on both alike. Rates are per event (per request when perRequest is 1).
+ */
+async function pair(base: Peer, mon: Peer, body: string, contentType: string, perRequest: number): Promise<[Figure, Figure]> {
+  await load(base.url, body, contentType, WARMUP);
+  await load(mon.url, body, contentType, WARMUP);
+  const acc = [base, mon].map(() => ({ requests: 0, seconds: 0, cpu: 0 }));
+  const slices = 2;
+  for (let i = 0; i < slices; i++) {
+    for (const [k, peer] of [base, mon].entries()) {
+      const c0 = cpuSeconds(peer.pid);
+      const r = await load(peer.url, body, contentType, DURATION / slices);
+      acc[k].cpu += cpuSeconds(peer.pid) - c0;
+      acc[k].requests += r.requests;
+      acc[k].seconds += r.seconds;
+    }
+  }
+  const unit = perRequest === 1 ? 'req/s' : 'events/s';
+  const figures = acc.map((a, k) => {
+    const f = { rate: (a.requests / a.seconds) * perRequest, cpuUsPerEvent: (a.cpu * 1e6) / (a.requests * perRequest) };
+    console.log(`${[base, mon][k].label.padEnd(40)} ${Math.round(f.rate).toLocaleString('en-US').padStart(12)} ${unit.padEnd(9)} server CPU ${f.cpuUsPerEvent.toFixed(2)} µs/${perRequest === 1 ? 'req' : 'event'}`);
+    return f;
+  });
+  return [figures[0], figures[1]];
 }
 
 // ---- fan-out -----------------------------------------------------------------------------------------
@@ -178,8 +207,8 @@ function quantile(xs: number[], q: number): number {
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timeout: ${what}`)), ms).unref())]);
 
-async function fanoutMonitor(url: string): Promise<{ latencies: number[]; sample: string }> {
-  const subs = await subscribe(`${url.replace('http', 'ws')}/v1/stream`, SUBSCRIBERS);
+async function fanoutMonitor(url: string, query = ''): Promise<{ latencies: number[]; sample: string }> {
+  const subs = await subscribe(`${url.replace('http', 'ws')}/v1/stream${query}`, SUBSCRIBERS);
   const latencies: number[] = [];
   let sample = '';
   const burst = JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ channel: 'wechat', outcome: i % 10 ? 'error' : 'success', code: 'SYSTEMERROR', latencyMs: 200 })));
@@ -228,15 +257,18 @@ async function main(): Promise<void> {
     const hono = await startChild('hono');
     children.push(monitor.child, hono.child);
     console.log(`bench:ingest — ${CONNECTIONS} connections, ${DURATION} s per phase, ${cpus().length} cpus, node ${process.version}`);
-    const honoBaselineReqPerSec = await measure('bare hono POST, 1 event', hono.url, SINGLE, 'application/json', 1);
-    const singleReqPerSec = await measure('monitor POST /v1/outcomes, 1 event', monitor.url, SINGLE, 'application/json', 1);
-    const honoBatchBaselineEventsPerSec = await measure('bare hono POST, 100-event array', hono.url, BATCH_JSON, 'application/json', 100);
-    const batchEventsPerSec = await measure('monitor POST, 100-event array', monitor.url, BATCH_JSON, 'application/json', 100);
-    const honoBatchNdjsonBaselineEventsPerSec = await measure('bare hono POST, 100-event NDJSON', hono.url, BATCH_NDJSON, 'application/x-ndjson', 100);
-    const batchNdjsonEventsPerSec = await measure('monitor POST, 100-event NDJSON', monitor.url, BATCH_NDJSON, 'application/x-ndjson', 100);
+    const peer = (label: string, p: { url: string; child: ChildProcess }): Peer => ({ label, url: p.url, pid: p.child.pid! });
+    const [hs, ms] = await pair(peer('bare hono POST, 1 event', hono), peer('monitor POST /v1/outcomes, 1 event', monitor), SINGLE, 'application/json', 1);
+    const [hb, mb] = await pair(peer('bare hono POST, 100-event array', hono), peer('monitor POST, 100-event array', monitor), BATCH_JSON, 'application/json', 100);
+    const [hn, mn] = await pair(peer('bare hono POST, 100-event NDJSON', hono), peer('monitor POST, 100-event NDJSON', monitor), BATCH_NDJSON, 'application/x-ndjson', 100);
+    const [honoBaselineReqPerSec, singleReqPerSec] = [hs.rate, ms.rate];
+    const [honoBatchBaselineEventsPerSec, batchEventsPerSec] = [hb.rate, mb.rate];
+    const [honoBatchNdjsonBaselineEventsPerSec, batchNdjsonEventsPerSec] = [hn.rate, mn.rate];
     hono.child.kill('SIGTERM');
 
     const fan = await fanoutMonitor(monitor.url);
+    // Subscribers that follow decisions only (?stats=0), as gateways do: no periodic stats to read.
+    const fanQuiet = await fanoutMonitor(monitor.url, '?stats=0');
     const ws = await startChild('ws');
     children.push(ws.child);
     const base = await fanoutBaseline(ws.url, fan.sample);
@@ -244,6 +276,7 @@ async function main(): Promise<void> {
     const fanoutP99Ms = quantile(fan.latencies, 0.99);
     const wsBaselineP99Ms = quantile(base, 0.99);
     console.log(`${'fan-out to 1,000 subscribers, p50 / p99'.padEnd(40)} ${quantile(fan.latencies, 0.5).toFixed(1).padStart(7)} / ${fanoutP99Ms.toFixed(1)} ms (${ROUNDS} trips)`);
+    console.log(`${'  same, subscribers with ?stats=0'.padEnd(40)} ${quantile(fanQuiet.latencies, 0.5).toFixed(1).padStart(7)} / ${quantile(fanQuiet.latencies, 0.99).toFixed(1)} ms`);
     console.log(`${'bare ws broadcast, p50 / p99'.padEnd(40)} ${quantile(base, 0.5).toFixed(1).padStart(7)} / ${wsBaselineP99Ms.toFixed(1)} ms`);
 
     const metrics = await (await fetch(`${monitor.url}/metrics`)).text();
@@ -262,8 +295,16 @@ async function main(): Promise<void> {
       batchNdjsonEventsPerSec: round(batchNdjsonEventsPerSec),
       honoBatchNdjsonBaselineEventsPerSec: round(honoBatchNdjsonBaselineEventsPerSec),
       batchNdjsonVsBaseline: round(batchNdjsonEventsPerSec / honoBatchNdjsonBaselineEventsPerSec, 3),
+      // Server CPU per request / per event: what the ratios tend to when the server is the bottleneck.
+      serverCpuUs: {
+        single: { monitor: round(ms.cpuUsPerEvent, 2), hono: round(hs.cpuUsPerEvent, 2) },
+        batch: { monitor: round(mb.cpuUsPerEvent, 3), hono: round(hb.cpuUsPerEvent, 3) },
+        ndjson: { monitor: round(mn.cpuUsPerEvent, 3), hono: round(hn.cpuUsPerEvent, 3) },
+      },
       fanoutP50Ms: round(quantile(fan.latencies, 0.5), 1),
       fanoutP99Ms: round(fanoutP99Ms, 1),
+      fanoutNoStatsP50Ms: round(quantile(fanQuiet.latencies, 0.5), 1),
+      fanoutNoStatsP99Ms: round(quantile(fanQuiet.latencies, 0.99), 1),
       wsBaselineP50Ms: round(quantile(base, 0.5), 1),
       wsBaselineP99Ms: round(wsBaselineP99Ms, 1),
       fanoutVsBaseline: round(fanoutP99Ms / wsBaselineP99Ms, 3),
