@@ -134,6 +134,22 @@ describe('client following /v1/stream', () => {
     await client.close();
   });
 
+  it('a maintenance answer takes the channel out of this gateway\'s picks at once, for maintenanceHoldMs, before the monitor says so', async () => {
+    const { s, sockets, client } = setup();
+    sockets[0].send(snapshot('e1', 1, { wechat: 0.5, alipay: 0.5, unionpay: 0 }));
+    client.report({ channel: 'alipay', outcome: 'maintenance', code: '20000', latencyMs: 40 });
+    for (let i = 0; i < 200; i++) expect(client.pick('qr', order).channel).toBe('wechat');
+    // Still a last resort once everything else was tried.
+    expect(client.next('qr', order, ['wechat', 'unionpay'])).toEqual({ channel: 'alipay', reason: 'last_resort' });
+    await s.advance(3_001);
+    const seen = new Set(Array.from({ length: 200 }, () => client.pick('qr', order).channel));
+    expect(seen).toEqual(new Set(['wechat', 'alipay']));
+    // Other outcomes do not hold a channel.
+    client.report({ channel: 'alipay', outcome: 'error', code: 'ACQ.SYSTEM_ERROR', latencyMs: 40 });
+    expect(new Set(Array.from({ length: 200 }, () => client.pick('qr', order).channel)).has('alipay')).toBe(true);
+    await client.close();
+  });
+
   it('fail-static: monitor away keeps the last weights until staleAfterMs, then static priority; never throws', async () => {
     const { s, sockets, client, setRefuse } = setup(5_000);
     sockets[0].send(snapshot('e1', 1, { wechat: 0, alipay: 0, unionpay: 1 }));

@@ -10,6 +10,8 @@ export type RoutingMode = 'live' | 'static';
 export class Router {
   private readonly byPool = new Map<string, ChannelRule[]>();
   private readonly poolWeights = new Map<string, Record<string, number>>();
+  /** Channels the gateway itself saw answer with a maintenance code: weight 0 until this time. */
+  private readonly held = new Map<string, number>();
 
   constructor(
     rules: readonly ChannelRule[],
@@ -37,6 +39,11 @@ export class Router {
     this.poolWeights.set(pool, { ...weights });
   }
 
+  /** Take a channel out of weighted picks until `until` (it stays a last resort, by priority). */
+  hold(channel: string, until: number): void {
+    this.held.set(channel, Math.max(until, this.held.get(channel) ?? 0));
+  }
+
   clearWeights(): void {
     this.poolWeights.clear();
   }
@@ -54,12 +61,22 @@ export class Router {
     return out;
   }
 
-  pick(pool: string, order: RoutableOrder, mode: RoutingMode): PickResult {
-    return this.choose(pool, order, [], mode, 'weight');
+  /** `now` matters only for held channels. */
+  pick(pool: string, order: RoutableOrder, mode: RoutingMode, now = 0): PickResult {
+    return this.choose(pool, order, [], mode, 'weight', now);
   }
 
-  next(pool: string, order: RoutableOrder, tried: readonly string[], mode: RoutingMode): PickResult {
-    return this.choose(pool, order, tried, mode, 'fallback');
+  next(pool: string, order: RoutableOrder, tried: readonly string[], mode: RoutingMode, now = 0): PickResult {
+    return this.choose(pool, order, tried, mode, 'fallback', now);
+  }
+
+  private withoutHeld(w: Record<string, number>, now: number): Record<string, number> {
+    const out = { ...w };
+    for (const [ch, until] of this.held) {
+      if (until <= now) this.held.delete(ch);
+      else if (ch in out) out[ch] = 0;
+    }
+    return out;
   }
 
   /** The channels of the pool that may take this order, best priority first. */
@@ -67,10 +84,11 @@ export class Router {
     return (this.byPool.get(pool) ?? []).filter((r) => !exclude.includes(r.id) && admits(r, order));
   }
 
-  private choose(pool: string, order: RoutableOrder, tried: readonly string[], mode: RoutingMode, drawn: 'weight' | 'fallback'): PickResult {
+  private choose(pool: string, order: RoutableOrder, tried: readonly string[], mode: RoutingMode, drawn: 'weight' | 'fallback', now: number): PickResult {
     const candidates = this.eligible(pool, order, tried);
     if (candidates.length === 0) return { channel: null, reason: 'no_eligible_channel' };
-    const w = mode === 'live' ? this.poolWeights.get(pool) : undefined;
+    const live = mode === 'live' ? this.poolWeights.get(pool) : undefined;
+    const w = live && this.held.size > 0 ? this.withoutHeld(live, now) : live;
     if (!w) return { channel: candidates[0].id, reason: 'static' };
     let total = 0;
     for (const c of candidates) total += positive(w[c.id]);

@@ -32,6 +32,11 @@ export interface ClientOptions {
   /** Default: global fetch. */
   fetch?: typeof fetch;
   token?: string;
+  /**
+   * A channel that answers this gateway with a maintenance code is taken out of its picks at once,
+   * for this long, without waiting for the monitor's decision to come back (0: off). Default 3 s.
+   */
+  maintenanceHoldMs?: number;
   /** Follow the stream (default true); false makes a report-only client that routes statically. */
   follow?: boolean;
   reconnect?: { baseMs?: number; maxMs?: number };
@@ -43,6 +48,7 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
   const scheduler = opts.scheduler ?? new RealScheduler();
   const clock = opts.clock ?? scheduler.clock;
   const staleAfterMs = opts.staleAfterMs ?? 30_000;
+  const holdMs = opts.maintenanceHoldMs ?? 3_000;
   const router = new Router(opts.channels, opts.rng ?? seededRandom(cryptoSeed()));
   const listeners = new Set<(d: Decision) => void>();
   const reporter = new OutcomeReporter({ url: opts.url, scheduler, fetch: opts.fetch, token: opts.token, ...opts.reporting });
@@ -81,10 +87,12 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
   }
 
   return {
-    pick: (pool, order) => router.pick(pool, order, mode()),
-    next: (pool, order, tried) => router.next(pool, order, tried, mode()),
+    pick: (pool, order) => router.pick(pool, order, mode(), clock.now()),
+    next: (pool, order, tried) => router.next(pool, order, tried, mode(), clock.now()),
     report(outcome: ReportedOutcome) {
-      reporter.report({ ...outcome, at: outcome.at ?? clock.now() });
+      const at = outcome.at ?? clock.now();
+      if (outcome.outcome === 'maintenance' && holdMs > 0) router.hold(outcome.channel, clock.now() + holdMs);
+      reporter.report({ ...outcome, at });
     },
     weights: (pool) => router.weights(pool, mode()),
     onDecision(fn) {

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Decision } from '../core/decision.ts';
 import type { Outcome, RecordedClass } from '../core/outcome.ts';
 import type { ChannelView, PoolView } from '../core/views.ts';
-import { cryptoSeed, safely } from './createClient.ts';
+import { type ClientOptions, cryptoSeed, safely } from './createClient.ts';
 import { seededRandom } from './random.ts';
 import { Router } from './Router.ts';
 import type { ChannelRule, Random, ReportedOutcome, SwitchyardClient } from './types.ts';
@@ -25,6 +25,8 @@ export interface EngineClientOptions {
   /** Business rules per channel; channels the engine has and this list lacks are taken with their priority and no limits. */
   channels?: ChannelRule[];
   rng?: Random;
+  /** As in {@link ClientOptions.maintenanceHoldMs}; default 3 s. */
+  maintenanceHoldMs?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export function createEngineClient(opts: EngineClientOptions): SwitchyardClient 
   for (const c of engine.channels()) if (!router.hasChannel(c.id)) router.addRule({ id: c.id, pool: c.pool, priority: c.priority });
   for (const p of engine.pools()) router.setWeights(p.id, p.weights);
   const listeners = new Set<(d: Decision) => void>();
+  const holdMs = opts.maintenanceHoldMs ?? 3_000;
   let reported = 0;
   let refused = 0;
   const unsubscribe = engine.onDecision((d) => {
@@ -45,14 +48,15 @@ export function createEngineClient(opts: EngineClientOptions): SwitchyardClient 
   });
 
   return {
-    pick: (pool, order) => router.pick(pool, order, 'live'),
-    next: (pool, order, tried) => router.next(pool, order, tried, 'live'),
+    pick: (pool, order) => router.pick(pool, order, 'live', clock.now()),
+    next: (pool, order, tried) => router.next(pool, order, tried, 'live', clock.now()),
     report(o: ReportedOutcome) {
       const cls = o.outcome ?? (o.code !== undefined && engine.hasChannel(o.channel) ? engine.classifier(o.channel).healthClass(o.code) : undefined);
       if (!cls || !engine.hasChannel(o.channel) || !(o.latencyMs >= 0)) {
         refused++;
         return;
       }
+      if (cls === 'maintenance' && holdMs > 0) router.hold(o.channel, clock.now() + holdMs);
       engine.record({ ...o, outcome: cls, at: o.at ?? clock.now(), source: o.source ?? 'live' });
       reported++;
     },
