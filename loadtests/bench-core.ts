@@ -85,10 +85,17 @@ async function throughput() {
   const { cls, lat } = makeStream(N);
   const { engine, clock } = demoEngine();
   let at = clock.now();
-  const recordPerSec = report('switchyard Engine.recordRaw', timed(seconds, () => ((at = enginePass(engine, clock, cls, lat, at)), N)));
-
   const breaker = new SamplingBreaker({ threshold: 0.2, duration: 10_000, minimumRps: 5 });
-  const cockatielPerSec = report('cockatiel SamplingBreaker', timed(seconds, () => (cockatielPass(breaker, cls), N)));
+  // Interleaved rounds, best of each: the machine is shared, and a burst of someone else's work
+  // should not decide which contender wins.
+  let recordPerSec = 0;
+  let cockatielPerSec = 0;
+  for (let round = 0; round < 3; round++) {
+    recordPerSec = Math.max(recordPerSec, timed(seconds, () => ((at = enginePass(engine, clock, cls, lat, at)), N)));
+    cockatielPerSec = Math.max(cockatielPerSec, timed(seconds, () => (cockatielPass(breaker, cls), N)));
+  }
+  report('switchyard Engine.recordRaw', recordPerSec);
+  report('cockatiel SamplingBreaker', cockatielPerSec);
 
   // No per-call timeout: opossum would otherwise arm a timer per call, which is not what we compare.
   const action = (c: number) => (isTechFailure(c) ? Promise.reject(new Error('tech')) : Promise.resolve(c));
@@ -113,7 +120,7 @@ class NaiveRule {
   private readonly ring = new BucketRing({ bucketMs: 250, horizonsMs: [10_000] });
   record(at: number, cls: number): boolean {
     this.ring.record(at, cls, latencyBin(100), false, false);
-    const c = this.ring.horizons[0].counts;
+    const c = this.ring.view(0).counts;
     const total = c[0] + c[1] + c[2] + c[3] + c[4] + c[5];
     return (c[ERROR] + c[TIMEOUT] + c[MAINTENANCE]) / total > 0.05;
   }

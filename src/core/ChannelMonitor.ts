@@ -3,9 +3,9 @@ import type { ChannelState } from './ChannelState.ts';
 import { ErrorRate } from './detectors/ErrorRate.ts';
 import { LocalFaults } from './LocalFaults.ts';
 import { type ChannelOptions, type DetectorOptions, mergeDeep } from './options.ts';
-import { CLASS_COUNT, RECORDED_CLASSES } from './outcome.ts';
+import { RECORDED_CLASSES } from './outcome.ts';
 import type { ChannelTotals, OverrideView, WindowView } from './views.ts';
-import { BucketRing, type HorizonTotals, PROBES } from './window/BucketRing.ts';
+import { BucketRing, type HorizonTotals, PROBE } from './window/BucketRing.ts';
 import { LastN } from './window/LastN.ts';
 import { LATENCY_BINS, LATENCY_BOUNDS_MS, quantile } from './window/LatencyHistogram.ts';
 import { DECLINE, ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from './outcome.ts';
@@ -39,9 +39,7 @@ export class ChannelMonitor {
   /** Ejections not yet forgiven; each doubles the next ejection time. */
   ejections = 0;
   lastForgiven = 0;
-  /** Cumulative counts, [class * 2 + (probe ? 1 : 0)]. */
-  readonly counts = new Float64Array(CLASS_COUNT * 2);
-  readonly latencyCounts = new Float64Array(LATENCY_BINS);
+  /** Sum of all latencies, for the metrics histogram's _sum; the counts come from the ring. */
   latencySumMs = 0;
   unknownCodes = 0;
   late = 0;
@@ -70,8 +68,9 @@ export class ChannelMonitor {
     this.lastForgiven = now;
   }
 
+  /** The short window's totals, current to the newest data (scratch arrays: read before recording again). */
   get short(): HorizonTotals {
-    return this.ring.horizons[SHORT];
+    return this.ring.view(SHORT);
   }
 
   /** Outcomes per second over the short window. */
@@ -89,15 +88,17 @@ export class ChannelMonitor {
     const samples = healthSamples(c);
     const counts = {} as WindowView['counts'];
     let total = 0;
+    let probes = 0;
     RECORDED_CLASSES.forEach((name, i) => {
       counts[name] = c[i];
       total += c[i];
+      probes += c[PROBE + i];
     });
     const judged = samples - c[DECLINE];
     return {
       total,
       counts,
-      probes: c[PROBES],
+      probes,
       errorRate: samples > 0 ? (c[ERROR] + c[TIMEOUT] + c[MAINTENANCE]) / samples : 0,
       successRate: judged > 0 ? c[SUCCESS] / judged : 0,
       riskRate: samples > 0 ? c[RISK_REJECT] / samples : 0,
@@ -108,11 +109,12 @@ export class ChannelMonitor {
   }
 
   totals(): ChannelTotals {
+    const all = this.ring.cumulative();
     const counts = {} as ChannelTotals['counts'];
-    RECORDED_CLASSES.forEach((name, i) => (counts[name] = { live: this.counts[i * 2], probe: this.counts[i * 2 + 1] }));
+    RECORDED_CLASSES.forEach((name, i) => (counts[name] = { live: all.counts[i] - all.counts[PROBE + i], probe: all.counts[PROBE + i] }));
     const cumulative: number[] = [];
     let running = 0;
-    for (let i = 0; i < LATENCY_BINS; i++) cumulative.push((running += this.latencyCounts[i]));
+    for (let i = 0; i < LATENCY_BINS; i++) cumulative.push((running += all.latency[i]));
     return {
       id: this.id,
       pool: this.pool,

@@ -112,11 +112,8 @@ export class Engine {
    */
   recordRaw(index: number, cls: number, latencyMs: number, at: number, probe = false, instant = false, local = false, code?: string): void {
     const ch = this.list[index];
-    const bin = latencyBin(latencyMs);
-    ch.counts[cls * 2 + (probe ? 1 : 0)]++;
-    ch.latencyCounts[bin]++;
     ch.latencySumMs += latencyMs;
-    if (!ch.ring.record(at, cls, bin, probe, instant)) {
+    if (!ch.ring.record(at, cls, latencyBin(latencyMs), probe, instant)) {
       ch.late++;
       return;
     }
@@ -375,7 +372,7 @@ export class Engine {
         since: s.since,
         weight: pool.weights[ch.id] ?? 0,
         reason: s.reason,
-        windows: { '10s': ch.windowView(ch.ring.horizons[SHORT]), '60s': ch.windowView(ch.ring.horizons[LONG]) },
+        windows: { '10s': ch.windowView(ch.ring.view(SHORT)), '60s': ch.windowView(ch.ring.view(LONG)) },
         unknownCodes: ch.unknownCodes,
         late: ch.late,
       };

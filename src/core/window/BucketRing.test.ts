@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLASS_COUNT } from '../outcome.ts';
-import { BucketRing, INSTANT, PROBES, STRIDE } from './BucketRing.ts';
+import { BucketRing, INSTANT, PROBE, STRIDE } from './BucketRing.ts';
 import { LATENCY_BINS, latencyBin, quantile } from './LatencyHistogram.ts';
 
 const BUCKET = 250;
@@ -24,7 +24,7 @@ function recount(events: Ev[], head: number, horizonMs: number) {
     const age = head - Math.floor(e.at / BUCKET);
     if (age < 0 || age >= span) continue;
     counts[e.cls]++;
-    if (e.probe) counts[PROBES]++;
+    if (e.probe) counts[PROBE + e.cls]++;
     if (e.instant) counts[INSTANT]++;
     latency[latencyBin(e.ms)]++;
   }
@@ -62,11 +62,17 @@ describe('BucketRing', () => {
         const head = Math.floor((now + readGap) / BUCKET);
         HORIZONS.forEach((h, i) => {
           const want = recount(kept, head, h);
-          expect(Array.from(ring.horizons[i].counts)).toEqual(want.counts);
-          expect(Array.from(ring.horizons[i].latency)).toEqual(want.latency);
+          expect(Array.from(ring.view(i).counts)).toEqual(want.counts);
+          expect(Array.from(ring.view(i).latency)).toEqual(want.latency);
         });
         // Refused events are exactly those older than the longest horizon when they came.
         expect(kept.length + late).toBe(steps.length);
+        // All-time totals count everything, kept or late, whatever has left the ring since.
+        const all = ring.cumulative();
+        expect(all.counts.slice(0, CLASS_COUNT).reduce((a, b) => a + b, 0)).toBe(steps.length);
+        for (let cls = 0; cls < CLASS_COUNT; cls++) expect(all.counts[cls]).toBe(steps.filter((s) => s.cls === cls).length);
+        expect(all.counts[PROBE]).toBe(steps.filter((s) => s.cls === 0 && s.probe).length);
+        expect(all.latency.reduce((a, b) => a + b, 0)).toBe(steps.length);
       }),
       { numRuns: 300 },
     );
@@ -96,7 +102,7 @@ describe('BucketRing', () => {
         const head = Math.floor(end / BUCKET);
         HORIZONS.forEach((h, i) => {
           const want = recount([...x.evs, ...y.evs], head, h);
-          expect(Array.from(x.ring.horizons[i].counts)).toEqual(want.counts);
+          expect(Array.from(x.ring.view(i).counts)).toEqual(want.counts);
         });
       }),
       { numRuns: 100 },

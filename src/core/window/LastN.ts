@@ -1,37 +1,43 @@
 import { TIMEOUT } from '../outcome.ts';
 
-/** The last n outcomes by class, for "k of the last n timed out" (count-based, not time-based). */
+/**
+ * Timeouts among the last n outcomes (count-based, not time-based), for "k of the last n timed
+ * out". Rather than a ring of every outcome, it numbers outcomes and remembers the numbers of the
+ * last n timeouts: a push is one increment, and reading scans at most n numbers.
+ */
 export class LastN {
-  private readonly ring: Uint8Array;
+  private readonly marks: Float64Array; // outcome numbers of the latest timeouts, newest at next - 1
   private next = 0;
-  private filled = 0;
-  private timeoutCount = 0;
+  private pushed = 0;
+  private floor = 0; // outcomes at or below this number were cleared
 
   constructor(readonly n: number) {
     if (!(n >= 1 && n <= 255)) throw new RangeError(`LastN size must be 1..255, got ${n}`);
-    this.ring = new Uint8Array(n);
+    this.marks = new Float64Array(n);
   }
 
   push(cls: number): void {
-    if (this.filled === this.n) {
-      if (this.ring[this.next] === TIMEOUT) this.timeoutCount--;
-    } else {
-      this.filled++;
+    this.pushed++;
+    if (cls === TIMEOUT) {
+      this.marks[this.next] = this.pushed;
+      this.next = this.next + 1 === this.n ? 0 : this.next + 1;
     }
-    this.ring[this.next] = cls;
-    if (cls === TIMEOUT) this.timeoutCount++;
-    this.next = this.next + 1 === this.n ? 0 : this.next + 1;
   }
 
+  /** Timeouts among the last n outcomes pushed since the last clear. */
   get timeouts(): number {
-    return this.timeoutCount;
+    const oldest = Math.max(this.floor, this.pushed - this.n);
+    let k = 0;
+    for (let i = 0; i < this.n; i++) if (this.marks[i] > oldest) k++;
+    return k;
   }
 
+  /** Outcomes held (at most n). */
   get size(): number {
-    return this.filled;
+    return Math.min(this.n, this.pushed - this.floor);
   }
 
   clear(): void {
-    this.next = this.filled = this.timeoutCount = 0;
+    this.floor = this.pushed;
   }
 }
