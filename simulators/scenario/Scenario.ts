@@ -1,0 +1,54 @@
+import type { ChannelStateName } from '../../src/core/decision.ts';
+import type { DeepPartial, DetectorOptions, PoolOptions, StateOptions } from '../../src/core/options.ts';
+import type { ChannelProfile } from '../channels/ChannelProfile.ts';
+import type { FaultSpec } from '../faults/faultSpec.ts';
+
+/** Arrival rate over time: points joined by straight lines, flat after the last. */
+export interface RatePoint {
+  atMs: number;
+  rps: number;
+}
+
+export interface TrafficProfile {
+  rate: RatePoint[];
+  timeoutMs: number;
+  stores: number;
+  terminalsPerStore: number;
+  pools: Record<string, number>;
+  segments: Record<string, number>;
+  amount: { median: number; p99: number };
+  customerDeclines: number;
+}
+
+/** An expectation as scored; times in ms from the scenario start. */
+export type Expectation =
+  | { kind: 'reaches'; text: string; channel: string; states: ChannelStateName[]; withinMs: number; of: { faultId: string } | { atMs: number } }
+  | { kind: 'noSwitch'; text: string; channel: string; fromMs: number; toMs: number }
+  | { kind: 'noFalseSwitches'; text: string }
+  | { kind: 'checkoutSuccess'; text: string; atLeast?: number; atLeastStatic?: boolean }
+  | { kind: 'doubleCharges'; text: string; atMost: number };
+
+export interface PlannedMaintenance {
+  channel: string;
+  atMs: number;
+  forMs: number;
+  leadMs: number;
+}
+
+/** A scenario file, validated and normalised: every time in ms, every default filled in. */
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  durationMs: number;
+  probeIntervalMs: number;
+  channels: ChannelProfile[];
+  pools: PoolOptions[];
+  engine: { detectors?: DeepPartial<DetectorOptions>; states?: DeepPartial<StateOptions> };
+  maintenance: PlannedMaintenance[];
+  traffic?: TrafficProfile;
+  /** Fault specs with ids (given or `<channel>-<kind>-<n>`), times relative to the start. */
+  faults: (FaultSpec & { id: string })[];
+  expect: Expectation[];
+  graceMs: number;
+}

@@ -1,0 +1,202 @@
+import { createEngineClient } from '../../src/client/createEngineClient.ts';
+import { seededRandom } from '../../src/client/random.ts';
+import type { SwitchyardClient } from '../../src/client/types.ts';
+import type { Decision } from '../../src/core/decision.ts';
+import { Engine } from '../../src/core/Engine.ts';
+import { type DeepPartial, type EngineOptions, engineOptions } from '../../src/core/options.ts';
+import type { Scheduler } from '../../src/core/scheduler.ts';
+import { VirtualScheduler } from '../../src/time/VirtualScheduler.ts';
+import type { ChannelApi } from '../channels/ChannelApi.ts';
+import type { CheckoutRoute, HealthOracle } from '../checkout/CheckoutRoute.ts';
+import { createCheckout } from '../checkout/createCheckout.ts';
+import type { Checkout, Order, OrderResult, Strategy } from '../checkout/types.ts';
+import { createSimulation, type Simulation } from '../createSimulation.ts';
+import { toFaultInput } from '../faults/faultSpec.ts';
+import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
+import type { CheckoutReport, ScenarioReport, StrategyOutcome } from './Report.ts';
+import type { Scenario } from './Scenario.ts';
+import { scoreExpectations, scoreFaults, scoreSwitches } from './score.ts';
+
+/** A fixed start instant, so that a virtual report never depends on the wall clock. */
+export const VIRTUAL_EPOCH = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+/** What a strategy's checkout is built from; the runner builds one per strategy on its own simulation. */
+export interface CheckoutContext {
+  strategy: Strategy;
+  channels: ChannelApi;
+  scheduler: Scheduler;
+  routes: CheckoutRoute[];
+  /** For `switchyard`: follows the run's Engine and reports every attempt to it. */
+  client?: SwitchyardClient;
+  oracle: HealthOracle;
+  payTimeoutMs: number;
+}
+
+export type CheckoutFactory = (ctx: CheckoutContext) => Checkout & { close?(): void };
+
+export const defaultCheckoutFactory: CheckoutFactory = (ctx) => createCheckout(ctx);
+
+export interface VirtualRunOptions {
+  seed?: number;
+  /** Checkouts compared; the first must be `switchyard` to score detection against traffic. Default switchyard, staticSingle, oracle. */
+  strategies?: Strategy[];
+  createCheckout?: CheckoutFactory;
+  /** Record every pay attempt into the Engine here, for checkouts that do not report through a client. */
+  recordAttempts?: boolean;
+  /** After traffic stops, in-flight orders get this long to finish. */
+  drainMs?: number;
+  /** Engine tick period. */
+  tickMs?: number;
+  probeTimeoutMs?: number;
+}
+
+export interface VirtualRun {
+  report: ScenarioReport;
+  decisions: Decision[];
+  simulations: Map<Strategy, Simulation>;
+}
+
+/**
+ * The whole scenario in-process on one VirtualScheduler: per strategy its own simulation (same
+ * seed, same fault timeline, so one order meets the same fate wherever it goes), the core Engine
+ * on the scheduler's clock fed by the switchyard checkout's attempts and by active probes, and the
+ * same seeded traffic into every checkout. A 30-minute scenario takes seconds.
+ */
+export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {}): Promise<VirtualRun> {
+  const seed = opts.seed ?? scenario.seed;
+  const strategies = opts.strategies ?? ['switchyard', 'staticSingle', 'oracle'];
+  const makeCheckout = opts.createCheckout ?? defaultCheckoutFactory;
+  const tickMs = opts.tickMs ?? 100;
+  const drainMs = opts.drainMs ?? 60_000;
+  const t0 = VIRTUAL_EPOCH;
+  const s = new VirtualScheduler(t0);
+
+  const engine = new Engine(engineOptionsFor(scenario), { clock: s.clock, epoch: `virtual-${scenario.name}-${seed}` });
+  const decisions: Decision[] = [];
+  engine.onDecision((d) => decisions.push(d));
+  for (const m of scenario.maintenance) engine.addMaintenance({ channel: m.channel, from: t0 + m.atMs, to: t0 + m.atMs + m.forMs, leadMs: m.leadMs, reason: 'planned' });
+  s.setInterval(() => engine.tick(), tickMs);
+
+  const orders = scenario.traffic ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, t0) : [];
+  const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
+  const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
+    id, pool, priority, flavour, ...(minAmount !== undefined && { minAmount }), ...(maxAmount !== undefined && { maxAmount }),
+  }));
+
+  const simulations = new Map<Strategy, Simulation>();
+  const runs: { strategy: Strategy; sim: Simulation; checkout: Checkout & { close?(): void }; results: OrderResult[] }[] = [];
+  const runsFor = scenario.traffic ? strategies : strategies.slice(0, 1);
+  for (const strategy of runsFor) {
+    const sim = createSimulation({ scheduler: s, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id) });
+    for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
+    for (const [i, m] of scenario.maintenance.entries()) {
+      sim.faults.add({ id: `planned-${m.channel}-${i + 1}`, channel: m.channel, kind: 'maintenance', from: t0 + m.atMs, to: t0 + m.atMs + m.forMs, source: 'scenario', note: 'planned' });
+    }
+    simulations.set(strategy, sim);
+    if (!scenario.traffic) continue;
+    const client = strategy === 'switchyard' ? createEngineClient({ engine, clock: s.clock, channels: routes, rng: seededRandom(seed) }) : undefined;
+    const channels = strategy === 'switchyard' && opts.recordAttempts ? recording(sim.api, engine, s) : sim.api;
+    runs.push({ strategy, sim, checkout: makeCheckout({ strategy, channels, scheduler: s, routes, client, oracle: sim.faults, payTimeoutMs: scenario.traffic.timeoutMs }), results: [] });
+  }
+
+  // Probes go to the switchyard simulation: the monitor probes the channels the checkout uses.
+  const probed = simulations.get(strategies[0])!;
+  const probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
+  s.setInterval(() => {
+    for (const c of scenario.channels) {
+      void probed.api.probe(c.id, probeTimeoutMs).then((r) =>
+        engine.record({ channel: c.id, outcome: r.kind === 'timeout' ? 'timeout' : r.outcome, ...(r.kind === 'answer' && { code: r.code }), latencyMs: r.latencyMs, at: s.clock.now(), source: 'probe' }),
+      );
+    }
+  }, scenario.probeIntervalMs);
+
+  for (const o of orders) {
+    s.setTimeout(() => {
+      for (const r of runs) void r.checkout.pay({ ...o }).then((res) => r.results.push(res));
+    }, o.createdAt - t0);
+  }
+
+  await s.run(t0 + scenario.durationMs + (scenario.traffic ? drainMs : 0));
+  for (const r of runs) r.checkout.close?.();
+
+  const checkout = scenario.traffic ? checkoutReport(orders, runs) : undefined;
+  const faults = probed.faults.windows();
+  const facts = { start: t0, faults, planned: scenario.maintenance, decisions, graceMs: scenario.graceMs, checkout };
+  const switches = scoreSwitches(facts);
+  const expectations = scoreExpectations(scenario.expect, facts, switches);
+  const report: ScenarioReport = {
+    scenario: scenario.name,
+    seed,
+    virtual: true,
+    verdict: expectations.every((e) => e.pass) ? 'pass' : 'fail',
+    durationMs: scenario.durationMs,
+    expectations,
+    faults: scoreFaults(facts),
+    falseSwitches: switches.filter((x) => x.cause === null).length,
+    switches,
+    decisions: decisions.length,
+    ...(checkout && { checkout }),
+  };
+  return { report, decisions, simulations };
+}
+
+export function engineOptionsFor(scenario: Scenario): EngineOptions {
+  return engineOptions({
+    channels: scenario.channels.map(({ id, flavour, pool, priority, minAmount, maxAmount }) => ({
+      id, flavour, pool, priority, ...(minAmount !== undefined && { minAmount }), ...(maxAmount !== undefined && { maxAmount }),
+    })),
+    pools: scenario.pools,
+    ...(scenario.engine as DeepPartial<Omit<EngineOptions, 'channels' | 'pools'>>),
+  });
+}
+
+/** For checkouts that do not report: every pay attempt's outcome goes to the Engine as it lands. */
+function recording(api: ChannelApi, engine: Engine, s: Scheduler): ChannelApi {
+  return {
+    query: (ch, id, t) => api.query(ch, id, t),
+    close: (ch, id, t) => api.close(ch, id, t),
+    async pay(ch, req) {
+      const r = await api.pay(ch, req);
+      engine.record({
+        channel: ch, outcome: r.kind === 'timeout' ? 'timeout' : r.outcome, ...(r.kind === 'answer' && { code: r.code }), latencyMs: r.latencyMs, at: s.clock.now(),
+        source: 'live', amount: req.amount, orderId: req.orderId, ...(req.store && { store: req.store }), ...(req.terminal && { terminal: req.terminal }), ...(req.method && { method: req.method }),
+      });
+      return r;
+    },
+  };
+}
+
+function checkoutReport(orders: readonly Order[], runs: { strategy: Strategy; sim: Simulation; results: OrderResult[] }[]): CheckoutReport {
+  const strategies: Record<string, StrategyOutcome> = {};
+  for (const r of runs) {
+    const paid = r.results.filter((x) => x.status === 'paid').length;
+    const declined = r.results.filter((x) => x.status === 'declined').length;
+    const ledger = r.sim.book.summary();
+    const lat = r.results.map((x) => x.latencyMs).sort((a, b) => a - b);
+    strategies[r.strategy] = {
+      orders: orders.length,
+      paid,
+      declined,
+      // unfinished orders count as failed: the customer was left waiting
+      failed: orders.length - paid - declined,
+      successRate: round4(paid / Math.max(1, orders.length - declined)),
+      doubleCharges: ledger.doubleCharges,
+      droppedOrders: ledger.droppedOrders,
+      p95LatencyMs: lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))] : 0,
+    };
+  }
+  const main = strategies[runs[0].strategy];
+  return {
+    attempts: main.orders,
+    succeeded: main.paid,
+    successRate: main.successRate,
+    doubleCharges: main.doubleCharges,
+    oracleSuccessRate: strategies.oracle?.successRate ?? null,
+    staticSuccessRate: strategies.staticSingle?.successRate ?? null,
+    strategies,
+  };
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

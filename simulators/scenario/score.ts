@@ -1,0 +1,98 @@
+import type { Decision } from '../../src/core/decision.ts';
+import { type Fault, HEALTH_FAULTS, isScoped } from '../faults/Fault.ts';
+import { formatDuration } from './duration.ts';
+import type { CheckoutReport, ExpectationResult, FaultReport, SwitchReport } from './Report.ts';
+import type { Expectation, PlannedMaintenance } from './Scenario.ts';
+
+/** What the scorer reads: the ground truth and what the monitor decided; times absolute, `start` the scenario's t0. */
+export interface RunFacts {
+  start: number;
+  faults: readonly Fault[];
+  planned: readonly PlannedMaintenance[];
+  decisions: readonly Decision[];
+  graceMs: number;
+  checkout?: CheckoutReport;
+}
+
+const OUT_OF_SERVICE = new Set(['degraded', 'down', 'maintenance']);
+
+/** Detection time per fault: the first decision at or after onset moving its channel out of service, up to its end plus grace. */
+export function scoreFaults({ start, faults, decisions, graceMs }: RunFacts): FaultReport[] {
+  return faults.map((f) => {
+    const d = decisions.find((x) => x.channel === f.channel && OUT_OF_SERVICE.has(x.to) && x.from !== x.to && x.at >= f.from && x.at <= f.to + graceMs);
+    return {
+      id: f.id,
+      channel: f.channel,
+      kind: f.kind,
+      ...(f.scope && { scope: f.scope }),
+      probability: f.probability,
+      from: f.from - start,
+      to: f.to - start,
+      detectedAt: d ? d.at - start : null,
+      detectionMs: d ? d.at - f.from : null,
+    };
+  });
+}
+
+/**
+ * Every decision taking a channel out of healthy, with its cause. It is false when no
+ * channel-wide health fault (or planned window) was on that channel at the time (grace after the
+ * end allowed, since windows lag): a switch on a local (scoped) fault, a decline storm or lost
+ * callbacks is a false switch.
+ */
+export function scoreSwitches({ start, faults, planned, decisions, graceMs }: RunFacts): SwitchReport[] {
+  const out: SwitchReport[] = [];
+  for (const d of decisions) {
+    if (d.from !== 'healthy' || d.to === 'healthy') continue;
+    const at = d.at;
+    const onChannel = faults.filter((f) => f.channel === d.channel && at >= f.from && at <= f.to + graceMs);
+    const cause = onChannel.find((f) => HEALTH_FAULTS.has(f.kind) && !isScoped(f));
+    const plan = planned.find((p) => p.channel === d.channel && at - start >= p.atMs - p.leadMs && at - start <= p.atMs + p.forMs + graceMs);
+    const base = { at: at - start, channel: d.channel, from: d.from, to: d.to, reason: d.reason };
+    if (cause) out.push({ ...base, cause: cause.id });
+    else if (plan) out.push({ ...base, cause: `planned maintenance at ${formatDuration(plan.atMs)}` });
+    else {
+      const scoped = onChannel.find((f) => isScoped(f));
+      const why = scoped ? `only a local fault (${scoped.id}, scope ${JSON.stringify(scoped.scope)}) was active` : onChannel.length > 0 ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active` : 'no fault was active';
+      out.push({ ...base, cause: null, why });
+    }
+  }
+  return out;
+}
+
+export function scoreExpectations(expect: readonly Expectation[], facts: RunFacts, switches: readonly SwitchReport[]): ExpectationResult[] {
+  const { start, decisions } = facts;
+  const rel = (t: number) => formatDuration(t - start);
+  return expect.map((e): ExpectationResult => {
+    switch (e.kind) {
+      case 'reaches': {
+        const f = 'faultId' in e.of ? facts.faults.find((x) => x.id === (e.of as { faultId: string }).faultId) : undefined;
+        const t0 = f ? f.from : start + (e.of as { atMs: number }).atMs;
+        const hit = decisions.find((d) => d.channel === e.channel && e.states.includes(d.to) && d.at >= t0 && d.at <= t0 + e.withinMs);
+        if (hit) return { text: e.text, pass: true, observed: `${hit.to} at ${rel(hit.at)} (+${hit.at - t0}ms, ${hit.reason})` };
+        const later = decisions.find((d) => d.channel === e.channel && d.at >= t0 && d.from !== d.to);
+        return { text: e.text, pass: false, observed: later ? `first change after onset: ${later.from}→${later.to} at +${later.at - t0}ms (${later.reason})` : 'no state change after onset' };
+      }
+      case 'noSwitch': {
+        const hits = decisions.filter((d) => d.channel === e.channel && d.from !== d.to && d.at - start >= e.fromMs && d.at - start <= e.toMs);
+        return { text: e.text, pass: hits.length === 0, observed: hits.length === 0 ? 'no switch' : `${hits.length} switch(es), first ${hits[0].from}→${hits[0].to} at ${rel(hits[0].at)} (${hits[0].reason})` };
+      }
+      case 'noFalseSwitches': {
+        const bad = switches.filter((s) => s.cause === null);
+        return { text: e.text, pass: bad.length === 0, observed: bad.length === 0 ? `0 false of ${switches.length} switch(es)` : `${bad.length} false: ${bad.slice(0, 3).map((s) => `${s.channel} ${s.to} at ${formatDuration(s.at)} (${s.reason}; ${s.why})`).join('; ')}` };
+      }
+      case 'checkoutSuccess': {
+        const c = facts.checkout;
+        if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
+        const okAbs = e.atLeast === undefined || c.successRate >= e.atLeast;
+        const okStatic = !e.atLeastStatic || (c.staticSuccessRate !== null && c.successRate >= c.staticSuccessRate);
+        return { text: e.text, pass: okAbs && okStatic, observed: `switchyard ${c.successRate}, static ${c.staticSuccessRate ?? '-'}, oracle ${c.oracleSuccessRate ?? '-'}` };
+      }
+      case 'doubleCharges': {
+        const c = facts.checkout;
+        if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
+        return { text: e.text, pass: c.doubleCharges <= e.atMost, observed: `${c.doubleCharges} double charge(s) of ${c.succeeded} paid` };
+      }
+    }
+  });
+}
