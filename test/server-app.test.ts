@@ -179,6 +179,15 @@ describe('monitor HTTP API', () => {
     const withSim = setup({ simulatorUrl: 'http://sim:8081', fetch: fake });
     expect(await (await withSim.app.request('/v1/faults')).json()).toEqual({ faults: [{ id: 'f1', channel: 'wechat', kind: 'error', from: 1, to: 2 }] });
     expect(asked).toEqual(['http://sim:8081/_chaos/timeline']);
+    // the simulator's own shape: each fault's final window under `windows`, with its token
+    let auth = '';
+    const real = (async (_url: string, init: RequestInit) => {
+      auth = new Headers(init.headers).get('authorization') ?? '';
+      return Response.json({ now: 5, scenario: null, events: [], windows: [{ id: 'f2', channel: 'alipay', kind: 'timeout', from: 3, to: 4 }] });
+    }) as unknown as typeof fetch;
+    const sim = setup({ simulatorUrl: 'http://sim:8081', simulatorToken: 'chaos-token', fetch: real });
+    expect(await (await sim.app.request('/v1/faults')).json()).toEqual({ faults: [{ id: 'f2', channel: 'alipay', kind: 'timeout', from: 3, to: 4 }] });
+    expect(auth).toBe('Bearer chaos-token');
     const down = setup({ simulatorUrl: 'http://sim:8081', fetch: (async () => { throw new TypeError('fetch failed'); }) as unknown as typeof fetch });
     expect((await down.app.request('/v1/faults')).status).toBe(502);
   });

@@ -5,7 +5,7 @@ import { demoConfigInput } from '../src/config/demoConfig.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import type { Decision } from '../src/core/decision.ts';
 import { silentLogger } from '../src/server/Logger.ts';
-import { type RunningMonitor, startMonitor } from '../src/server/startMonitor.ts';
+import { probeOutcome, type RunningMonitor, startMonitor } from '../src/server/startMonitor.ts';
 import { VirtualScheduler } from '../src/time/VirtualScheduler.ts';
 
 const T0 = Date.parse('2026-11-22T00:00:00Z');
@@ -48,6 +48,10 @@ describe('active probes in the monitor', () => {
     expect(decisions.map((d) => [d.to, d.reason])).toEqual([['down', 'probe_failures'], ['probing', 'ejection_elapsed'], ['healthy', 'recovered']]);
 
     const metrics = await (await fetch(`${m.url}/metrics`)).text();
+    expect(probeOutcome(m.engine, { channel: 'wechat', outcome: 'error', latencyMs: 5, at: T0, status: 503, code: 'SYSTEMERROR' })).toMatchObject({ outcome: 'error', code: 'SYSTEMERROR', source: 'probe' });
+    expect(probeOutcome(m.engine, { channel: 'wechat', outcome: 'error', latencyMs: 5, at: T0, status: 503, code: 'SERVICEUNAVAILABLE' }).outcome).toBe('maintenance');
+    expect(probeOutcome(m.engine, { channel: 'wechat', outcome: 'error', latencyMs: 5, at: T0, status: 500, code: 'SUCCESS' }).outcome).toBe('error');
+    expect(probeOutcome(m.engine, { channel: 'bank_a', outcome: 'error', latencyMs: 5, at: T0, status: 500, code: 'NOT_A_BANK_CODE' })).toMatchObject({ outcome: 'error', unknownCode: true });
     expect(metrics).toContain('switchyard_probe_results_total{channel="bank_b",outcome="error"} 3');
     expect(metrics).toMatch(/switchyard_probe_results_total\{channel="bank_b",outcome="success"\} \d+/);
     expect(metrics).toMatch(/switchyard_outcomes_total\{channel="bank_b",pool="card",outcome="error",source="probe"\} 3/);

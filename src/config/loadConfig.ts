@@ -26,6 +26,7 @@ export interface MonitorConfig {
   port: number;
   tokens: { admin?: string; ingest?: string };
   simulatorUrl?: string;
+  simulatorToken?: string;
   ingest: { maxBodyBytes: number };
   stream: { statsIntervalMs: number; pingIntervalMs: number; maxBufferedBytes: number; maxQueue: number };
   tickMs: number;
@@ -83,6 +84,7 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     port: cfg.port,
     tokens: cfg.tokens,
     simulatorUrl: cfg.simulatorUrl?.replace(/\/+$/, ''),
+    simulatorToken: cfg.simulatorToken,
     ingest: cfg.ingest,
     stream: cfg.stream,
     tickMs: cfg.tickMs,

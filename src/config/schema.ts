@@ -109,6 +109,7 @@ export const configSchema = z.strictObject({
     ingest: z.string().min(8).optional().describe('Bearer token for POST /v1/outcomes.'),
   }).default({}),
   simulatorUrl: z.url({ protocol: /^https?$/ }).optional().describe('Channel simulator base URL; GET /v1/faults relays its fault timeline.'),
+  simulatorToken: z.string().min(1).optional().describe('Token of the simulator\'s /_chaos API, when it has one.'),
   ingest: z.strictObject({
     maxBodyBytes: z.number().int().min(1024).default(1_048_576).describe('Larger requests are refused with 413.'),
   }).default({ maxBodyBytes: 1_048_576 }),

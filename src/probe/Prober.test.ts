@@ -3,7 +3,7 @@ import { VirtualScheduler } from '../time/VirtualScheduler.ts';
 import { Prober, type ProbeResult } from './Prober.ts';
 
 /** A fetch whose answers the test scripts: a status after a delay on the virtual clock, or never. */
-function scriptedFetch(vs: VirtualScheduler, script: Array<{ status: number; afterMs: number } | 'hang' | 'refused'>) {
+function scriptedFetch(vs: VirtualScheduler, script: Array<{ status: number; afterMs: number; json?: unknown } | 'hang' | 'refused'>) {
   let i = 0;
   const calls: string[] = [];
   const fetch = ((url: string, init: RequestInit) => {
@@ -13,7 +13,7 @@ function scriptedFetch(vs: VirtualScheduler, script: Array<{ status: number; aft
       init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
       if (step === 'refused') return reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
       if (step === 'hang') return;
-      vs.setTimeout(() => resolve(new Response('ok', { status: step.status })), step.afterMs);
+      vs.setTimeout(() => resolve(step.json === undefined ? new Response('ok', { status: step.status }) : Response.json(step.json, { status: step.status })), step.afterMs);
     });
   }) as unknown as typeof globalThis.fetch;
   return { fetch, calls };
@@ -34,6 +34,20 @@ describe('Prober', () => {
     expect(results[1].detail).toBe('status 503');
     expect(results[2]).toMatchObject({ latencyMs: 300, detail: 'timeout' });
     expect(results[3].detail).toBe('ECONNREFUSED');
+  });
+
+  it("reports a failed answer's JSON code so that the channel's table can classify it", async () => {
+    const vs = new VirtualScheduler(0);
+    const { fetch } = scriptedFetch(vs, [{ status: 503, afterMs: 5, json: { channel: 'wechat', status: 'DOWN', code: 'SYSTEMERROR' } }, { status: 200, afterMs: 5, json: { code: 'SUCCESS' } }]);
+    const results: ProbeResult[] = [];
+    const prober = new Prober({ scheduler: vs, fetch, onResult: (r) => results.push(r), targets: [{ channel: 'wechat', url: 'http://sim/wechat/health', intervalMs: 100, timeoutMs: 50 }] });
+    prober.start();
+    await vs.advance(250);
+    prober.stop();
+    expect(results).toEqual([
+      expect.objectContaining({ outcome: 'error', status: 503, code: 'SYSTEMERROR' }),
+      expect.not.objectContaining({ code: expect.anything() }),
+    ]);
   });
 
   it('honours expectStatus and skips a turn while a probe is still running', async () => {

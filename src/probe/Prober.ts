@@ -26,6 +26,8 @@ export interface ProbeResult {
   at: number;
   /** HTTP status when an answer came. */
   status?: number;
+  /** The channel's own result code, when a failed answer was JSON with a string `code` (the simulators' health routes send one). */
+  code?: string;
   /** Why it failed, for logs: `status 503`, `ECONNREFUSED`, `timeout`. */
   detail?: string;
 }
@@ -84,10 +86,11 @@ export class Prober {
     let result: ProbeResult;
     try {
       const res = await fetch(t.url, { method: t.method ?? 'GET', headers: t.headers, body: t.body, signal: ctl.signal });
-      // The body is read so that the connection can be reused; its content is not judged.
-      await res.arrayBuffer().catch(() => undefined);
+      // Read whole so the connection can be reused; a failure's JSON `code` says what kind of failure.
+      const text = await res.text().catch(() => '');
       const ok = t.expectStatus ? t.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
-      result = { channel: t.channel, outcome: ok ? 'success' : 'error', latencyMs: clock.now() - at, at, status: res.status, ...(!ok && { detail: `status ${res.status}` }) };
+      const code = ok ? undefined : codeOf(text, res.headers.get('content-type'));
+      result = { channel: t.channel, outcome: ok ? 'success' : 'error', latencyMs: clock.now() - at, at, status: res.status, ...(!ok && { detail: `status ${res.status}` }), ...(code && { code }) };
     } catch (e) {
       result = timedOut
         ? { channel: t.channel, outcome: 'timeout', latencyMs: Math.max(clock.now() - at, t.timeoutMs), at, detail: 'timeout' }
@@ -100,6 +103,16 @@ export class Prober {
     if (this.stopped && !timedOut && ctl.signal.aborted) return undefined;
     this.options.onResult(result);
     return result;
+  }
+}
+
+function codeOf(text: string, contentType: string | null): string | undefined {
+  if (!contentType?.includes('json') || text.length > 4096) return undefined;
+  try {
+    const code = (JSON.parse(text) as { code?: unknown })?.code;
+    return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -25,6 +25,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Simulator base URL for GET /v1/faults; unset: no faults. */
   simulatorUrl?: string;
+  /** Sent as a bearer token to the simulator's /_chaos API when set. */
+  simulatorToken?: string;
   /** Used to reach the simulator; default globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /** Drain lead time of maintenance windows that do not give one. Default 60 s. */
@@ -41,7 +43,7 @@ const ADMIN_BODY_BYTES = 64 * 1024;
 /** The monitor's HTTP API (routes only: no listen). CONTRACT.md "HTTP and WebSocket". */
 export function createApp({
   engine, metrics, log = silentLogger, clock = systemClock, tokens = {}, maxBodyBytes = 1_048_576,
-  simulatorUrl, fetch = globalThis.fetch, maintenanceLeadMs = 60_000, decisionLog = 10_000, dashboard = true,
+  simulatorUrl, simulatorToken, fetch = globalThis.fetch, maintenanceLeadMs = 60_000, decisionLog = 10_000, dashboard = true,
 }: AppOptions): Hono {
   const app = new Hono();
   const adminToken = tokens.admin ? Buffer.from(tokens.admin) : null;
@@ -164,10 +166,15 @@ export function createApp({
   app.get('/v1/faults', async (c) => {
     if (!simulatorUrl) return c.json({ faults: [] });
     try {
-      const res = await fetch(`${simulatorUrl}/_chaos/timeline`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${simulatorUrl}/_chaos/timeline`, {
+        signal: AbortSignal.timeout(2000),
+        ...(simulatorToken && { headers: { authorization: `Bearer ${simulatorToken}` } }),
+      });
       if (!res.ok) throw new Error(`status ${res.status}`);
-      const body = (await res.json()) as { faults?: unknown };
-      return c.json({ faults: Array.isArray(body?.faults) ? body.faults : [] });
+      // The simulator names each fault's final window `windows` (its change log is `events`).
+      const body = (await res.json()) as { faults?: unknown; windows?: unknown };
+      const faults = Array.isArray(body?.faults) ? body.faults : Array.isArray(body?.windows) ? body.windows : [];
+      return c.json({ faults });
     } catch (e) {
       throw new HttpError(502, 'upstream_unavailable', `simulator timeline unavailable: ${(e as Error).message}`);
     }

@@ -6,7 +6,9 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine } from '../core/Engine.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { MonitorConfig } from '../config/loadConfig.ts';
-import { Prober } from '../probe/Prober.ts';
+import { healthClass } from '../core/codes/index.ts';
+import type { Outcome } from '../core/outcome.ts';
+import { Prober, type ProbeResult } from '../probe/Prober.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
@@ -47,6 +49,23 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
+/**
+ * A probe result as an outcome. A failure that carried the channel's code is classified by the
+ * channel's table, so a maintenance code takes the channel to maintenance-down at once and a
+ * "system busy" code counts as one; a code the table calls anything but a failure stays an error.
+ */
+export function probeOutcome(engine: Engine, r: ProbeResult): Outcome {
+  const o: Outcome = { channel: r.channel, outcome: r.outcome, latencyMs: r.latencyMs, at: r.at, source: 'probe' };
+  if (r.outcome === 'error' && r.code !== undefined) {
+    const c = engine.classifier(r.channel).classify(r.code);
+    const cls = healthClass(c.cls);
+    if (cls === 'error' || cls === 'timeout' || cls === 'maintenance') o.outcome = cls;
+    o.code = r.code;
+    if (!c.known) o.unknownCode = true;
+  }
+  return o;
+}
+
 /** Listens: hono on @hono/node-server, the stream on the same server, engine ticks and probes on the scheduler. */
 export async function startMonitor(options: StartMonitorOptions): Promise<RunningMonitor> {
   const { config } = options;
@@ -69,7 +88,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   });
   const app = createApp({
     engine, metrics, log, clock, tokens: config.tokens, maxBodyBytes: config.ingest.maxBodyBytes,
-    simulatorUrl: config.simulatorUrl, fetch: options.fetch, maintenanceLeadMs: config.maintenance.leadMs,
+    simulatorUrl: config.simulatorUrl, simulatorToken: config.simulatorToken, fetch: options.fetch, maintenanceLeadMs: config.maintenance.leadMs,
     decisionLog: config.engine.decisionLog,
   });
 
@@ -97,7 +116,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     onResult: (r) => {
       metrics.probeResult(r.channel, r.outcome);
       if (r.outcome !== 'success') log.debug('probe failed', { channel: r.channel, outcome: r.outcome, detail: r.detail, latencyMs: r.latencyMs });
-      engine.record({ channel: r.channel, outcome: r.outcome, latencyMs: r.latencyMs, at: r.at, source: 'probe' });
+      engine.record(probeOutcome(engine, r));
     },
   });
   prober.start();
