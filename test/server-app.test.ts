@@ -54,6 +54,7 @@ describe('monitor HTTP API', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect((await s.app.request('/nope')).status).toBe(404);
+    expect((await s.app.request('/v1/stream')).status).toBe(426);
   });
 
   it('ingests one event, an array and NDJSON; counts reach the engine', async () => {

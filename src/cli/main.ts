@@ -7,7 +7,7 @@ const COMMANDS: Record<string, { load: () => Promise<{ run(argv: string[]): Prom
   monitor: { load: () => import('./monitor.ts'), summary: 'run the monitor alone (--config FILE, --port, --host)' },
   simulate: { load: () => import('./simulate.ts' as string), summary: 'run the channel simulators (--scenario FILE)' },
   scenario: { load: () => import('./scenario.ts' as string), summary: 'scenario run FILE [--virtual] [--seed N] [--report OUT.json]' },
-  demo: { load: () => import('./demo.ts' as string), summary: 'the whole demo: monitor, simulators, checkout, traffic and faults' },
+  demo: { load: () => import('./demo.ts'), summary: 'the whole demo: monitor, simulators, checkout, traffic and faults' },
 };
 
 export const USAGE = `usage: switchyard <command> [options]

@@ -107,6 +107,8 @@ export function createApp({
     const kept = engine.decisions(Math.max(0, engine.seq - decisionLog), limit) ?? [];
     return c.json({ decisions: kept, seq: engine.seq, epoch: engine.epoch, truncated: true });
   });
+  // The stream is served on the http server's upgrade event; a plain GET gets told so.
+  app.get('/v1/stream', () => new Response(JSON.stringify({ error: 'upgrade_required', message: 'WS /v1/stream: connect with a WebSocket client' }), { status: 426, headers: { ...JSON_HEADERS, upgrade: 'websocket' } }));
   app.get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }));
 
   // ---- operator writes --------------------------------------------------------------------------
