@@ -5,18 +5,17 @@
  * an oracle that knows the true channel health. Writes loadtests/results/failover.json and a chart
  * (failover.svg) beside it.
  *
- * The scenario's timeline is compressed (--compress, default 8×) so that the run takes about a
+ * The scenario's timeline is compressed (--compress, default 12×) so that the run takes about a
  * minute: fault onsets and lengths shrink, per-request latencies and timeouts do not.
  *
  *   tsx loadtests/bench-failover.ts [--scenario FILE] [--rate N] [--compress K] [--seed N] [--connections N]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import autocannon from 'autocannon';
-import { parse as parseYaml } from 'yaml';
 import { createClient } from '../src/client/createClient.ts';
 import { seededRandom } from '../src/client/random.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
@@ -24,7 +23,7 @@ import type { Decision } from '../src/core/decision.ts';
 import { silentLogger } from '../src/server/Logger.ts';
 import { startMonitor } from '../src/server/startMonitor.ts';
 import { RealScheduler } from '../src/time/RealScheduler.ts';
-import { DEFAULT_BASELINE, type ChannelProfile } from '../simulators/channels/ChannelProfile.ts';
+import type { ChannelProfile } from '../simulators/channels/ChannelProfile.ts';
 import type { CheckoutRoute } from '../simulators/checkout/CheckoutRoute.ts';
 import { type CarefulCheckout, createCheckout } from '../simulators/checkout/createCheckout.ts';
 import { quantile } from '../simulators/checkout/createCheckoutApp.ts';
@@ -33,10 +32,11 @@ import { startCheckoutServer } from '../simulators/checkout/startCheckoutServer.
 import type { Strategy } from '../simulators/checkout/types.ts';
 import { createSimulation } from '../simulators/createSimulation.ts';
 import type { Fault } from '../simulators/faults/Fault.ts';
-import { type FaultSpec, faultSpecSchema, toFaultInput } from '../simulators/faults/faultSpec.ts';
+import { type FaultSpec, toFaultInput } from '../simulators/faults/faultSpec.ts';
 import { createSimulatorApp } from '../simulators/http/createSimulatorApp.ts';
 import { HttpChannels } from '../simulators/http/HttpChannels.ts';
 import { parseDuration } from '../simulators/scenario/duration.ts';
+import { loadScenario } from '../simulators/scenario/loadScenario.ts';
 import { renderSuccessChart } from './successChart.ts';
 
 const STRATEGIES: Strategy[] = ['switchyard', 'staticSingle', 'staticPriority', 'oracle'];
@@ -46,7 +46,7 @@ const { values: args } = parseArgs({
   options: {
     scenario: { type: 'string', default: join(here, '../simulators/scenarios/flash-sale.yaml') },
     rate: { type: 'string', default: '80' },
-    compress: { type: 'string', default: '8' },
+    compress: { type: 'string', default: '12' },
     seed: { type: 'string', default: '42' },
     connections: { type: 'string', default: '250' },
     out: { type: 'string', default: join(here, 'results/failover.json') },
@@ -62,28 +62,18 @@ interface ScenarioShape {
   faults: FaultSpec[];
   channels: ChannelProfile[];
   customerDeclineRate: number;
+  /** Share of orders per pool. */
+  pools: Record<string, number>;
+  payTimeoutMs: number;
 }
 
-/** Reads what the bench needs from a scenario file: its length, its faults, its channels if it names them. */
-function loadScenario(file: string): ScenarioShape {
-  const doc = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const faults = ((doc.faults as unknown[]) ?? []).map((f, i) => {
-    const r = faultSpecSchema.safeParse(f);
-    if (!r.success) throw new Error(`${file}: faults[${i}]: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-    return r.data;
-  });
-  const lastFaultEnd = Math.max(0, ...faults.map((f) => parseDuration(f.at ?? 0) + parseDuration(f.for ?? 300_000)));
-  const durationMs = doc.duration !== undefined ? parseDuration(doc.duration as string | number) : lastFaultEnd + 60_000;
-  const listed = (doc.channels as Partial<ChannelProfile>[] | undefined) ?? [];
-  const channels: ChannelProfile[] = listed.length
-    ? listed.filter((c) => (c.pool ?? 'qr') === 'qr').map((c, i) => ({ ...DEFAULT_BASELINE, pool: 'qr', priority: i + 1, ...c }) as ChannelProfile)
-    : [
-        { id: 'wechat', flavour: 'wechat', pool: 'qr', priority: 1, ...DEFAULT_BASELINE },
-        { id: 'alipay', flavour: 'alipay', pool: 'qr', priority: 2, ...DEFAULT_BASELINE },
-        { id: 'unionpay', flavour: 'unionpay', pool: 'qr', priority: 3, ...DEFAULT_BASELINE },
-      ];
-  const traffic = (doc.traffic ?? {}) as { customerDeclineRate?: number };
-  return { name: String(doc.name ?? 'flash-sale'), durationMs, faults, channels, customerDeclineRate: traffic.customerDeclineRate ?? 0.02 };
+/** The scenario as the simulators' loader reads it (simulators/scenario/loadScenario.ts). */
+function benchScenario(file: string): ScenarioShape {
+  const sc = loadScenario(file);
+  return {
+    name: sc.name, durationMs: sc.durationMs, faults: sc.faults, channels: sc.channels,
+    customerDeclineRate: sc.traffic?.customerDeclines ?? 0.02, pools: sc.traffic?.pools ?? { qr: 1 }, payTimeoutMs: sc.traffic?.timeoutMs ?? 3_000,
+  };
 }
 
 /** Shrinks a fault's place in the timeline; what a single request feels (latency, hang length) stays. */
@@ -103,7 +93,7 @@ function declinesEverywhere(share: number) {
 }
 
 async function main(): Promise<void> {
-  const scenario = loadScenario(args.scenario);
+  const scenario = benchScenario(args.scenario);
   const runMs = Math.round(scenario.durationMs / compress);
   const scheduler = new RealScheduler();
   const clock = scheduler.clock;
@@ -121,7 +111,7 @@ async function main(): Promise<void> {
   const monitor = await startMonitor({
     config: resolveConfig({
       channels: profiles.map(({ id, flavour, pool, priority, minAmount, maxAmount }) => ({ id, flavour, pool, priority, minAmount, maxAmount, probe: { url: `${simUrl}/${id}/health`, intervalMs: 1000, timeoutMs: 800 } })),
-      pools: [{ id: 'qr' }],
+      pools: [...new Set(profiles.map((p) => p.pool))].map((id) => ({ id })),
     }),
     port: 0,
     log: silentLogger,
@@ -140,7 +130,7 @@ async function main(): Promise<void> {
     latencies[st] = [];
     failedBy[st] = {};
     checkouts[st] = createCheckout({
-      strategy: st, channels: channelApi, scheduler, routes, client, oracle: sim.faults,
+      strategy: st, channels: channelApi, scheduler, routes, client, oracle: sim.faults, payTimeoutMs: scenario.payTimeoutMs,
       onResult: (o, r) => {
         if (o.createdAt < t0 || o.createdAt >= t0 + runMs) return;
         timeline.add(st, o.createdAt, r.status);
@@ -160,6 +150,13 @@ async function main(): Promise<void> {
   await scheduler.sleep(Math.max(0, t0 - clock.now()));
 
   process.stderr.write(`bench:failover: ${scenario.name}, ${faults.length} faults, ${scenario.durationMs / 1000}s compressed ${compress}× to ${runMs / 1000}s, ${rate} orders/s per strategy, 4 strategies\n`);
+  const poolShares = Object.entries(scenario.pools);
+  const poolTotal = poolShares.reduce((a, [, w]) => a + w, 0);
+  const pickPool = (u: number) => {
+    let r = u * poolTotal;
+    for (const [id, w] of poolShares) if ((r -= w) < 0) return id;
+    return poolShares[poolShares.length - 1][0];
+  };
   const cannons = STRATEGIES.map((st) => {
     const rng = seededRandom(seed); // one order stream, replayed for each strategy
     let n = 0;
@@ -178,7 +175,8 @@ async function main(): Promise<void> {
             n++;
             const amount = rng() < 0.05 ? 50_000 + Math.floor(rng() * 400_000) : 500 + Math.floor(rng() * 30_000);
             const store = `s-${String(1 + Math.floor(rng() * 40)).padStart(3, '0')}`;
-            return { ...req, body: JSON.stringify({ id: `o${n}`, amount, store, terminal: `t-${1 + Math.floor(rng() * 4)}`, segment: rng() < 0.1 ? 'new' : 'regular' }) };
+            const pool = pickPool(rng());
+            return { ...req, body: JSON.stringify({ id: `o${n}`, amount, pool, method: pool, store, terminal: `t-${1 + Math.floor(rng() * 4)}`, segment: rng() < 0.1 ? 'new' : 'regular' }) };
           },
         },
       ],
@@ -199,7 +197,8 @@ async function main(): Promise<void> {
     strategies[st] = { attempts, succeeded, successRate: round(rates[st]), declined, rawSuccessRate: round(succeeded / Math.max(1, attempts)), unresolved: checkouts[st].stats().unresolved };
   }
   // Loss of the static single channel over the fault windows: the scenario's severity.
-  const inFault = (t: number) => faults.some((f) => f.channel === profiles[0].id && t >= f.from - t0 && t < f.to - t0);
+  const tops = new Set(routes.filter((r) => !routes.some((o) => o.pool === r.pool && o.priority < r.priority)).map((r) => r.id));
+  const inFault = (t: number) => faults.some((f) => tops.has(f.channel) && t >= f.from - t0 && t < f.to - t0);
   const single = timeline.points('staticSingle').filter((p) => inFault(p.t));
   const singleTakeable = single.reduce((a, p) => a + p.attempts - p.declined, 0);
   const singleLossInFaults = singleTakeable ? 1 - single.reduce((a, p) => a + p.paid, 0) / singleTakeable : 0;
