@@ -47,6 +47,7 @@ export interface VirtualRunOptions {
   drainMs?: number;
   /** Engine tick period. */
   tickMs?: number;
+  /** Default: the traffic's pay timeout (3 s without traffic), so probes judge latency as the checkout does. */
   probeTimeoutMs?: number;
 }
 
@@ -101,7 +102,7 @@ export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {
 
   // Probes go to the switchyard simulation: the monitor probes the channels the checkout uses.
   const probed = simulations.get(strategies[0])!;
-  const probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
+  const probeTimeoutMs = opts.probeTimeoutMs ?? scenario.traffic?.timeoutMs ?? 3000;
   s.setInterval(() => {
     for (const c of scenario.channels) {
       void probed.api.probe(c.id, probeTimeoutMs).then((r) =>
@@ -166,7 +167,7 @@ function recording(api: ChannelApi, engine: Engine, s: Scheduler): ChannelApi {
   };
 }
 
-function checkoutReport(orders: readonly Order[], runs: { strategy: Strategy; sim: Simulation; results: OrderResult[] }[]): CheckoutReport {
+export function checkoutReport(orders: readonly Order[], runs: { strategy: Strategy; sim: Simulation; results: OrderResult[] }[]): CheckoutReport {
   const strategies: Record<string, StrategyOutcome> = {};
   for (const r of runs) {
     const paid = r.results.filter((x) => x.status === 'paid').length;

@@ -16,10 +16,12 @@ export interface RunFacts {
 
 const OUT_OF_SERVICE = new Set(['degraded', 'down', 'maintenance']);
 
-/** Detection time per fault: the first decision at or after onset moving its channel out of service, up to its end plus grace. */
-export function scoreFaults({ start, faults, decisions, graceMs }: RunFacts): FaultReport[] {
+/** Detection time per fault (negative for a planned window drained ahead): the first decision at or after onset moving its channel out of service, up to its end plus grace. */
+export function scoreFaults({ start, faults, planned, decisions, graceMs }: RunFacts): FaultReport[] {
   return faults.map((f) => {
-    const d = decisions.find((x) => x.channel === f.channel && OUT_OF_SERVICE.has(x.to) && x.from !== x.to && x.at >= f.from && x.at <= f.to + graceMs);
+    // An announced window is drained `lead` ahead: reacting then is on time, not early.
+    const lead = planned.find((p) => p.channel === f.channel && start + p.atMs === f.from && f.kind === 'maintenance')?.leadMs ?? 0;
+    const d = decisions.find((x) => x.channel === f.channel && OUT_OF_SERVICE.has(x.to) && x.from !== x.to && x.at >= f.from - lead && x.at <= f.to + graceMs);
     return {
       id: f.id,
       channel: f.channel,

@@ -1,0 +1,70 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../simulators/scenario/loadScenario.ts';
+import { runVirtual } from '../simulators/scenario/runVirtual.ts';
+
+const DIR = fileURLToPath(new URL('../simulators/scenarios/', import.meta.url));
+const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+/** Every scenario runs with its own seed and these; none is tuned to one seed. */
+const SEEDS = [1, 2, 3, 4];
+
+/**
+ * Runs the core gets wrong today, reported to the lead with the numbers (see the issue-4 report);
+ * `it.fails` keeps them visible: once the core is fixed they turn red here and leave this list.
+ * - local-terminal-fault: local faults (one store's terminals, one terminal) still switch the
+ *   channel (error_rate on wechat ~1–2 min in; timeouts k-of-n and error_rate on alipay).
+ * - healthy-noise seed 4: bank_b taken down by the 2-of-3 timeout rule on two probe timeouts
+ *   at 51m28s (normal tail: p99 2.4 s against the 3 s timeout, ~0.4 % timeouts), no fault active.
+ */
+const KNOWN_CORE_FAILURES: Record<string, 'all' | number[]> = {
+  'local-terminal-fault': 'all',
+  'healthy-noise': [4],
+};
+
+describe('shipped scenarios pass under --virtual, for several seeds', () => {
+  expect(FILES).toEqual([
+    'flapping-channel.yaml', 'flash-sale.yaml', 'healthy-noise.yaml', 'local-terminal-fault.yaml',
+    'lost-callbacks.yaml', 'maintenance-night.yaml', 'risk-storm.yaml',
+  ]);
+  for (const file of FILES) {
+    const scenario = loadScenario(`${DIR}${file}`);
+    for (const seed of [scenario.seed, ...SEEDS]) {
+      const known = KNOWN_CORE_FAILURES[scenario.name];
+      const fails = known === 'all' || (Array.isArray(known) && known.includes(seed));
+      (fails ? it.fails : it)(`${scenario.name} seed ${seed}`, async () => {
+        const { report } = await runVirtual(scenario, { seed });
+        const failed = report.expectations.filter((e) => !e.pass).map((e) => `${e.text}: ${e.observed}`);
+        expect(failed).toEqual([]);
+        expect(report.verdict).toBe('pass');
+        // every fault of the file is in the ground truth, with its window
+        for (const f of scenario.faults) expect(report.faults.some((r) => r.id === f.id)).toBe(true);
+      }, 30_000);
+    }
+  }
+});
+
+describe('virtual reports', () => {
+  it('are byte-identical run to run for one seed, and differ for another', async () => {
+    const scenario = loadScenario(`${DIR}flash-sale.yaml`);
+    const a = JSON.stringify((await runVirtual(scenario, { seed: 11 })).report);
+    const b = JSON.stringify((await runVirtual(scenario, { seed: 11 })).report);
+    const c = JSON.stringify((await runVirtual(scenario, { seed: 12 })).report);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+  }, 30_000);
+
+  it('carry the contract fields and score the peers on the same traffic', async () => {
+    const { report } = await runVirtual(loadScenario(`${DIR}flash-sale.yaml`));
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['scenario', 'seed', 'virtual', 'verdict', 'expectations', 'faults', 'falseSwitches', 'checkout']));
+    expect(report.faults[0]).toMatchObject({ id: 'wechat-busy', channel: 'wechat', kind: 'error', from: 517_000, to: 757_000 });
+    expect(report.faults[0].detectionMs).toBe(report.faults[0].detectedAt! - report.faults[0].from);
+    const c = report.checkout!;
+    expect(Object.keys(c.strategies)).toEqual(['switchyard', 'staticSingle', 'oracle']);
+    for (const s of Object.values(c.strategies)) expect(s.orders).toBe(c.attempts);
+    // the story of the seeds: a single static channel loses the peak, switching keeps it
+    expect(c.staticSuccessRate!).toBeLessThan(0.9);
+    expect(c.successRate).toBeGreaterThan(c.staticSuccessRate! + 0.2);
+    expect(c.oracleSuccessRate!).toBeGreaterThanOrEqual(c.successRate - 0.005);
+  }, 30_000);
+});
