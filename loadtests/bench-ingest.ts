@@ -27,7 +27,7 @@ const DURATION = quick ? 2 : 5;
 const WARMUP = 1;
 const CONNECTIONS = 32;
 const SUBSCRIBERS = 1000;
-const ROUNDS = quick ? 4 : 10;
+const ROUNDS = quick ? 4 : 20;
 const CHANNELS = ['wechat', 'alipay', 'unionpay', 'bank_a', 'bank_b'];
 
 // ---- servers (child processes) ---------------------------------------------------------------------
@@ -207,12 +207,12 @@ function quantile(xs: number[], q: number): number {
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timeout: ${what}`)), ms).unref())]);
 
-async function fanoutMonitor(url: string, query = ''): Promise<{ latencies: number[]; sample: string }> {
+async function fanoutMonitor(url: string, query: string, trips: number): Promise<{ latencies: number[]; sample: string }> {
   const subs = await subscribe(`${url.replace('http', 'ws')}/v1/stream${query}`, SUBSCRIBERS);
   const latencies: number[] = [];
   let sample = '';
   const burst = JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ channel: 'wechat', outcome: i % 10 ? 'error' : 'success', code: 'SYSTEMERROR', latencyMs: 200 })));
-  for (let round = -1; round < ROUNDS; round++) {
+  for (let round = -1; round < trips; round++) {
     // Put wechat back to healthy (an override set and cleared) and let every subscriber see it.
     const set = await (await fetch(`${url}/v1/channels/wechat/override`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'healthy', forMs: 60_000, reason: 'bench reset' }) })).json();
     const seen = subs.await(performance.now(), (m) => m.includes('"type":"decision"') && m.includes(`"seq":${set.decision.seq + 1},`));
@@ -231,10 +231,10 @@ async function fanoutMonitor(url: string, query = ''): Promise<{ latencies: numb
   return { latencies, sample };
 }
 
-async function fanoutBaseline(url: string, decisionJson: string): Promise<number[]> {
+async function fanoutBaseline(url: string, decisionJson: string, trips: number): Promise<number[]> {
   const subs = await subscribe(url.replace('http', 'ws'), SUBSCRIBERS);
   const latencies: number[] = [];
-  for (let round = -1; round < ROUNDS; round++) {
+  for (let round = -1; round < trips; round++) {
     const t0 = performance.now();
     const arrived = subs.await(t0, () => true);
     await fetch(`${url}/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: decisionJson });
@@ -266,12 +266,21 @@ async function main(): Promise<void> {
     const [honoBatchNdjsonBaselineEventsPerSec, batchNdjsonEventsPerSec] = [hn.rate, mn.rate];
     hono.child.kill('SIGTERM');
 
-    const fan = await fanoutMonitor(monitor.url);
-    // Subscribers that follow decisions only (?stats=0), as gateways do: no periodic stats to read.
-    const fanQuiet = await fanoutMonitor(monitor.url, '?stats=0');
+    // Blocks of trips, alternating monitor (default subscribers), monitor (?stats=0 subscribers,
+    // as gateways that follow decisions only) and the bare ws peer, so that noise falls on all three.
     const ws = await startChild('ws');
     children.push(ws.child);
-    const base = await fanoutBaseline(ws.url, fan.sample);
+    const fan = { latencies: [] as number[], sample: '' };
+    const fanQuiet = { latencies: [] as number[] };
+    const base: number[] = [];
+    const BLOCKS = 2;
+    for (let b = 0; b < BLOCKS; b++) {
+      const f = await fanoutMonitor(monitor.url, '', ROUNDS / BLOCKS);
+      fan.latencies.push(...f.latencies);
+      fan.sample = f.sample;
+      fanQuiet.latencies.push(...(await fanoutMonitor(monitor.url, '?stats=0', ROUNDS / BLOCKS)).latencies);
+      base.push(...(await fanoutBaseline(ws.url, fan.sample, ROUNDS / BLOCKS)));
+    }
     ws.child.kill('SIGTERM');
     const fanoutP99Ms = quantile(fan.latencies, 0.99);
     const wsBaselineP99Ms = quantile(base, 0.99);

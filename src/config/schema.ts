@@ -114,11 +114,11 @@ export const configSchema = z.strictObject({
     maxBodyBytes: z.number().int().min(1024).default(1_048_576).describe('Larger requests are refused with 413.'),
   }).default({ maxBodyBytes: 1_048_576 }),
   stream: z.strictObject({
-    statsIntervalMs: z.number().int().min(250).default(500).describe('Period of "stats" messages (at most 4/s).'),
+    statsIntervalMs: z.number().int().min(250).default(1000).describe('Period of "stats" messages (at most 4/s); subscribers that do not want them connect with ?stats=0.'),
     pingIntervalMs: z.number().int().min(100).default(15_000).describe('Ping period; a client that misses a pong is dropped.'),
     maxBufferedBytes: z.number().int().min(1024).default(1_048_576).describe('Per-client send buffer before messages queue up.'),
     maxQueue: z.number().int().min(1).default(1000).describe('Queued messages per slow client before the backlog is dropped for a fresh snapshot.'),
-  }).default({ statsIntervalMs: 500, pingIntervalMs: 15_000, maxBufferedBytes: 1_048_576, maxQueue: 1000 }),
+  }).default({ statsIntervalMs: 1000, pingIntervalMs: 15_000, maxBufferedBytes: 1_048_576, maxQueue: 1000 }),
   tickMs: z.number().int().min(10).max(1000).default(100).describe('Period of the engine\'s time-driven steps.'),
   bucketMs: z.number().int().min(10).optional().describe('Width of one window bucket.'),
   decisionLog: z.number().int().min(1).optional().describe('Decisions kept for replay (?since=).'),

@@ -24,7 +24,7 @@ export interface DecisionStreamOptions {
   log?: Logger;
   /** URL path served; default `/v1/stream`. */
   path?: string;
-  /** Period of `stats` messages; default 500 ms. */
+  /** Period of `stats` messages; default 1 s. */
   statsIntervalMs?: number;
   /** Ping period; a client that has not answered the previous ping is terminated. Default 15 s. */
   pingIntervalMs?: number;
@@ -76,7 +76,7 @@ export class DecisionStream {
   resyncs = 0;
 
   constructor({
-    source, scheduler, log = silentLogger, path = '/v1/stream', statsIntervalMs = 500, pingIntervalMs = 15_000,
+    source, scheduler, log = silentLogger, path = '/v1/stream', statsIntervalMs = 1000, pingIntervalMs = 15_000,
     maxBufferedBytes = 1_048_576, maxQueue = 1000, flushIntervalMs = 50, maxClientFrameBytes = 4096,
   }: DecisionStreamOptions) {
     this.source = source;
