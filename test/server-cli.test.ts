@@ -42,6 +42,19 @@ describe('switchyard CLI', () => {
     expect(await run(['--config', join(dir, 'missing.yaml')])).toBe(2);
   });
 
+  it('says so and exits 1 when the port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      expect(await run(['--port', String(port)])).toBe(1);
+      expect(err.join('')).toContain('EADDRINUSE');
+    } finally {
+      busy.close();
+    }
+  });
+
   it('takes port and host from flags, then environment, then the file', () => {
     const config = resolveConfig({ ...demoConfigInput(), port: 9000, host: '127.0.0.2' });
     expect(resolveListen(config, {}, {})).toEqual({ port: 9000, host: '127.0.0.2' });

@@ -101,13 +101,18 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     else socket.destroy();
   });
   const host = options.host ?? config.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    await stream.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
 
   const tick = scheduler.setInterval(() => engine.tick(), config.tickMs);
