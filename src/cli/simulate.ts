@@ -1,0 +1,144 @@
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { DEFAULT_BASELINE } from '../../simulators/channels/ChannelProfile.ts';
+import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
+import { createCheckout } from '../../simulators/checkout/createCheckout.ts';
+import { createSimulation } from '../../simulators/createSimulation.ts';
+import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
+import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
+import { loadScenario } from '../../simulators/scenario/loadScenario.ts';
+import type { Scenario } from '../../simulators/scenario/Scenario.ts';
+import { SimulatorError } from '../../simulators/SimulatorError.ts';
+import { TrafficGenerator } from '../../simulators/traffic/TrafficGenerator.ts';
+import { createClient } from '../client/createClient.ts';
+import { seededRandom } from '../client/random.ts';
+import { DEMO_CHANNELS, DEMO_POOLS } from '../core/options.ts';
+import { createLogger } from '../server/Logger.ts';
+import { RealScheduler } from '../time/RealScheduler.ts';
+
+export const SIMULATE_USAGE = `usage: switchyard simulate [--scenario FILE] [--port N] [--host H] [--seed N] [--token T] [--monitor URL] [--no-traffic]
+
+Serves the channel simulators (WeChat Pay, Alipay, UnionPay, bank quick pay; each channel under
+/<channel>/…, probes at /<channel>/health) and the chaos control API at /_chaos. With a scenario,
+its channels and fault timeline (started at once, stoppable at /_chaos/scenario/stop) and, if it
+has traffic, its orders through a checkout: following the monitor at --monitor, else static priority.
+
+  --scenario FILE   default: the demo channels, no faults, no traffic
+  --port N          env SWITCHYARD_SIM_PORT, default 8081
+  --host H          default 127.0.0.1
+  --seed N          overrides the scenario's seed
+  --token T         env SWITCHYARD_CHAOS_TOKEN; /_chaos then needs "Authorization: Bearer T"
+  --monitor URL     send the traffic's checkout through switchyard at URL
+  --no-traffic      serve only
+`;
+
+/** `switchyard simulate`: runs until SIGINT/SIGTERM, then closes and resolves 0. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        scenario: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, token: { type: 'string' },
+        monitor: { type: 'string' }, 'no-traffic': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${SIMULATE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(SIMULATE_USAGE);
+    return 0;
+  }
+  const rawPort = (values.port as string | undefined) ?? env.SWITCHYARD_SIM_PORT ?? '8081';
+  if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) {
+    process.stderr.write(`bad port ${JSON.stringify(rawPort)}: give an integer 0-65535\n`);
+    return 2;
+  }
+  let scenario: Scenario;
+  try {
+    scenario = values.scenario ? loadScenario(values.scenario as string) : defaultScenario();
+  } catch (e) {
+    if (!(e instanceof SimulatorError)) throw e;
+    process.stderr.write(`switchyard simulate: ${e.code}: ${e.message}\n`);
+    return 2;
+  }
+  const seed = values.seed !== undefined ? Number(values.seed) : scenario.seed;
+  if (!Number.isSafeInteger(seed)) {
+    process.stderr.write(`bad --seed ${JSON.stringify(values.seed)}: give an integer\n`);
+    return 2;
+  }
+  const token = (values.token as string | undefined) ?? env.SWITCHYARD_CHAOS_TOKEN;
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+
+  const log = createLogger({ base: { svc: 'simulate' } });
+  const scheduler = new RealScheduler();
+  const orders = scenario.traffic && !values['no-traffic'] ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0) : [];
+  const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
+  const sim = createSimulation({ scheduler, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id) });
+  const app = createSimulatorApp({
+    sim: sim.sim,
+    scheduler,
+    chaos: { token, scenarios: { [scenario.name]: scenario.faults }, log: (l) => log.info(String(l.msg), l) },
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(rawPort), host, resolve);
+  });
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  log.info('simulators listening', { url, scenario: scenario.name, channels: scenario.channels.map((c) => `${c.id}:${c.flavour}`), chaosToken: token ? 'required' : 'none' });
+  if (scenario.faults.length > 0) {
+    await app.request('/_chaos/scenario/start', { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify({ name: scenario.name }) });
+  }
+
+  const closers: (() => Promise<void> | void)[] = [
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        // keep-alive sockets of in-flight traffic would hold the process open
+        server.closeAllConnections();
+      }),
+  ];
+  if (orders.length > 0) {
+    const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour }) => ({ id, pool, priority, flavour }));
+    const client = values.monitor ? createClient({ url: values.monitor as string, channels: routes, scheduler, rng: seededRandom(seed) }) : undefined;
+    if (client) closers.unshift(() => client.close());
+    const checkout = createCheckout({ strategy: client ? 'switchyard' : 'staticPriority', channels: new HttpChannels({ baseUrl: url, channels: scenario.channels, scheduler }), scheduler, routes, client, payTimeoutMs: scenario.traffic!.timeoutMs });
+    closers.unshift(() => checkout.close());
+    const t0 = scheduler.clock.now();
+    const timers = orders.map((o) => scheduler.setTimeout(() => void checkout.pay({ ...o, createdAt: t0 + o.createdAt }), o.createdAt));
+    closers.unshift(() => timers.forEach((t) => t.cancel()));
+    const done = scheduler.setTimeout(() => log.info('traffic done', { ...checkout.stats(), latenciesMs: undefined }), scenario.durationMs + 10_000);
+    closers.unshift(() => done.cancel());
+    log.info('traffic started', { orders: orders.length, strategy: client ? 'switchyard' : 'staticPriority', durationMs: scenario.durationMs });
+  }
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  for (const c of closers) await Promise.resolve(c()).catch(() => undefined);
+  log.info('simulators stopped', {});
+  return 0;
+}
+
+function defaultScenario(): Scenario {
+  return {
+    name: 'default',
+    description: 'the demo channels, no faults',
+    seed: 42,
+    durationMs: 0,
+    probeIntervalMs: 5000,
+    channels: DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE })),
+    pools: DEMO_POOLS,
+    engine: {},
+    maintenance: [],
+    faults: [],
+    expect: [],
+    graceMs: 15_000,
+  };
+}
