@@ -130,6 +130,23 @@ describe('monitor HTTP API', () => {
     expect((await s.app.request('/v1/decisions?limit=abc')).status).toBe(400);
   });
 
+  it('answers with what is retained, marked truncated, when older decisions are gone', async () => {
+    const clock = new ManualClock(T0);
+    const config = resolveConfig({ ...demoConfigInput(), decisionLog: 5 });
+    const engine = new Engine(config.engine, { clock });
+    const app = createApp({ engine, metrics: new Metrics({ source: engine, processMetrics: false }), clock, decisionLog: 5 });
+    for (let i = 0; i < 20; i++) {
+      if (i % 2) engine.clearOverride('bank_b');
+      else engine.setOverride('bank_b', { state: 'down', until: T0 + 60_000, reason: 't' });
+    }
+    const body = await (await app.request('/v1/decisions?since=0')).json();
+    expect(body.truncated).toBe(true);
+    expect(body.decisions.map((d: { seq: number }) => d.seq)).toEqual([16, 17, 18, 19, 20]);
+    const recent = await (await app.request('/v1/decisions?since=18')).json();
+    expect(recent.truncated).toBeUndefined();
+    expect(recent.decisions.map((d: { seq: number }) => d.seq)).toEqual([19, 20]);
+  });
+
   it('sets and clears overrides', async () => {
     const put = await s.admin('PUT', '/v1/channels/alipay/override', { state: 'down', until: new Date(T0 + 3_600_000).toISOString(), reason: 'bank notice' });
     expect(put.status).toBe(200);
