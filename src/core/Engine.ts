@@ -349,9 +349,14 @@ export class Engine {
 
   // ---- reading --------------------------------------------------------------------------------
 
+  /** The oldest decision still kept for replay (seq + 1 when none is). */
+  get firstRetainedSeq(): number {
+    return this.log.length ? this.log[0].seq : this.seq + 1;
+  }
+
   /** Decisions after `since`, oldest first; null when some of them are no longer retained. */
   decisions(since = 0, limit = Infinity): Decision[] | null {
-    const first = this.log.length ? this.log[0].seq : this.seq + 1;
+    const first = this.firstRetainedSeq;
     if (since < first - 1) return null;
     const start = Math.max(0, since - first + 1);
     return this.log.slice(start, start + Math.min(limit, this.log.length));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoEngine } from '../../test/support/demoEngine.ts';
-import { parseOutcomes } from './parse.ts';
+import fc from 'fast-check';
+import { describeIssues, parseOutcomes } from './parse.ts';
 
 const { engine } = demoEngine();
 const now = 1_795_300_000_000;
@@ -58,5 +59,39 @@ describe('parseOutcomes', () => {
     const r = parse(Array.from({ length: 10_000 }, () => ({})));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.details.length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('parseOutcomes fast path', () => {
+  const text = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('wechat', 'alipay', 'unionpay', 'bank_a', 'x'.repeat(200), ''));
+  const value = fc.oneof(text, fc.integer({ min: -5, max: 5 }), fc.double(), fc.constant(null), fc.boolean(), fc.constant(undefined), fc.constant({}), fc.constant([]));
+  const event = fc.record(
+    {
+      channel: fc.oneof(fc.constantFrom('wechat', 'alipay', 'unionpay', 'bank_a', 'paypal'), value),
+      latencyMs: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double(), value),
+      outcome: fc.oneof(fc.constantFrom('success', 'decline', 'risk_reject', 'error', 'timeout', 'maintenance', 'neutral', 'nope'), value),
+      code: fc.oneof(fc.constantFrom('SYSTEMERROR', 'NOT_ENOUGH', '10000', '02', 'WHAT'), value),
+      at: fc.oneof(fc.integer({ min: now - 100_000, max: now + 1_000_000 }), fc.constantFrom('2026-11-22T08:37:00+08:00', 'yesterday'), value),
+      amount: fc.oneof(fc.integer({ min: -1, max: 100_000 }), fc.double(), value),
+      source: fc.oneof(fc.constantFrom('live', 'probe', 'other'), value),
+      store: value,
+      terminal: value,
+      method: value,
+      orderId: value,
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts exactly the events the field-by-field path accepts, with the same result', () => {
+    fc.assert(
+      fc.property(event, (e) => {
+        const fast = parse(e);
+        const issues: Parameters<typeof describeIssues>[3] = [];
+        const slow = describeIssues(e, 0, { now, engine }, issues);
+        expect(fast.ok).toBe(issues.length === 0);
+        if (fast.ok) expect(fast.events[0]).toEqual(slow);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { healthClass } from './codes/index.ts';
 import type { Engine } from './Engine.ts';
-import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from './outcome.ts';
+import { OUTCOME_CLASSES, type Outcome, type OutcomeClass, type RecordedClass } from './outcome.ts';
 
 export interface ValidationIssue {
   index: number;
@@ -46,7 +46,46 @@ export function parseOutcomes(input: unknown, ctx: ParseContext): ParseResult {
   return { ok: true, events };
 }
 
+/**
+ * The common case first: one pass of checks over a well-formed event, building a single object
+ * shape (absent fields as undefined) so that the engine's record path stays monomorphic. Anything
+ * it does not accept goes through {@link describeIssues}, which names every problem; the two
+ * accept exactly the same events (parse.test.ts checks them against each other).
+ */
 function parseOne(raw: unknown, index: number, ctx: ParseContext, out: ValidationIssue[]): Outcome | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return describeIssues(raw, index, ctx, out);
+  const r = raw as Record<string, unknown>;
+  const { channel, latencyMs, code, outcome, amount, source, method, store, terminal, orderId } = r;
+  let at = ctx.now;
+  const ok =
+    typeof channel === 'string' && ctx.engine.hasChannel(channel) &&
+    typeof latencyMs === 'number' && latencyMs >= 0 && latencyMs < Infinity &&
+    (code === undefined || (typeof code === 'string' && code !== '' && code.length <= 64)) &&
+    (outcome === undefined ? code !== undefined : typeof outcome === 'string' && OUTCOMES.has(outcome)) &&
+    (amount === undefined || (typeof amount === 'number' && Number.isInteger(amount) && amount >= 0)) &&
+    (source === undefined || source === 'live' || source === 'probe') &&
+    (method === undefined || (typeof method === 'string' && method.length <= MAX_TEXT)) &&
+    (store === undefined || (typeof store === 'string' && store.length <= MAX_TEXT)) &&
+    (terminal === undefined || (typeof terminal === 'string' && terminal.length <= MAX_TEXT)) &&
+    (orderId === undefined || (typeof orderId === 'string' && orderId.length <= MAX_TEXT)) &&
+    (r.at === undefined || ((at = typeof r.at === 'number' ? r.at : typeof r.at === 'string' ? Date.parse(r.at) : NaN) > 0 && at < Infinity && at <= ctx.now + (ctx.maxFutureMs ?? 300_000)));
+  if (!ok) return describeIssues(raw, index, ctx, out);
+  let cls = outcome as RecordedClass | undefined;
+  let unknownCode: boolean | undefined;
+  if (code !== undefined) {
+    const c = ctx.engine.classifier(channel).classify(code as string);
+    if (!c.known) unknownCode = true;
+    cls ??= healthClass(c.cls);
+  }
+  return {
+    channel, outcome: cls!, latencyMs, at, source: source === 'probe' ? 'probe' : 'live', code: code as string | undefined, unknownCode,
+    amount: amount as number | undefined, method: method as string | undefined, store: store as string | undefined,
+    terminal: terminal as string | undefined, orderId: orderId as string | undefined,
+  };
+}
+
+/** The slow path: every issue of an event, by field (exported for the test that holds both paths to one verdict). */
+export function describeIssues(raw: unknown, index: number, ctx: ParseContext, out: ValidationIssue[]): Outcome | null {
   const bad = (path: string, message: string) => {
     out.push({ index, path, message });
     return null;

@@ -23,14 +23,16 @@ export interface Classified extends CodeInfo {
  * (overrides win, matched with the flavour's normalisation).
  */
 export class CodeClassifier {
-  private readonly overrides = new Map<string, CodeInfo>();
+  // Table and overrides merged once, each entry already in the shape classify() returns: no allocation per lookup.
+  private readonly entries = new Map<string, Classified>();
 
   constructor(
     private readonly table: CodeTable,
     overrides: Readonly<Record<string, CodeClass>> = {},
   ) {
+    for (const [code, info] of table.entries) this.entries.set(code, Object.freeze({ ...info, known: true }));
     for (const [code, cls] of Object.entries(overrides)) {
-      this.overrides.set(table.normalize(code), { cls, unknownResult: cls === 'pending' });
+      this.entries.set(table.normalize(code), Object.freeze({ cls, unknownResult: cls === 'pending', known: true }));
     }
   }
 
@@ -40,12 +42,12 @@ export class CodeClassifier {
   }
 
   classify(code: string): Classified {
-    const key = this.table.normalize(code);
-    const hit = this.overrides.get(key) ?? this.table.entries.get(key);
-    return hit ? { ...hit, known: true } : { cls: 'error', unknownResult: true, known: false };
+    return this.entries.get(this.table.normalize(code)) ?? UNKNOWN;
   }
 
   healthClass(code: string) {
     return healthClass(this.classify(code).cls);
   }
 }
+
+const UNKNOWN: Classified = Object.freeze({ cls: 'error', unknownResult: true, known: false });
