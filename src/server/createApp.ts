@@ -31,8 +31,6 @@ export interface AppOptions {
   fetch?: typeof globalThis.fetch;
   /** Drain lead time of maintenance windows that do not give one. Default 60 s. */
   maintenanceLeadMs?: number;
-  /** Decisions the engine retains (its `decisionLog` option), for GET /v1/decisions after history was trimmed. */
-  decisionLog?: number;
   /** Serve the dashboard at GET /; default true. */
   dashboard?: boolean;
 }
@@ -43,7 +41,7 @@ const ADMIN_BODY_BYTES = 64 * 1024;
 /** The monitor's HTTP API (routes only: no listen). CONTRACT.md "HTTP and WebSocket". */
 export function createApp({
   engine, metrics, log = silentLogger, clock = systemClock, tokens = {}, maxBodyBytes = 1_048_576,
-  simulatorUrl, simulatorToken, fetch = globalThis.fetch, maintenanceLeadMs = 60_000, decisionLog = 10_000, dashboard = true,
+  simulatorUrl, simulatorToken, fetch = globalThis.fetch, maintenanceLeadMs = 60_000, dashboard = true,
 }: AppOptions): Hono {
   const app = new Hono();
   const adminToken = tokens.admin ? Buffer.from(tokens.admin) : null;
@@ -104,7 +102,7 @@ export function createApp({
     const got = engine.decisions(since, limit);
     if (got) return c.json({ decisions: got, seq: engine.seq, epoch: engine.epoch });
     // Part of what was asked for is gone: answer with what is kept and say so.
-    const kept = engine.decisions(Math.max(0, engine.seq - decisionLog), limit) ?? [];
+    const kept = engine.decisions(engine.firstRetainedSeq - 1, limit) ?? [];
     return c.json({ decisions: kept, seq: engine.seq, epoch: engine.epoch, truncated: true });
   });
   // The stream is served on the http server's upgrade event; a plain GET gets told so.

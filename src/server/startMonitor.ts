@@ -89,7 +89,6 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   const app = createApp({
     engine, metrics, log, clock, tokens: config.tokens, maxBodyBytes: config.ingest.maxBodyBytes,
     simulatorUrl: config.simulatorUrl, simulatorToken: config.simulatorToken, fetch: options.fetch, maintenanceLeadMs: config.maintenance.leadMs,
-    decisionLog: config.engine.decisionLog,
   });
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
