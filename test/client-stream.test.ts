@@ -69,7 +69,7 @@ function setup(staleAfterMs = 30_000) {
 describe('client following /v1/stream', () => {
   it('takes the snapshot, applies decisions in seq order, and routes by the new weights', async () => {
     const { sockets, client } = setup();
-    expect(sockets[0].url).toBe('ws://127.0.0.1:8080/v1/stream');
+    expect(sockets[0].url).toBe('ws://127.0.0.1:8080/v1/stream?stats=0');
     expect(client.pick('qr', order).reason).toBe('static'); // nothing heard yet
     sockets[0].send(snapshot('e1', 10, { wechat: 1, alipay: 0, unionpay: 0 }));
     expect(client.pick('qr', order)).toEqual({ channel: 'wechat', reason: 'weight' });
@@ -99,7 +99,7 @@ describe('client following /v1/stream', () => {
     setRefuse(false);
     await s.advance(2_000);
     const last = sockets.at(-1)!;
-    expect(last.url).toBe('ws://127.0.0.1:8080/v1/stream?since=5');
+    expect(last.url).toBe('ws://127.0.0.1:8080/v1/stream?stats=0&since=5');
     last.send(snapshot('e1', 7, { wechat: 0, alipay: 1, unionpay: 0 }));
     last.send(decision(6, 'wechat', 'down', { wechat: 0, alipay: 0.5, unionpay: 0.5 })); // replay ≤ 7
     last.send(decision(7, 'alipay', 'healthy', { wechat: 0, alipay: 1, unionpay: 0 }));

@@ -103,6 +103,8 @@ export class StreamFollower {
     const u = new URL(this.opts.url.replace(/\/$/, '') + '/v1/stream');
     if (u.protocol === 'http:') u.protocol = 'ws:';
     else if (u.protocol === 'https:') u.protocol = 'wss:';
+    // A gateway needs decisions only: skipping the dashboard's stats keeps fan-out fast.
+    u.searchParams.set('stats', '0');
     if (this.epoch !== null) u.searchParams.set('since', String(this.seq));
     if (this.opts.token) u.searchParams.set('token', this.opts.token);
     return u.toString();
