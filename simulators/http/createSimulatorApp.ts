@@ -21,8 +21,8 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
   const app = new Hono();
   const ctx: WireContext = {
     sim,
-    async deliver<F extends CallFate | StatusFate>(fate: F, signal: AbortSignal, render: (f: F & { kind: 'answer' }) => Response) {
-      if (fate.latencyMs > 0 && !(await wait(scheduler, fate.latencyMs, signal))) return new Response(null, { status: 499 });
+    async deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (f: F & { kind: 'answer' }) => Response) {
+      if (fate.latencyMs > 0 && !(await wait(scheduler, fate.latencyMs, req.signal))) return new Response(null, { status: 499 });
       if (fate.kind === 'hang') return json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504);
       return render(fate as F & { kind: 'answer' });
     },
@@ -34,7 +34,7 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
 
   for (const p of sim.channels()) {
     app.get(`/${p.id}/health`, (c) =>
-      ctx.deliver(sim.probe(p.id), c.req.raw.signal, (f) =>
+      ctx.deliver(sim.probe(p.id), c.req.raw, (f) =>
         json({ channel: p.id, status: f.outcome === 'success' ? 'UP' : 'DOWN', code: f.code }, f.outcome === 'success' ? 200 : f.outcome === 'maintenance' ? 503 : 500),
       ),
     );

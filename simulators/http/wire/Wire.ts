@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { Flavour } from '../../../src/core/codes/index.ts';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
 import type { CallFate, ChannelSimulator, StatusFate } from '../../channels/ChannelSimulator.ts';
@@ -6,8 +6,12 @@ import type { CallFate, ChannelSimulator, StatusFate } from '../../channels/Chan
 /** What a flavour's routes need from the server: the simulator, and a way to answer after a fate's latency. */
 export interface WireContext {
   sim: ChannelSimulator;
-  /** Waits out the fate's latency (or hang) on the server's scheduler, then renders; a hang answers 504 if the caller is still there. */
-  deliver<F extends CallFate | StatusFate>(fate: F, signal: AbortSignal, render: (fate: F & { kind: 'answer' }) => Response): Promise<Response>;
+  /**
+   * Waits out the fate's latency (or hang) on the server's scheduler, then renders; a hang answers
+   * 504 if the caller is still there. Takes the request, not its signal: on @hono/node-server
+   * reading `signal` builds a full Request, a cost only worth paying when there is a wait.
+   */
+  deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (fate: F & { kind: 'answer' }) => Response): Promise<Response>;
 }
 
 /** One HTTP request as fetch takes it. */
@@ -46,4 +50,16 @@ export async function readFields(req: Request): Promise<Record<string, string>> 
   const text = await req.text();
   if (type.includes('json')) return JSON.parse(text || '{}') as Record<string, string>;
   return Object.fromEntries(new URLSearchParams(text));
+}
+
+/**
+ * The caller's timeout (x-timeout-ms, default 3 s), which decides whether a slow answer was lost
+ * to it. On @hono/node-server it is read from the raw Node headers: building a fetch Headers
+ * object for one header would cost as much as the rest of a simulated call.
+ */
+export function callerTimeoutMs(c: Context): number {
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  const raw = incoming ? incoming.headers['x-timeout-ms'] : c.req.header('x-timeout-ms');
+  const ms = Number(Array.isArray(raw) ? raw[0] : (raw ?? 3000));
+  return Number.isFinite(ms) && ms > 0 ? ms : 3000;
 }

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { json, readFields, type Wire, type WireContext } from './Wire.ts';
+import { callerTimeoutMs, json, readFields, type Wire, type WireContext } from './Wire.ts';
 
 const GATEWAY_MSG: Record<string, string> = { '10000': 'Success', '10003': 'order success pay inprocess', '20000': 'Service Currently Unavailable', '40004': 'Business Failed', '40005': 'Call Limited' };
 
@@ -27,7 +27,7 @@ export const alipayWire: Wire = {
       const f = { ...c.req.query(), ...(await readFields(c.req.raw)) };
       const method = f.method ?? '';
       const biz = JSON.parse(f.biz_content ?? '{}') as Record<string, string>;
-      const signal = c.req.raw.signal;
+      const signal = c.req.raw;
       switch (method) {
         case 'alipay.trade.pay': {
           const fate = ctx.sim.pay(ch, {
@@ -36,7 +36,7 @@ export const alipayWire: Wire = {
             store: biz.store_id,
             terminal: biz.terminal_id,
             method: biz.body,
-            timeoutMs: Number(c.req.header('x-timeout-ms') ?? 3000),
+            timeoutMs: callerTimeoutMs(c),
           });
           return ctx.deliver(fate, signal, (r) => gateway(method, r.code, { out_trade_no: biz.out_trade_no, ...(r.code === '10000' && { trade_no: `2026${biz.out_trade_no}`, total_amount: biz.total_amount }) }));
         }

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { form, readFields, type Wire, type WireContext } from './Wire.ts';
+import { callerTimeoutMs, form, readFields, type Wire, type WireContext } from './Wire.ts';
 
 /**
  * The original transaction's state as a query answers it (`origRespCode`). ACP has no "closed"
@@ -17,10 +17,10 @@ export const unionpayWire: Wire = {
     app.post(`/${ch}/gateway/api/backTransReq.do`, async (c) => {
       const f = await readFields(c.req.raw);
       const base = { version: '5.1.0', encoding: 'UTF-8', merId: f.merId ?? '777290058110048', orderId: f.orderId, txnType: f.txnType, txnTime: f.txnTime ?? '' };
-      const signal = c.req.raw.signal;
+      const signal = c.req.raw;
       switch (f.txnType) {
         case '01': {
-          const fate = ctx.sim.pay(ch, { orderId: f.orderId, amount: Number(f.txnAmt), store: f.storeId, terminal: f.termId, method: f.payMethod, timeoutMs: Number(c.req.header('x-timeout-ms') ?? 3000) });
+          const fate = ctx.sim.pay(ch, { orderId: f.orderId, amount: Number(f.txnAmt), store: f.storeId, terminal: f.termId, method: f.payMethod, timeoutMs: callerTimeoutMs(c) });
           return ctx.deliver(fate, signal, (r) => form({ ...base, respCode: r.code, respMsg: r.code === '00' ? '成功[0000000]' : `失败[${r.code}]`, queryId: `7${f.orderId}` }));
         }
         case '31':
@@ -33,7 +33,7 @@ export const unionpayWire: Wire = {
     });
     app.post(`/${ch}/gateway/api/queryTrans.do`, async (c) => {
       const f = await readFields(c.req.raw);
-      return ctx.deliver(ctx.sim.query(ch, f.orderId), c.req.raw.signal, (r) =>
+      return ctx.deliver(ctx.sim.query(ch, f.orderId), c.req.raw, (r) =>
         r.status === 'NOT_EXIST' ? form({ orderId: f.orderId, respCode: '34', respMsg: '查无此交易' }) : form({ orderId: f.orderId, respCode: '00', respMsg: '成功', origRespCode: ORIG_CODE[r.status], origRespMsg: r.status }),
       );
     });

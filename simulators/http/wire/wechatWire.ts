@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { json, type Wire, type WireContext } from './Wire.ts';
+import { callerTimeoutMs, json, type Wire, type WireContext } from './Wire.ts';
 
 const MESSAGES: Record<string, string> = {
   SYSTEM_ERROR: '系统繁忙，请稍后重试',
@@ -26,9 +26,9 @@ export const wechatWire: Wire = {
         store: b.scene_info?.store_info?.id,
         terminal: b.scene_info?.device_id,
         method: b.attach,
-        timeoutMs: Number(c.req.header('x-timeout-ms') ?? 3000),
+        timeoutMs: callerTimeoutMs(c),
       });
-      return ctx.deliver(fate, c.req.raw.signal, (f) =>
+      return ctx.deliver(fate, c.req.raw, (f) =>
         f.code === 'SUCCESS'
           ? json({ mchid: '1900000109', out_trade_no: b.out_trade_no, transaction_id: `42000${b.out_trade_no}`, trade_type: 'MICROPAY', trade_state: 'SUCCESS', trade_state_desc: '支付成功', amount: { total: b.amount.total, payer_total: b.amount.total, currency: 'CNY' } })
           : json({ code: f.code, message: MESSAGES[f.code] ?? f.code }, f.httpStatus),
@@ -36,18 +36,18 @@ export const wechatWire: Wire = {
     });
     app.get(`/${ch}/v3/pay/transactions/out-trade-no/:id`, (c) => {
       const id = c.req.param('id');
-      return ctx.deliver(ctx.sim.query(ch, id), c.req.raw.signal, (f) =>
+      return ctx.deliver(ctx.sim.query(ch, id), c.req.raw, (f) =>
         f.status === 'NOT_EXIST' ? json({ code: 'ORDER_NOT_EXIST', message: '订单不存在' }, 404) : json({ out_trade_no: id, trade_state: f.status, trade_state_desc: f.status }),
       );
     });
     app.post(`/${ch}/v3/pay/transactions/out-trade-no/:id/close`, (c) =>
-      ctx.deliver(ctx.sim.close(ch, c.req.param('id')), c.req.raw.signal, (f) =>
+      ctx.deliver(ctx.sim.close(ch, c.req.param('id')), c.req.raw, (f) =>
         f.closed ? new Response(null, { status: 204 }) : json({ code: 'ORDERPAID', message: MESSAGES.ORDERPAID }, 400),
       ),
     );
     app.post(`/${ch}/v3/refund/domestic/refunds`, async (c) => {
       const b = (await c.req.json()) as { out_trade_no: string; out_refund_no: string; amount: { refund: number } };
-      return ctx.deliver(ctx.sim.refund(ch, b.out_trade_no, b.amount.refund), c.req.raw.signal, (f) =>
+      return ctx.deliver(ctx.sim.refund(ch, b.out_trade_no, b.amount.refund), c.req.raw, (f) =>
         f.status === 'SUCCESS'
           ? json({ out_refund_no: b.out_refund_no, out_trade_no: b.out_trade_no, status: 'SUCCESS', amount: { refund: f.refunded } })
           : json({ code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' }, 404),
