@@ -46,7 +46,7 @@ async function serve(mode: string): Promise<void> {
     const { createSimulatorApp } = await import('../simulators/http/createSimulatorApp.ts');
     const scheduler = new RealScheduler();
     const channels = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE }));
-    const sim = createSimulation({ scheduler, seed: 1, channels, latencyScale: 0 });
+    const sim = createSimulation({ scheduler, seed: 1, channels, latencyScale: 0, retainMs: 60_000 });
     if (mode === 'simulator') for (const f of FAULT_MIX) sim.faults.add({ ...f, ttlMs: 3_600_000 });
     fetchFn = createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch;
   } else {

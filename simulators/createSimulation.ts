@@ -16,6 +16,8 @@ export interface SimulationOptions {
   latencyScale?: number;
   hangMs?: number;
   customerDeclines?: (orderId: string) => boolean;
+  /** Forget orders older than this (long-running servers and load tests); default keep all. */
+  retainMs?: number;
   onFaultChange?: (e: TimelineEvent) => void;
 }
 
@@ -31,7 +33,7 @@ export interface Simulation {
 
 export function createSimulation(o: SimulationOptions): Simulation {
   const faults = new FaultEngine({ clock: o.scheduler.clock, channels: o.channels.map((c) => c.id), onChange: o.onFaultChange });
-  const book = new OrderBook();
+  const book = new OrderBook(o.retainMs);
   const callbacks = o.callbackSink ? new CallbackDispatcher(o.scheduler, o.callbackSink) : undefined;
   const sim = new ChannelSimulator({
     scheduler: o.scheduler,
@@ -43,6 +45,7 @@ export function createSimulation(o: SimulationOptions): Simulation {
     latencyScale: o.latencyScale,
     hangMs: o.hangMs,
     customerDeclines: o.customerDeclines,
+    retainMs: o.retainMs,
   });
   return { scheduler: o.scheduler, faults, book, sim, api: new InProcessChannels(sim, o.scheduler), callbacks };
 }

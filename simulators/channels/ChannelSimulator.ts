@@ -31,6 +31,8 @@ export interface ChannelSimulatorOptions {
   latencyScale?: number;
   /** How long a hang lasts before the connection is dropped. */
   hangMs?: number;
+  /** Call counters older than this are forgotten (see OrderBook's retainMs); default keep all. */
+  retainMs?: number;
   /** Customers who decline on every channel (empty wallet); default: none beyond the channel's own decline rate. */
   customerDeclines?: (orderId: string) => boolean;
 }
@@ -47,16 +49,22 @@ const PENDING_COMPLETES = 0.9;
  */
 export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
-  private readonly attempts = new Map<string, number>();
+  /** Calls so far per (op, channel) and order, with the first call's time: the n in each call's RNG key. */
+  private readonly attempts = new Map<string, Map<string, { n: number; at: number }>>();
+  private calls = 0;
+  /** (flavour, code) → the answer's constant part, since the table lookup normalises strings. */
+  private readonly answers = new Map<string, Omit<CallFate & { kind: 'answer' }, 'latencyMs'>>();
   private readonly opts: ChannelSimulatorOptions;
   private readonly latencyScale: number;
   private readonly hangMs: number;
+  private readonly retainMs: number;
 
   constructor(opts: ChannelSimulatorOptions) {
     this.opts = opts;
     for (const p of opts.channels) this.profiles.set(p.id, p);
     this.latencyScale = opts.latencyScale ?? 1;
     this.hangMs = opts.hangMs ?? 30_000;
+    this.retainMs = opts.retainMs ?? Infinity;
   }
 
   get book(): OrderBook {
@@ -215,7 +223,7 @@ export class ChannelSimulator {
   private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
     const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
     // An answer slower than the caller's patience is lost to it, though the money moved.
-    if (latency >= req.timeoutMs) t.answerLost = true;
+    if (latency > 0 && latency >= req.timeoutMs) t.answerLost = true;
     this.chargeAndNotify(t, p, now, cb);
     return this.answer(p.flavour, codes.success, latency);
   }
@@ -250,9 +258,14 @@ export class ChannelSimulator {
   }
 
   private answer(flavour: ChannelProfile['flavour'], code: string, latencyMs: number): CallFate & { kind: 'answer' } {
-    const info = codeTables[flavour].entries.get(codeTables[flavour].normalize(code));
-    const cls = info?.cls ?? 'error';
-    return { kind: 'answer', code, outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code), latencyMs };
+    const k = `${flavour} ${code}`;
+    let a = this.answers.get(k);
+    if (!a) {
+      const cls = codeTables[flavour].entries.get(codeTables[flavour].normalize(code))?.cls ?? 'error';
+      a = { kind: 'answer', code, outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code) };
+      this.answers.set(k, a);
+    }
+    return { ...a, latencyMs };
   }
 
   /** Queries and closes suffer channel-wide outages (maintenance, hangs, the on phase of a flap) as hangs. */
@@ -276,10 +289,26 @@ export class ChannelSimulator {
   }
 
   private fork(op: string, channel: string, orderId: string): Rng {
-    const k = `${op}|${channel}|${orderId}`;
-    const n = (this.attempts.get(k) ?? 0) + 1;
-    this.attempts.set(k, n);
-    return this.opts.rng.fork(`${k}|${n}`);
+    const k = `${op}|${channel}`;
+    let byOrder = this.attempts.get(k);
+    if (!byOrder) this.attempts.set(k, (byOrder = new Map()));
+    let c = byOrder.get(orderId);
+    if (c) c.n++;
+    else {
+      const now = this.opts.scheduler.clock.now();
+      byOrder.set(orderId, (c = { n: 1, at: now }));
+      if (++this.calls % 4096 === 0 && this.retainMs !== Infinity) this.sweep(now - this.retainMs);
+    }
+    return this.opts.rng.fork(`${k}|${orderId}|${c.n}`);
+  }
+
+  private sweep(before: number): void {
+    for (const byOrder of this.attempts.values()) {
+      for (const [id, c] of byOrder) {
+        if (c.at >= before) break;
+        byOrder.delete(id);
+      }
+    }
   }
 }
 

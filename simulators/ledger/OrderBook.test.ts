@@ -33,3 +33,15 @@ describe('OrderBook', () => {
     expect(book.summary().paidOrders).toBe(0);
   });
 });
+
+describe('OrderBook retention', () => {
+  it('forgets trades and charges older than retainMs, keeping the young ones', () => {
+    const book = new OrderBook(1000);
+    for (let i = 0; i < 5000; i++) book.charge(book.open('wechat', `o-${i}`, 1, i), i);
+    // the sweep ran at the 4096th trade (t = 4095): everything before 3095 is gone
+    expect(book.get('wechat', 'o-3000')).toBeUndefined();
+    expect(book.get('wechat', 'o-3200')?.status).toBe('SUCCESS');
+    expect(book.chargedOn('o-3000')).toEqual([]);
+    expect(book.summary().paidOrders).toBe(5000 - 3095);
+  });
+});

@@ -22,11 +22,21 @@ export interface Trade {
  * the answer and the callback were lost.
  */
 export class OrderBook {
-  private readonly trades = new Map<string, Trade>();
-  private readonly charges = new Map<string, string[]>();
+  /** channel → order → trade: nested maps, so the hot path builds no composite key strings. */
+  private readonly trades = new Map<string, Map<string, Trade>>();
+  /** order → charges (channel, time), in order of first charge. */
+  private readonly charges = new Map<string, { channels: string[]; at: number }>();
+  private opened = 0;
+
+  /**
+   * @param retainMs Trades older than this are forgotten (swept every 4096 new trades), so a
+   * long load test does not grow without bound; the summary then covers the retained window.
+   * Default: keep everything (scenarios score the whole run).
+   */
+  constructor(private readonly retainMs = Infinity) {}
 
   get(channel: string, orderId: string): Trade | undefined {
-    return this.trades.get(key(channel, orderId));
+    return this.trades.get(channel)?.get(orderId);
   }
 
   status(channel: string, orderId: string): TradeStatus {
@@ -35,11 +45,13 @@ export class OrderBook {
 
   /** The trade for this order on this channel, created NOTPAY when new. */
   open(channel: string, orderId: string, amount: number, at: number): Trade {
-    const k = key(channel, orderId);
-    let t = this.trades.get(k);
+    let byOrder = this.trades.get(channel);
+    if (!byOrder) this.trades.set(channel, (byOrder = new Map()));
+    let t = byOrder.get(orderId);
     if (!t) {
       t = { channel, orderId, amount, status: 'NOTPAY', createdAt: at, answerLost: false, callbackLost: false, callbacksDelivered: 0, refunded: 0 };
-      this.trades.set(k, t);
+      byOrder.set(orderId, t);
+      if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
     }
     return t;
   }
@@ -49,30 +61,40 @@ export class OrderBook {
     if (t.status === 'SUCCESS' || t.status === 'CLOSED') return false;
     t.status = 'SUCCESS';
     t.paidAt = at;
-    const list = this.charges.get(t.orderId) ?? [];
-    list.push(t.channel);
-    this.charges.set(t.orderId, list);
+    const c = this.charges.get(t.orderId);
+    if (c) c.channels.push(t.channel);
+    else this.charges.set(t.orderId, { channels: [t.channel], at });
     return true;
   }
 
   /** Channels that charged this order, in charge order. */
   chargedOn(orderId: string): readonly string[] {
-    return this.charges.get(orderId) ?? [];
+    return this.charges.get(orderId)?.channels ?? [];
   }
 
   summary(): LedgerSummary {
     let doubleCharges = 0;
-    for (const list of this.charges.values()) if (list.length > 1) doubleCharges++;
+    for (const c of this.charges.values()) if (c.channels.length > 1) doubleCharges++;
     let droppedOrders = 0;
-    for (const t of this.trades.values()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost) droppedOrders++;
+    for (const t of this.all()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost) droppedOrders++;
     return { paidOrders: this.charges.size, doubleCharges, droppedOrders };
   }
 
-  all(): IterableIterator<Trade> {
-    return this.trades.values();
+  /** Forget trades created before `before` (maps iterate in insertion order: stop at the first younger one). */
+  sweep(before: number): void {
+    for (const byOrder of this.trades.values()) {
+      for (const [id, t] of byOrder) {
+        if (t.createdAt >= before) break;
+        byOrder.delete(id);
+      }
+    }
+    for (const [id, c] of this.charges) {
+      if (c.at >= before) break;
+      this.charges.delete(id);
+    }
   }
-}
 
-function key(channel: string, orderId: string): string {
-  return `${channel}\u0000${orderId}`;
+  *all(): IterableIterator<Trade> {
+    for (const byOrder of this.trades.values()) yield* byOrder.values();
+  }
 }

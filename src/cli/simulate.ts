@@ -78,7 +78,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const scheduler = new RealScheduler();
   const orders = scenario.traffic && !values['no-traffic'] ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0) : [];
   const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
-  const sim = createSimulation({ scheduler, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id) });
+  // a long-running server forgets orders after an hour, so memory stays bounded under load
+  const sim = createSimulation({ scheduler, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id), retainMs: 3_600_000 });
   const app = createSimulatorApp({
     sim: sim.sim,
     scheduler,
