@@ -21,10 +21,11 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
   const app = new Hono();
   const ctx: WireContext = {
     sim,
-    async deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (f: F & { kind: 'answer' }) => Response) {
-      if (fate.latencyMs > 0 && !(await wait(scheduler, fate.latencyMs, req.signal))) return new Response(null, { status: 499 });
-      if (fate.kind === 'hang') return json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504);
-      return render(fate as F & { kind: 'answer' });
+    deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (f: F & { kind: 'answer' }) => Response): Response | Promise<Response> {
+      const answer = () => (fate.kind === 'hang' ? json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504) : render(fate as F & { kind: 'answer' }));
+      // no latency (load tests at latencyScale 0): answer in the same tick
+      if (!(fate.latencyMs > 0)) return answer();
+      return wait(scheduler, fate.latencyMs, req.signal).then((ok) => (ok ? answer() : new Response(null, { status: 499 })));
     },
   };
 

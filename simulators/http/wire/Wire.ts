@@ -11,7 +11,7 @@ export interface WireContext {
    * 504 if the caller is still there. Takes the request, not its signal: on @hono/node-server
    * reading `signal` builds a full Request, a cost only worth paying when there is a wait.
    */
-  deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (fate: F & { kind: 'answer' }) => Response): Promise<Response>;
+  deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (fate: F & { kind: 'answer' }) => Response): Response | Promise<Response>;
 }
 
 /** One HTTP request as fetch takes it. */
