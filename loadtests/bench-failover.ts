@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import autocannon from 'autocannon';
 import { createClient } from '../src/client/createClient.ts';
-import { seededRandom } from '../src/client/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import type { Decision } from '../src/core/decision.ts';
 import { silentLogger } from '../src/server/Logger.ts';

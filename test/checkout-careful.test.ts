@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngineClient, type EngineLike } from '../src/client/createEngineClient.ts';
-import { seededRandom } from '../src/client/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import type { Outcome } from '../src/core/outcome.ts';
 import { VirtualScheduler } from '../src/time/VirtualScheduler.ts';
 import type { CheckoutRoute } from '../simulators/checkout/CheckoutRoute.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineClient } from '../src/client/createEngineClient.ts';
-import { seededRandom } from '../src/client/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import { Engine } from '../src/core/Engine.ts';
 import { engineOptions } from '../src/core/options.ts';
 import { VirtualScheduler } from '../src/time/VirtualScheduler.ts';

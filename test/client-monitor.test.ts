@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/client/createClient.ts';
-import { seededRandom } from '../src/client/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import type { SwitchyardClient } from '../src/client/types.ts';
 import { demoConfigInput } from '../src/config/demoConfig.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';

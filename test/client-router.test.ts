@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Router, admits } from '../src/client/Router.ts';
-import { seededRandom } from '../src/client/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import type { ChannelRule } from '../src/client/types.ts';
 
 const rules: ChannelRule[] = [

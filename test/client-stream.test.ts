@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../src/client/createClient.ts';
-import { seededRandom } from '../src/client/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import type { WebSocketLike } from '../src/client/StreamFollower.ts';
 import type { ChannelRule } from '../src/client/types.ts';
 import { VirtualScheduler } from '../src/time/VirtualScheduler.ts';

@@ -2,7 +2,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from '../../src/client/createClient.ts';
-import { seededRandom } from '../../src/client/random.ts';
+import { seededRandom } from '../../src/core/random.ts';
 import { resolveConfig } from '../../src/config/loadConfig.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { createLogger } from '../../src/server/Logger.ts';

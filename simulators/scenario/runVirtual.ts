@@ -1,5 +1,5 @@
 import { createEngineClient } from '../../src/client/createEngineClient.ts';
-import { seededRandom } from '../../src/client/random.ts';
+import { seededRandom } from '../../src/core/random.ts';
 import type { SwitchyardClient } from '../../src/client/types.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { Engine } from '../../src/core/Engine.ts';

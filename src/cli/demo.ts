@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createAdaptorServer } from '@hono/node-server';
 import { parse as parseYaml } from 'yaml';
 import { createClient } from '../client/createClient.ts';
-import { seededRandom } from '../client/random.ts';
+import { seededRandom } from '../core/random.ts';
 import { demoConfigInput } from '../config/demoConfig.ts';
 import { resolveConfig } from '../config/loadConfig.ts';
 import { DEMO_CHANNELS } from '../core/options.ts';

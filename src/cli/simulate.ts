@@ -13,7 +13,7 @@ import type { Scenario } from '../../simulators/scenario/Scenario.ts';
 import { SimulatorError } from '../../simulators/SimulatorError.ts';
 import { TrafficGenerator } from '../../simulators/traffic/TrafficGenerator.ts';
 import { createClient } from '../client/createClient.ts';
-import { seededRandom } from '../client/random.ts';
+import { seededRandom } from '../core/random.ts';
 import { DEMO_CHANNELS, DEMO_POOLS } from '../core/options.ts';
 import { createLogger } from '../server/Logger.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';

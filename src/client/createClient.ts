@@ -4,7 +4,7 @@ import type { Scheduler } from '../core/scheduler.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import WebSocket from 'ws';
 import { OutcomeReporter } from './OutcomeReporter.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../core/random.ts';
 import { Router } from './Router.ts';
 import { type Snapshot, StreamFollower, type WebSocketFactory, type WebSocketLike } from './StreamFollower.ts';
 import type { ChannelRule, ClientStats, Random, ReportedOutcome, SwitchyardClient } from './types.ts';

@@ -3,7 +3,7 @@ import type { Decision } from '../core/decision.ts';
 import type { Outcome, RecordedClass } from '../core/outcome.ts';
 import type { ChannelView, PoolView } from '../core/views.ts';
 import { type ClientOptions, cryptoSeed, safely } from './createClient.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../core/random.ts';
 import { Router } from './Router.ts';
 import type { ChannelRule, Random, ReportedOutcome, SwitchyardClient } from './types.ts';
 

@@ -4,5 +4,5 @@ export { createEngineClient, type EngineClientOptions, type EngineLike } from '.
 export { Router, admits, type RoutingMode } from './Router.ts';
 export { OutcomeReporter, type OutcomeReporterOptions } from './OutcomeReporter.ts';
 export { StreamFollower, type Snapshot, type WebSocketFactory, type WebSocketLike } from './StreamFollower.ts';
-export { seededRandom } from './random.ts';
+export { seededRandom } from '../core/random.ts';
 export type * from './types.ts';

@@ -2,7 +2,7 @@ import type { Decision } from '../core/decision.ts';
 import type { RecordedClass, OutcomeSource } from '../core/outcome.ts';
 
 /** Returns a number in [0, 1): a seeded generator in tests and virtual runs, Math.random only at the edge. */
-export type Random = () => number;
+export type { Random } from '../core/random.ts';
 
 /**
  * What the gateway knows about a channel without asking the monitor: its static priority and the
