@@ -35,6 +35,8 @@ export class ChannelMonitor {
   state: ChannelState;
   override: OverrideView | null = null;
   probeFailStreak = 0;
+  /** Order number of the last failure recorded here, to tell a retry from fresh evidence. */
+  lastFailedOrder: string | undefined;
   riskBaseline: number;
   /** Ejections not yet forgiven; each doubles the next ejection time. */
   ejections = 0;
@@ -62,7 +64,7 @@ export class ChannelMonitor {
     this.liveLast = new LastN(this.detectors.timeouts.n);
     this.probeLast = new LastN(this.detectors.timeouts.n);
     this.errors = new ErrorRate(this.detectors.errorRate);
-    this.local = new LocalFaults({ halfLifeMs: 2_000, minFailures: 5, minOthers: 50, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
+    this.local = new LocalFaults({ halfLifeMs: 30_000, minFailures: 3, minOthers: 30, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
     this.riskBaseline = this.detectors.riskSpike.initialBaseline;
     this.state = { state: 'healthy', since: now, reason: null, ramp: 1, rampStep: 0 };
     this.lastForgiven = now;

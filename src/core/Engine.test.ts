@@ -85,6 +85,20 @@ describe('Engine detection', () => {
     expect(busy.decisions).toHaveLength(0);
   });
 
+  it('does not count a retry of the same order as a second timeout', () => {
+    const { engine, clock, decisions } = demoEngine();
+    const timeout = (orderId: string) => engine.record({ channel: 'alipay', outcome: 'timeout', latencyMs: 3000, at: clock.now(), source: 'live', orderId });
+    engine.record({ channel: 'alipay', outcome: 'success', latencyMs: 100, at: clock.now(), source: 'live', orderId: 'o-1' });
+    clock.advance(3000);
+    timeout('o-2');
+    clock.advance(3000);
+    timeout('o-2');
+    expect(decisions).toEqual([]);
+    clock.advance(500);
+    timeout('o-3');
+    expect(decisions[0]).toMatchObject({ channel: 'alipay', to: 'down', reason: 'timeouts' });
+  });
+
   it('switches on a storm of "system busy" codes but not on stray ones in healthy noise', () => {
     const { engine, clock, decisions } = demoEngine();
     const rng = seededRandom(3);
@@ -134,24 +148,27 @@ describe('Engine detection', () => {
     expect(decisions.map((d) => d.reason)).toEqual(['probe_failures']);
   });
 
-  it('keeps one store\'s broken terminals from ejecting the channel, yet ejects on a channel-wide fault', () => {
+  it.each([
+    ['500/s over 40 stores', 2, 40],
+    ['4/s over 20 stores', 250, 20],
+  ])('keeps one store\'s broken terminals from ejecting the channel, yet ejects on a channel-wide fault (%s)', (_, stepMs, stores) => {
     const { engine, clock, decisions } = demoEngine();
     const rng = seededRandom(8);
     const send = (failStore: (store: number) => boolean, ms: number) => {
       const end = clock.now() + ms;
       while (clock.now() < end) {
-        clock.advance(2);
-        const store = Math.floor(rng() * 40);
+        clock.advance(stepMs);
+        const store = Math.floor(rng() * stores);
         const fail = failStore(store) || rng() < 0.005;
         engine.record({ channel: 'wechat', outcome: fail ? 'error' : 'success', latencyMs: 90, at: clock.now(), source: 'live', store: `s-${store}`, terminal: `s-${store}-t${store % 3}` });
         if (clock.now() % 100 === 0) engine.tick();
       }
     };
-    send(() => false, 20_000);
-    send((s) => s === 17, 120_000);
+    send(() => false, 60_000);
+    send((s) => s === 17, 600_000);
     expect(decisions).toEqual([]);
-    send(() => rng() < 0.4, 5_000);
-    expect(decisions[0]).toMatchObject({ to: 'down', reason: 'error_rate' });
+    send(() => rng() < 0.4, 20_000);
+    expect(decisions[0]).toMatchObject({ reason: 'error_rate' });
   });
 });
 

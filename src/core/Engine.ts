@@ -99,16 +99,24 @@ export class Engine {
     const cls = recordedClassId(o.outcome);
     if (o.unknownCode) ch.unknownCodes++;
     const instant = o.code !== undefined && ch.instantCodes.has(ch.classifier.normalize(o.code));
+    const failure = cls === ERROR || cls === TIMEOUT || cls === MAINTENANCE;
     let local = false;
     if ((o.store !== undefined || o.terminal !== undefined) && cls !== NEUTRAL && o.source !== 'probe') {
-      local = ch.local.observe(o.at, cls === ERROR || cls === TIMEOUT || cls === MAINTENANCE, o.store, o.terminal);
+      local = ch.local.observe(o.at, failure, o.store, o.terminal);
+    }
+    // A gateway's retry of an order that just failed here is not fresh evidence: the same
+    // customer, terminal and path failing twice would otherwise read as "2 timeouts in 3 calls".
+    if (failure && o.orderId !== undefined) {
+      if (o.orderId === ch.lastFailedOrder) local = true;
+      ch.lastFailedOrder = o.orderId;
     }
     this.recordRaw(ch.index, cls, o.latencyMs, o.at, o.source === 'probe', instant, local, o.code);
   }
 
   /**
-   * The hot path: channel by index, class by id (outcome.ts). `local` marks a failure already
-   * judged local to a store or terminal: counted, never held against the channel.
+   * The hot path: channel by index, class by id (outcome.ts). `local` marks a failure that is
+   * not the channel's (judged local to a store or terminal, or a retry's repeat): counted in the
+   * windows, never held against the channel.
    */
   recordRaw(index: number, cls: number, latencyMs: number, at: number, probe = false, instant = false, local = false, code?: string): void {
     const ch = this.list[index];

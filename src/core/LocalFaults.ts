@@ -4,18 +4,21 @@ import { wilsonLower, wilsonUpper } from './detectors/wilson.ts';
  * Tells a local fault (one store's or one terminal's devices failing) from a channel fault. It
  * keeps decaying failure counts per store and per terminal and for the whole channel. A failure
  * is local when its store (or terminal) fails significantly more than the rest of the channel
- * (Wilson bounds at z = 3 do not overlap) while the rest is clearly healthy. Local failures are
+ * (Wilson bounds at z = 2 do not overlap) while the rest fails below the degraded rate. Local failures are
  * counted apart and kept out of the channel's health, so one shop's broken POS does not eject
  * WeChat Pay for everyone; a channel-wide fault raises the rest too, so it is never mistaken.
  */
 export interface LocalFaultOptions {
-  /** Decay half-life of the counts: short, so a store's healthy past does not hide its present. */
+  /**
+   * Decay half-life of the counts: long enough that a quiet channel (a few outcomes a second)
+   * has a rest to compare with, short enough that a store's healthy past fades within a minute.
+   */
   halfLifeMs: number;
   /** A store/terminal needs this many (decayed) failures before it can be judged local. */
   minFailures: number;
   /** The rest of the channel must have this many outcomes … */
   minOthers: number;
-  /** … with its failure rate's upper bound below this. */
+  /** … failing below this rate. */
   othersBelow: number;
   /** Keys kept per dimension; the stalest are forgotten past it. */
   maxKeys: number;
@@ -61,8 +64,8 @@ export class LocalFaults {
     if (!failure || c.f < this.o.minFailures) return false;
     const othersN = all.n - c.n;
     if (othersN < this.o.minOthers) return false;
-    const othersUpper = wilsonUpper(all.f - c.f, othersN);
-    return othersUpper < this.o.othersBelow && wilsonLower(c.f, c.n) > othersUpper;
+    const othersF = all.f - c.f;
+    return othersF / othersN < this.o.othersBelow && wilsonLower(c.f, c.n, 2) > wilsonUpper(othersF, othersN, 2);
   }
 
   private add(c: Counts, at: number, failure: boolean): Counts {
