@@ -35,6 +35,9 @@ export class ChannelMonitor {
   state: ChannelState;
   override: OverrideView | null = null;
   probeFailStreak = 0;
+  /** For probe k-of-n: a live success after the previous probe timeout outweighs the probes. */
+  lastLiveSuccessAt = -Infinity;
+  lastProbeTimeoutAt = -Infinity;
   /** Order number of the last failure recorded here, to tell a retry from fresh evidence. */
   lastFailedOrder: string | undefined;
   riskBaseline: number;

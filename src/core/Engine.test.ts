@@ -8,6 +8,7 @@ import { seededRandom } from './random.ts';
 const WECHAT = 0;
 const ALIPAY = 1;
 const UNIONPAY = 2;
+const BANK_B = 4;
 const HEALTHY = { error: 0.005, decline: 0.03, risk: 0.005 };
 
 /** Healthy noise for a while, then a change on one lane; returns ms from the change to the first decision on it. */
@@ -83,6 +84,24 @@ describe('Engine detection', () => {
     busy.engine.recordRaw(WECHAT, TIMEOUT, 3000, busy.clock.now());
     busy.engine.recordRaw(WECHAT, TIMEOUT, 3000, busy.clock.now());
     expect(busy.decisions).toHaveLength(0);
+  });
+
+  it('takes 2 of 3 probe timeouts as down, unless live payments succeeded in between', () => {
+    const probes = (engine: ReturnType<typeof demoEngine>['engine'], clock: ReturnType<typeof demoEngine>['clock'], liveBetween: boolean) => {
+      engine.recordRaw(BANK_B, SUCCESS, 100, clock.now(), true);
+      clock.advance(5000);
+      engine.recordRaw(BANK_B, TIMEOUT, 3000, clock.now(), true);
+      clock.advance(2500);
+      if (liveBetween) engine.recordRaw(BANK_B, SUCCESS, 400, clock.now());
+      clock.advance(2500);
+      engine.recordRaw(BANK_B, TIMEOUT, 3000, clock.now(), true);
+    };
+    const quiet = demoEngine();
+    probes(quiet.engine, quiet.clock, false);
+    expect(quiet.decisions[0]).toMatchObject({ channel: 'bank_b', to: 'down', reason: 'timeouts', evidence: { source: 'probe' } });
+    const busy = demoEngine();
+    probes(busy.engine, busy.clock, true);
+    expect(busy.decisions).toEqual([]);
   });
 
   it('does not count a retry of the same order as a second timeout', () => {

@@ -7,7 +7,7 @@ import { round } from './detectors/ErrorRate.ts';
 import { clearOfDegrade, healthSamples, instantCodeTrip, latencyTrip, riskSpikeTrip, techFailures, timeoutsTrip } from './detectors/rules.ts';
 import { EngineError } from './errors.ts';
 import type { EngineOptions, PoolOptions } from './options.ts';
-import { ERROR, MAINTENANCE, NEUTRAL, type Outcome, RISK_REJECT, TIMEOUT, recordedClassId } from './outcome.ts';
+import { ERROR, MAINTENANCE, NEUTRAL, type Outcome, RISK_REJECT, SUCCESS, TIMEOUT, recordedClassId } from './outcome.ts';
 import type { ChannelTotals, ChannelView, MaintenanceWindow, OverrideView, PoolView } from './views.ts';
 import { latencyBin } from './window/LatencyHistogram.ts';
 import { computeWeights } from './weights.ts';
@@ -155,8 +155,14 @@ export class Engine {
       return { to: 'down', reason: 'maintenance_code', urgent: true, evidence: { code: code ?? 'maintenance', source: probe ? 'probe' : 'live' } };
     }
     if (cls === TIMEOUT) {
-      const t = timeoutsTrip(last, d.timeouts, ch.ratePerSec(), probe ? 'probe' : 'live');
+      // Live payments answering since the last probe timeout contradict the probes: the probe
+      // path is what is slow, not the channel (live evidence outranks synthetic evidence).
+      const contradicted = probe && ch.lastLiveSuccessAt > ch.lastProbeTimeoutAt;
+      if (probe) ch.lastProbeTimeoutAt = this.clock.now();
+      const t = contradicted ? null : timeoutsTrip(last, d.timeouts, ch.ratePerSec(), probe ? 'probe' : 'live');
       if (t) return t;
+    } else if (!probe && cls === SUCCESS) {
+      ch.lastLiveSuccessAt = this.clock.now();
     }
     if (probe && ch.probeFailStreak >= d.probes.consecutiveFailures) {
       return { to: 'down', reason: 'probe_failures', urgent: true, evidence: { consecutive: ch.probeFailStreak, threshold: d.probes.consecutiveFailures } };
