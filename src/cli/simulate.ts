@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BASELINE } from '../../simulators/channels/ChannelProfile.ts';
+import { httpCallbackSink } from '../../simulators/channels/httpCallbackSink.ts';
 import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
 import { createCheckout } from '../../simulators/checkout/createCheckout.ts';
 import { createSimulation } from '../../simulators/createSimulation.ts';
@@ -18,7 +19,7 @@ import { DEMO_CHANNELS, DEMO_POOLS } from '../core/options.ts';
 import { createLogger } from '../server/Logger.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 
-export const SIMULATE_USAGE = `usage: switchyard simulate [--scenario FILE] [--port N] [--host H] [--seed N] [--token T] [--monitor URL] [--no-traffic]
+export const SIMULATE_USAGE = `usage: switchyard simulate [--scenario FILE] [--port N] [--host H] [--seed N] [--token T] [--monitor URL] [--notify-url URL] [--no-traffic]
 
 Serves the channel simulators (WeChat Pay, Alipay, UnionPay, bank quick pay; each channel under
 /<channel>/…, probes at /<channel>/health) and the chaos control API at /_chaos. With a scenario,
@@ -31,6 +32,8 @@ has traffic, its orders through a checkout: following the monitor at --monitor, 
   --seed N          overrides the scenario's seed
   --token T         env SWITCHYARD_CHAOS_TOKEN; /_chaos then needs "Authorization: Bearer T"
   --monitor URL     send the traffic's checkout through switchyard at URL
+  --notify-url URL  env SWITCHYARD_NOTIFY_URL; payment callbacks are POSTed there ({channel} is
+                    replaced by the channel id), retried on each channel's schedule until acknowledged
   --no-traffic      serve only
 `;
 
@@ -42,7 +45,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       args: argv,
       options: {
         scenario: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, token: { type: 'string' },
-        monitor: { type: 'string' }, 'no-traffic': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        monitor: { type: 'string' }, 'notify-url': { type: 'string' }, 'no-traffic': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -73,13 +76,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const token = (values.token as string | undefined) ?? env.SWITCHYARD_CHAOS_TOKEN;
   const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const notifyUrl = (values['notify-url'] as string | undefined) ?? env.SWITCHYARD_NOTIFY_URL;
 
   const log = createLogger({ base: { svc: 'simulate' } });
   const scheduler = new RealScheduler();
   const orders = scenario.traffic && !values['no-traffic'] ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0) : [];
   const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
   // a long-running server forgets orders after an hour, so memory stays bounded under load
-  const sim = createSimulation({ scheduler, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id), retainMs: 3_600_000 });
+  const sim = createSimulation({ scheduler, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id), retainMs: 3_600_000, ...(notifyUrl && { callbackSink: httpCallbackSink({ url: notifyUrl }) }) });
   const app = createSimulatorApp({
     sim: sim.sim,
     scheduler,
@@ -91,7 +95,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     server.listen(Number(rawPort), host, resolve);
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  log.info('simulators listening', { url, scenario: scenario.name, channels: scenario.channels.map((c) => `${c.id}:${c.flavour}`), chaosToken: token ? 'required' : 'none' });
+  log.info('simulators listening', { url, scenario: scenario.name, channels: scenario.channels.map((c) => `${c.id}:${c.flavour}`), chaosToken: token ? 'required' : 'none', notifyUrl: notifyUrl ?? null });
   if (scenario.faults.length > 0) {
     await app.request('/_chaos/scenario/start', { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify({ name: scenario.name }) });
   }
