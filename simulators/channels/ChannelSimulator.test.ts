@@ -86,6 +86,8 @@ describe('ChannelSimulator', () => {
     await (w.scheduler as VirtualScheduler).advance(200_000);
     expect(w.book.status('wechat', 'o-2')).toBe('CLOSED');
     expect(w.book.chargedOn('o-2')).toEqual([]);
+    // paying a closed order again on the same channel is refused as such
+    expect(w.sim.pay('wechat', { orderId: 'o-2', amount: 1, timeoutMs: 3000 })).toMatchObject({ code: 'ORDER_CLOSED', outcome: 'neutral', httpStatus: 400 });
   });
 
   it('a store-scoped fault hits only that store', () => {

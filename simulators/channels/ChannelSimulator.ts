@@ -129,7 +129,7 @@ export class ChannelSimulator {
 
     const existing = this.opts.book.get(channel, req.orderId);
     if (existing?.status === 'SUCCESS') return this.answer(p.flavour, codes.orderPaid, latency);
-    if (existing?.status === 'CLOSED') return this.answer(p.flavour, codes.orderPaid === '12' ? '36' : codes.orderPaid, latency);
+    if (existing?.status === 'CLOSED') return this.answer(p.flavour, codes.orderClosed, latency);
 
     if (primary) return this.faultFate(primary, p, codes, req, now, latency, cb);
 

@@ -14,6 +14,8 @@ export interface FlavourCodes {
   amountLimit: string;
   /** The order is paid already (a retry of a paid order on the same channel). */
   orderPaid: string;
+  /** The order was closed (a pay after a close on the same channel). */
+  orderClosed: string;
 }
 
 export const flavourCodes: Readonly<Record<Flavour, FlavourCodes>> = {
@@ -28,6 +30,7 @@ export const flavourCodes: Readonly<Record<Flavour, FlavourCodes>> = {
     rateLimited: 'FREQUENCY_LIMITED',
     amountLimit: 'RULE_LIMIT',
     orderPaid: 'ORDERPAID',
+    orderClosed: 'ORDER_CLOSED',
   },
   // Alipay gateway: `code`, with `sub_code` under 40004; the simulator answers the sub_code where there is one
   alipay: {
@@ -40,6 +43,7 @@ export const flavourCodes: Readonly<Record<Flavour, FlavourCodes>> = {
     rateLimited: '40005',
     amountLimit: 'ACQ.TOTAL_FEE_EXCEED',
     orderPaid: 'ACQ.TRADE_HAS_SUCCESS',
+    orderClosed: 'ACQ.TRADE_HAS_CLOSE',
   },
   // UnionPay online (ACP) respCode
   unionpay: {
@@ -52,6 +56,7 @@ export const flavourCodes: Readonly<Record<Flavour, FlavourCodes>> = {
     rateLimited: '37',
     amountLimit: '33',
     orderPaid: '12',
+    orderClosed: '46',
   },
   // Bank quick pay (aggregator style retCode)
   bank: {
@@ -64,6 +69,7 @@ export const flavourCodes: Readonly<Record<Flavour, FlavourCodes>> = {
     rateLimited: '0006',
     amountLimit: '0008',
     orderPaid: '0009',
+    orderClosed: '0011',
   },
 };
 
