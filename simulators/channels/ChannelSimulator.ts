@@ -1,8 +1,8 @@
 import { codeTables, healthClass } from '../../src/core/codes/index.ts';
 import type { RecordedClass } from '../../src/core/outcome.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
-import type { Fault, FlapEffect } from '../faults/Fault.ts';
-import type { FaultEngine } from '../faults/FaultEngine.ts';
+import { type Fault, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
+import { type FaultEngine, probabilityAt } from '../faults/FaultEngine.ts';
 import type { OrderBook, Trade } from '../ledger/OrderBook.ts';
 import type { Rng } from '../random/Rng.ts';
 import { SimulatorError } from '../SimulatorError.ts';
@@ -49,9 +49,13 @@ const PENDING_COMPLETES = 0.9;
  */
 export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
-  /** Calls so far per (op, channel) and order, with the first call's time: the n in each call's RNG key. */
-  private readonly attempts = new Map<string, Map<string, { n: number; at: number }>>();
-  private calls = 0;
+  /**
+   * Calls so far per (op, channel) and order: the n in each call's RNG key. Two generations, the
+   * older dropped every retainMs, so forgetting costs nothing per call.
+   */
+  private attempts = new Map<string, Map<string, number>>();
+  private olderAttempts = new Map<string, Map<string, number>>();
+  private generationStart = 0;
   /** (flavour, code) → the answer's constant part, since the table lookup normalises strings. */
   private readonly answers = new Map<string, Omit<CallFate & { kind: 'answer' }, 'latencyMs'>>();
   private readonly opts: ChannelSimulatorOptions;
@@ -90,16 +94,18 @@ export class ChannelSimulator {
     const codes = flavourCodes[p.flavour];
     const now = this.opts.scheduler.clock.now();
     const rng = this.fork('pay', channel, req.orderId);
-    const scope = { store: req.store, terminal: req.terminal, method: req.method };
 
-    // Every draw is made whatever the outcome, so one fault more or less does not shift the others' dice.
+    // One draw per fault in force, whatever the outcome, so one fault more or less does not shift
+    // the others' dice; a hit's draw, rescaled (u / p), is its uniform jitter.
     let primary: Fault | undefined;
     let extraLatency = 0;
     const cb: CallbackFate = { lost: false, delayMs: 0, duplicate: false };
-    for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, scope)) {
-      const hit = rng.next() < prob;
-      const jitter = rng.next();
-      if (!hit) continue;
+    for (const fault of this.opts.faults.forChannel(channel)) {
+      if (!scopeMatches(fault.scope, req)) continue;
+      const prob = probabilityAt(fault, now);
+      if (!(prob > 0)) continue;
+      const u = rng.next();
+      if (u >= prob) continue;
       switch (fault.kind) {
         case 'latency':
           extraLatency += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
@@ -111,7 +117,7 @@ export class ChannelSimulator {
           cb.delayMs += fault.latencyMs ?? 60_000;
           break;
         case 'callback_reorder':
-          cb.delayMs += jitter * (fault.latencyMs ?? 30_000);
+          cb.delayMs += (u / prob) * (fault.latencyMs ?? 30_000);
           break;
         case 'callback_duplicate':
           cb.duplicate = true;
@@ -289,26 +295,20 @@ export class ChannelSimulator {
   }
 
   private fork(op: string, channel: string, orderId: string): Rng {
+    if (this.retainMs !== Infinity) {
+      const now = this.opts.scheduler.clock.now();
+      if (now - this.generationStart >= this.retainMs) {
+        this.olderAttempts = this.attempts;
+        this.attempts = new Map();
+        this.generationStart = now;
+      }
+    }
     const k = `${op}|${channel}`;
     let byOrder = this.attempts.get(k);
     if (!byOrder) this.attempts.set(k, (byOrder = new Map()));
-    let c = byOrder.get(orderId);
-    if (c) c.n++;
-    else {
-      const now = this.opts.scheduler.clock.now();
-      byOrder.set(orderId, (c = { n: 1, at: now }));
-      if (++this.calls % 4096 === 0 && this.retainMs !== Infinity) this.sweep(now - this.retainMs);
-    }
-    return this.opts.rng.fork(`${k}|${orderId}|${c.n}`);
-  }
-
-  private sweep(before: number): void {
-    for (const byOrder of this.attempts.values()) {
-      for (const [id, c] of byOrder) {
-        if (c.at >= before) break;
-        byOrder.delete(id);
-      }
-    }
+    const n = (byOrder.get(orderId) ?? this.olderAttempts.get(k)?.get(orderId) ?? 0) + 1;
+    byOrder.set(orderId, n);
+    return this.opts.rng.fork(`${k}|${orderId}|${n}`);
   }
 }
 

@@ -47,6 +47,8 @@ export interface FaultEngineOptions {
  */
 export class FaultEngine {
   private readonly faults = new Map<string, Fault>();
+  /** Faults per channel in insertion order, rebuilt on change: the hot path reads it without allocating. */
+  private byChannel: Map<string, Fault[]> | null = null;
   private readonly events: TimelineEvent[] = [];
   private readonly clock: Clock;
   private readonly channels: Set<string>;
@@ -138,8 +140,8 @@ export class FaultEngine {
   /** The faults that touch one request on `channel` at `at`, with their probability then (> 0 only). */
   forRequest(channel: string, at: number, req: FaultScope): ActiveFault[] {
     const out: ActiveFault[] = [];
-    for (const fault of this.faults.values()) {
-      if (fault.channel !== channel || !scopeMatches(fault.scope, req)) continue;
+    for (const fault of this.forChannel(channel)) {
+      if (!scopeMatches(fault.scope, req)) continue;
       const p = probabilityAt(fault, at);
       if (p > 0) out.push({ fault, p });
     }
@@ -187,12 +189,28 @@ export class FaultEngine {
     }
   }
 
+  /** Faults on `channel` (any scope, any time), insertion order; callers check scope and {@link probabilityAt}. */
+  forChannel(channel: string): readonly Fault[] {
+    if (!this.byChannel) {
+      this.byChannel = new Map();
+      for (const f of this.faults.values()) {
+        const list = this.byChannel.get(f.channel);
+        if (list) list.push(f);
+        else this.byChannel.set(f.channel, [f]);
+      }
+    }
+    return this.byChannel.get(channel) ?? NONE;
+  }
+
   private log(action: TimelineEvent['action'], fault: Fault): void {
+    this.byChannel = null;
     const e: TimelineEvent = { at: this.clock.now(), action, fault };
     this.events.push(e);
     this.onChange?.(e);
   }
 }
+
+const NONE: readonly Fault[] = [];
 
 /** A fault's strength at `at`: 0 outside its window or in a flapping off phase, ramped after `from`. */
 export function probabilityAt(f: Fault, at: number): number {
