@@ -7,18 +7,7 @@ import { runVirtual } from '../simulators/scenario/runVirtual.ts';
 const DIR = fileURLToPath(new URL('../simulators/scenarios/', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 /** Every scenario runs with its own seed and these; none is tuned to one seed. */
-const SEEDS = [1, 2, 3, 4];
-
-/**
- * Runs the core gets wrong today, reported to the lead with the numbers (see the issue-4 report);
- * `it.fails` keeps them visible: once the core is fixed they turn red here and leave this list.
- * - healthy-noise seed 4: bank_b taken down by the 2-of-3 timeout rule on two probe timeouts at
- *   51m28s (normal tail: p99 2.4 s against the 3 s timeout, ~0.4 % timeouts), no fault active.
- *   (Seed 6, not in SEEDS, fails the same way on live timeouts: bank_a at 13m13s, 0.8 outcomes/s.)
- */
-const KNOWN_CORE_FAILURES: Record<string, 'all' | number[]> = {
-  'healthy-noise': [4],
-};
+const SEEDS = [1, 2, 3, 4, 6];
 
 describe('shipped scenarios pass under --virtual, for several seeds', () => {
   expect(FILES).toEqual([
@@ -28,9 +17,7 @@ describe('shipped scenarios pass under --virtual, for several seeds', () => {
   for (const file of FILES) {
     const scenario = loadScenario(`${DIR}${file}`);
     for (const seed of [scenario.seed, ...SEEDS]) {
-      const known = KNOWN_CORE_FAILURES[scenario.name];
-      const fails = known === 'all' || (Array.isArray(known) && known.includes(seed));
-      (fails ? it.fails : it)(`${scenario.name} seed ${seed}`, async () => {
+      it(`${scenario.name} seed ${seed}`, async () => {
         const { report } = await runVirtual(scenario, { seed });
         const failed = report.expectations.filter((e) => !e.pass).map((e) => `${e.text}: ${e.observed}`);
         expect(failed).toEqual([]);

@@ -9,9 +9,11 @@ import { BucketRing, type HorizonTotals, PROBE } from './window/BucketRing.ts';
 import { LastN } from './window/LastN.ts';
 import { LATENCY_BINS, LATENCY_BOUNDS_MS, quantile } from './window/LatencyHistogram.ts';
 import { DECLINE, ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from './outcome.ts';
-import { healthSamples, techFailures } from './detectors/rules.ts';
+import { healthSamples, techFailures, timeoutRule } from './detectors/rules.ts';
 
 export const HORIZONS_MS = [10_000, 60_000] as const;
+/** The largest n a k-of-n timeout rule may grow to. */
+export const MAX_TIMEOUT_N = 8;
 export const SHORT = 0;
 export const LONG = 1;
 
@@ -41,6 +43,9 @@ export class ChannelMonitor {
   /** Order number of the last failure recorded here, to tell a retry from fresh evidence. */
   lastFailedOrder: string | undefined;
   riskBaseline: number;
+  /** The channel's own timeout rate while healthy, and the k of n it implies. */
+  timeoutBaseline: number;
+  timeoutRule: { k: number; n: number };
   /** Ejections not yet forgiven; each doubles the next ejection time. */
   ejections = 0;
   lastForgiven = 0;
@@ -64,8 +69,10 @@ export class ChannelMonitor {
     this.classifier = new CodeClassifier(codeTables[o.flavour], o.codes);
     this.instantCodes = new Set(this.detectors.instantCodes.codes.map((c) => this.classifier.normalize(c)));
     this.ring = new BucketRing({ bucketMs, horizonsMs: [...HORIZONS_MS] });
-    this.liveLast = new LastN(this.detectors.timeouts.n);
-    this.probeLast = new LastN(this.detectors.timeouts.n);
+    this.liveLast = new LastN(MAX_TIMEOUT_N);
+    this.probeLast = new LastN(MAX_TIMEOUT_N);
+    this.timeoutBaseline = this.detectors.timeouts.baselineFloor;
+    this.timeoutRule = timeoutRule(this.detectors.timeouts, this.timeoutBaseline, MAX_TIMEOUT_N);
     this.errors = new ErrorRate(this.detectors.errorRate);
     this.local = new LocalFaults({ halfLifeMs: 30_000, minFailures: 3, minOthers: 30, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
     this.riskBaseline = this.detectors.riskSpike.initialBaseline;

@@ -104,6 +104,24 @@ describe('Engine detection', () => {
     expect(busy.decisions).toEqual([]);
   });
 
+  it('raises k of n for a quiet channel whose own tail times out now and then', () => {
+    const { engine, clock, decisions } = demoEngine();
+    const rng = seededRandom(11);
+    // Half an hour at 1 outcome/s with 0.5 % timeouts: the channel's own baseline.
+    run(engine, clock, rng, [{ channel: BANK_B, ratePerSec: 1, mix: { timeout: 0.005 } }], 1_800_000);
+    expect(decisions).toEqual([]);
+    const timeout = () => engine.recordRaw(BANK_B, TIMEOUT, 3000, clock.now());
+    clock.advance(1000);
+    timeout();
+    clock.advance(1000);
+    timeout();
+    expect(decisions).toEqual([]);
+    clock.advance(1000);
+    timeout();
+    expect(decisions[0]).toMatchObject({ channel: 'bank_b', reason: 'timeouts', evidence: { k: 3, n: 4, timeouts: 3 } });
+    expect(Number(decisions[0].evidence.baselineTimeoutRate)).toBeGreaterThan(0.002);
+  });
+
   it('does not count a retry of the same order as a second timeout', () => {
     const { engine, clock, decisions } = demoEngine();
     const timeout = (orderId: string) => engine.record({ channel: 'alipay', outcome: 'timeout', latencyMs: 3000, at: clock.now(), source: 'live', orderId });

@@ -1,10 +1,10 @@
-import { ChannelMonitor, LONG, SHORT } from './ChannelMonitor.ts';
+import { ChannelMonitor, LONG, MAX_TIMEOUT_N, SHORT } from './ChannelMonitor.ts';
 import type { ChannelState, Trip } from './ChannelState.ts';
 import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
 import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
 import { round } from './detectors/ErrorRate.ts';
-import { clearOfDegrade, healthSamples, instantCodeTrip, latencyTrip, riskSpikeTrip, techFailures, timeoutsTrip } from './detectors/rules.ts';
+import { clearOfDegrade, healthSamples, instantCodeTrip, latencyTrip, riskSpikeTrip, techFailures, timeoutRule, timeoutsTrip } from './detectors/rules.ts';
 import { EngineError } from './errors.ts';
 import type { EngineOptions, PoolOptions } from './options.ts';
 import { ERROR, MAINTENANCE, NEUTRAL, type Outcome, RISK_REJECT, SUCCESS, TIMEOUT, recordedClassId } from './outcome.ts';
@@ -159,7 +159,7 @@ export class Engine {
       // path is what is slow, not the channel (live evidence outranks synthetic evidence).
       const contradicted = probe && ch.lastLiveSuccessAt > ch.lastProbeTimeoutAt;
       if (probe) ch.lastProbeTimeoutAt = this.clock.now();
-      const t = contradicted ? null : timeoutsTrip(last, d.timeouts, ch.ratePerSec(), probe ? 'probe' : 'live');
+      const t = contradicted ? null : timeoutsTrip(last, ch.timeoutRule, d.timeouts, ch.ratePerSec(), probe ? 'probe' : 'live', ch.timeoutBaseline);
       if (t) return t;
     } else if (!probe && cls === SUCCESS) {
       ch.lastLiveSuccessAt = this.clock.now();
@@ -261,7 +261,7 @@ export class Engine {
           const d = ch.detectors;
           const trip = now - s.since >= st.minDwellMs ? (latencyTrip(ch.short, d.latency) ?? riskSpikeTrip(ch.short, ch.riskBaseline, d.riskSpike)) : null;
           if (trip) this.apply(ch, trip);
-          else this.learnRiskBaseline(ch, dt);
+          else this.learnBaselines(ch, dt);
           break;
         }
         case 'probing':
@@ -271,14 +271,20 @@ export class Engine {
     }
   }
 
-  /** The channel's own risk-rejection level: a slow moving average, learnt only while healthy. */
-  private learnRiskBaseline(ch: ChannelMonitor, dt: number): void {
-    const o = ch.detectors.riskSpike;
+  /**
+   * The channel's own risk-rejection and timeout levels: slow moving averages, learnt only while
+   * healthy. The timeout level sets the k of n the timeout rule judges with.
+   */
+  private learnBaselines(ch: ChannelMonitor, dt: number): void {
     const c = ch.short.counts;
     const n = healthSamples(c);
-    if (n < o.minSamples || dt <= 0) return;
-    const alpha = 1 - 2 ** (-dt / o.baselineHalfLifeMs);
-    ch.riskBaseline += alpha * (c[RISK_REJECT] / n - ch.riskBaseline);
+    if (n === 0 || dt <= 0) return;
+    const risk = ch.detectors.riskSpike;
+    if (n >= risk.minSamples) ch.riskBaseline += (1 - 2 ** (-dt / risk.baselineHalfLifeMs)) * (c[RISK_REJECT] / n - ch.riskBaseline);
+    const t = ch.detectors.timeouts;
+    const learnt = ch.timeoutBaseline + (1 - 2 ** (-dt / t.baselineHalfLifeMs)) * (c[TIMEOUT] / n - ch.timeoutBaseline);
+    ch.timeoutBaseline = Math.max(t.baselineFloor, learnt);
+    ch.timeoutRule = timeoutRule(t, ch.timeoutBaseline, MAX_TIMEOUT_N);
   }
 
   /** Planned windows: drain from `from - leadMs`, probe back at `to`. True when it changed the state. */

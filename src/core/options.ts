@@ -36,6 +36,16 @@ export interface TimeoutOptions {
    * are judged as failures by the error-rate CUSUM, so two stray timeouts cannot eject a busy channel.
    */
   maxRatePerSec: number;
+  /**
+   * The chance that the channel's own normal timeouts alone make k of n, per check, is kept under
+   * this: a channel whose baseline timeout rate p makes P(Bin(n, p) ≥ k) larger gets k and n
+   * raised together (2 of 3 → 3 of 4 → …), so a fat latency tail does not eject a quiet channel.
+   */
+  maxFalseAlarm: number;
+  /** The timeout rate assumed before the channel has shown its own (and its floor). */
+  baselineFloor: number;
+  /** Half-life of the slow average that is the channel's own timeout rate. */
+  baselineHalfLifeMs: number;
 }
 
 export interface InstantCodeOptions {
@@ -135,7 +145,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] exte
 
 export const DEFAULT_DETECTORS: DetectorOptions = {
   errorRate: { baseline: 0.005, degradedRate: 0.05, downRate: 0.5, threshold: 25, downThreshold: 35, minSamples: 10, exitRate: 0.03 },
-  timeouts: { k: 2, n: 3, maxRatePerSec: 5 },
+  timeouts: { k: 2, n: 3, maxRatePerSec: 5, maxFalseAlarm: 1e-5, baselineFloor: 0.001, baselineHalfLifeMs: 600_000 },
   instantCodes: { codes: ['SYSTEMERROR', 'SYSTEM_ERROR', 'ACQ.SYSTEM_ERROR', '06', 'SYSTEM_BUSY'], count: 5, withinMs: 1000, minShare: 0.05 },
   latency: { p95Ms: 3000, minSamples: 20 },
   riskSpike: { factor: 3, minExcess: 0.05, minSamples: 50, initialBaseline: 0.01, baselineHalfLifeMs: 600_000 },

@@ -17,11 +17,37 @@ export function techFailures(c: Float64Array): number {
   return c[ERROR] + c[TIMEOUT] + c[MAINTENANCE];
 }
 
+/** P(Bin(n, p) ≥ k): the chance that k of n outcomes time out when each does with probability p. */
+export function binomialTail(n: number, k: number, p: number): number {
+  let sum = 0;
+  let c = 1; // C(n, j), built up from C(n, 0)
+  for (let j = 0; j <= n; j++) {
+    if (j >= k) sum += c * p ** j * (1 - p) ** (n - j);
+    c = (c * (n - j)) / (j + 1);
+  }
+  return sum;
+}
+
+/**
+ * The k of n to judge with: the configured one, raised together while the channel's own timeout
+ * baseline alone would make it too often (see TimeoutOptions.maxFalseAlarm).
+ */
+export function timeoutRule(o: TimeoutOptions, baseline: number, maxN: number): { k: number; n: number } {
+  let k = o.k;
+  let n = o.n;
+  while (n < maxN && binomialTail(n, k, baseline) > o.maxFalseAlarm) {
+    k++;
+    n++;
+  }
+  return { k, n };
+}
+
 /** k of the last n timed out, judged only on a quiet stream (at volume the error-rate CUSUM judges timeouts). */
-export function timeoutsTrip(last: LastN, o: TimeoutOptions, ratePerSec: number, source: 'live' | 'probe'): Trip | null {
-  if (last.timeouts < o.k) return null;
+export function timeoutsTrip(last: LastN, rule: { k: number; n: number }, o: TimeoutOptions, ratePerSec: number, source: 'live' | 'probe', baseline: number): Trip | null {
+  const timeouts = last.timeoutsAmong(rule.n);
+  if (timeouts < rule.k) return null;
   if (source === 'live' && ratePerSec > o.maxRatePerSec) return null;
-  return { to: 'down', reason: 'timeouts', urgent: true, evidence: { source, k: o.k, n: o.n, timeouts: last.timeouts, ratePerSec: round(ratePerSec, 2) } };
+  return { to: 'down', reason: 'timeouts', urgent: true, evidence: { source, k: rule.k, n: rule.n, timeouts, ratePerSec: round(ratePerSec, 2), baselineTimeoutRate: round(baseline, 5) } };
 }
 
 /** Listed codes ("system busy") count times within withinMs and a minimum share of that time's outcomes. */

@@ -26,7 +26,12 @@ export class LastN {
 
   /** Timeouts among the last n outcomes pushed since the last clear. */
   get timeouts(): number {
-    const oldest = Math.max(this.floor, this.pushed - this.n);
+    return this.timeoutsAmong(this.n);
+  }
+
+  /** Timeouts among the last `m` (≤ n) outcomes pushed since the last clear. */
+  timeoutsAmong(m: number): number {
+    const oldest = Math.max(this.floor, this.pushed - Math.min(m, this.n));
     let k = 0;
     for (let i = 0; i < this.n; i++) if (this.marks[i] > oldest) k++;
     return k;
