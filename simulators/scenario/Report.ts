@@ -35,7 +35,10 @@ export interface StrategyOutcome {
   /** Paid over orders a customer could pay (declines left out). */
   successRate: number;
   doubleCharges: number;
+  /** Orders charged whose answer and callback were both lost (ground truth)… */
   droppedOrders: number;
+  /** … and how many of them the checkout found paid (by query) rather than leaving unknown or failed. */
+  droppedFound: number;
   p95LatencyMs: number;
 }
 
@@ -44,6 +47,7 @@ export interface CheckoutReport {
   succeeded: number;
   successRate: number;
   doubleCharges: number;
+  droppedOrders: { injected: number; found: number };
   oracleSuccessRate: number | null;
   staticSuccessRate: number | null;
   strategies: Record<string, StrategyOutcome>;

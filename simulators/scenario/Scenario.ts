@@ -25,8 +25,9 @@ export type Expectation =
   | { kind: 'reaches'; text: string; channel: string; states: ChannelStateName[]; withinMs: number; of: { faultId: string } | { atMs: number } }
   | { kind: 'noSwitch'; text: string; channel: string; fromMs: number; toMs: number }
   | { kind: 'noFalseSwitches'; text: string }
-  | { kind: 'checkoutSuccess'; text: string; atLeast?: number; atLeastStatic?: boolean }
-  | { kind: 'doubleCharges'; text: string; atMost: number };
+  | { kind: 'checkoutSuccess'; text: string; atLeast?: number; atLeastStatic?: boolean; withinOfOracle?: number }
+  | { kind: 'doubleCharges'; text: string; atMost: number }
+  | { kind: 'droppedOrdersFound'; text: string };
 
 export interface PlannedMaintenance {
   channel: string;

@@ -23,7 +23,7 @@ export function formatSummary(r: ScenarioReport): string {
     const c = r.checkout;
     lines.push('', `checkout: ${c.attempts} orders, ${c.succeeded} paid, success ${pct(c.successRate)} (static single channel ${pct(c.staticSuccessRate)}, oracle ${pct(c.oracleSuccessRate)}), double charges ${c.doubleCharges}`);
     for (const [name, s] of Object.entries(c.strategies)) {
-      lines.push(`  ${name.padEnd(13)} success ${pct(s.successRate)}  paid ${s.paid}  declined ${s.declined}  failed ${s.failed}  double ${s.doubleCharges}  dropped ${s.droppedOrders}  p95 ${s.p95LatencyMs} ms`);
+      lines.push(`  ${name.padEnd(13)} success ${pct(s.successRate)}  paid ${s.paid}  declined ${s.declined}  failed ${s.failed}  double ${s.doubleCharges}  dropped ${s.droppedFound}/${s.droppedOrders} found  p95 ${s.p95LatencyMs} ms`);
     }
   }
   return `${lines.join('\n')}\n`;

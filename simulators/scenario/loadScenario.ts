@@ -133,8 +133,16 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     if ('noFalseSwitches' in e) return { kind: 'noFalseSwitches', text: 'no false switches' };
     if ('checkoutSuccess' in e) {
       if (!t) problems.push({ path, message: 'checkoutSuccess needs a traffic block' });
-      const parts = [e.checkoutSuccess.atLeast !== undefined && `at least ${e.checkoutSuccess.atLeast}`, e.checkoutSuccess.atLeastStatic && 'at least the static checkout’s'].filter(Boolean);
+      const parts = [
+        e.checkoutSuccess.atLeast !== undefined && `at least ${e.checkoutSuccess.atLeast}`,
+        e.checkoutSuccess.atLeastStatic && 'at least the static checkout’s',
+        e.checkoutSuccess.withinOfOracle !== undefined && `within ${e.checkoutSuccess.withinOfOracle} of the oracle’s`,
+      ].filter(Boolean);
       return { kind: 'checkoutSuccess', text: `checkout success ${parts.join(' and ')}`, ...e.checkoutSuccess };
+    }
+    if ('droppedOrdersFound' in e) {
+      if (!t) problems.push({ path, message: 'droppedOrdersFound needs a traffic block' });
+      return { kind: 'droppedOrdersFound', text: 'every dropped order found' };
     }
     if (!t) problems.push({ path, message: 'doubleCharges needs a traffic block' });
     return { kind: 'doubleCharges', text: e.doubleCharges === 0 ? 'zero double charges' : `at most ${e.doubleCharges} double charges`, atMost: e.doubleCharges };

@@ -173,6 +173,9 @@ export function checkoutReport(orders: readonly Order[], runs: { strategy: Strat
     const paid = r.results.filter((x) => x.status === 'paid').length;
     const declined = r.results.filter((x) => x.status === 'declined').length;
     const ledger = r.sim.book.summary();
+    const status = new Map(r.results.map((x) => [x.orderId, x.status]));
+    let droppedFound = 0;
+    for (const t of r.sim.book.all()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost && status.get(t.orderId) === 'paid') droppedFound++;
     const lat = r.results.map((x) => x.latencyMs).sort((a, b) => a - b);
     strategies[r.strategy] = {
       orders: orders.length,
@@ -183,6 +186,7 @@ export function checkoutReport(orders: readonly Order[], runs: { strategy: Strat
       successRate: round4(paid / Math.max(1, orders.length - declined)),
       doubleCharges: ledger.doubleCharges,
       droppedOrders: ledger.droppedOrders,
+      droppedFound,
       p95LatencyMs: lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))] : 0,
     };
   }
@@ -192,6 +196,7 @@ export function checkoutReport(orders: readonly Order[], runs: { strategy: Strat
     succeeded: main.paid,
     successRate: main.successRate,
     doubleCharges: main.doubleCharges,
+    droppedOrders: { injected: main.droppedOrders, found: main.droppedFound },
     oracleSuccessRate: strategies.oracle?.successRate ?? null,
     staticSuccessRate: strategies.staticSingle?.successRate ?? null,
     strategies,

@@ -61,11 +61,16 @@ export const expectationSchema = z.union([
   z
     .object({
       checkoutSuccess: z
-        .object({ atLeast: rate.optional(), atLeastStatic: z.boolean().optional().describe("at least the static single-channel checkout's rate") })
+        .object({
+          atLeast: rate.optional(),
+          atLeastStatic: z.boolean().optional().describe("at least the static single-channel checkout's rate"),
+          withinOfOracle: rate.optional().describe("at most this far (as a fraction: 0.003 is 0.3 points) under the oracle's rate"),
+        })
         .strict(),
     })
     .strict(),
   z.object({ doubleCharges: z.number().int().min(0).describe('At most this many orders charged twice') }).strict(),
+  z.object({ droppedOrdersFound: z.literal(true).describe('Every dropped order (charged, answer and callback lost) ends paid in the checkout') }).strict(),
 ]);
 
 export const scenarioSchema = z

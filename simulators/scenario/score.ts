@@ -88,12 +88,19 @@ export function scoreExpectations(expect: readonly Expectation[], facts: RunFact
         if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
         const okAbs = e.atLeast === undefined || c.successRate >= e.atLeast;
         const okStatic = !e.atLeastStatic || (c.staticSuccessRate !== null && c.successRate >= c.staticSuccessRate);
-        return { text: e.text, pass: okAbs && okStatic, observed: `switchyard ${c.successRate}, static ${c.staticSuccessRate ?? '-'}, oracle ${c.oracleSuccessRate ?? '-'}` };
+        const okOracle = e.withinOfOracle === undefined || (c.oracleSuccessRate !== null && c.oracleSuccessRate - c.successRate <= e.withinOfOracle + 1e-9);
+        return { text: e.text, pass: okAbs && okStatic && okOracle, observed: `switchyard ${c.successRate}, static ${c.staticSuccessRate ?? '-'}, oracle ${c.oracleSuccessRate ?? '-'}` };
       }
       case 'doubleCharges': {
         const c = facts.checkout;
         if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
         return { text: e.text, pass: c.doubleCharges <= e.atMost, observed: `${c.doubleCharges} double charge(s) of ${c.succeeded} paid` };
+      }
+      case 'droppedOrdersFound': {
+        const c = facts.checkout;
+        if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
+        const { injected, found } = c.droppedOrders;
+        return { text: e.text, pass: found === injected, observed: `${found} of ${injected} found` };
       }
     }
   });
