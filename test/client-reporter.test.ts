@@ -23,6 +23,21 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
     expect(r.buffered).toBe(0);
   });
 
+  it('sends a neutral (pending, duplicate) outcome as its raw code, which the contract accepts', async () => {
+    const s = new VirtualScheduler();
+    const bodies: Record<string, unknown>[][] = [];
+    const fetchFn = (async (_u: string, init: RequestInit) => {
+      bodies.push(JSON.parse(String(init.body)));
+      return new Response('{"accepted":1}', { status: 202 });
+    }) as typeof fetch;
+    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 10 });
+    r.report({ channel: 'wechat', outcome: 'neutral', code: 'USERPAYING', latencyMs: 40, at: 1 });
+    r.report({ channel: 'wechat', outcome: 'neutral', latencyMs: 40, at: 2 });
+    await s.advance(100);
+    expect(bodies).toEqual([[{ channel: 'wechat', code: 'USERPAYING', latencyMs: 40, at: 1 }]]);
+    expect(r.dropped).toBe(1);
+  });
+
   it('report() never waits on the monitor: it returns while a POST hangs', async () => {
     const s = new VirtualScheduler();
     let calls = 0;

@@ -66,6 +66,16 @@ export class OutcomeReporter {
       this.dropped++;
       return;
     }
+    if (event.outcome === 'neutral') {
+      // The contract has no "neutral" outcome: a pending or duplicate-order code goes as its raw
+      // code (the monitor's table classifies it), and without a code there is nothing to report.
+      if (event.code === undefined) {
+        this.dropped++;
+        return;
+      }
+      const { outcome: _, ...rest } = event;
+      event = rest;
+    }
     if (this.size === this.maxBuffer) {
       // Full: the oldest goes, the freshest outcomes say more about the channels now.
       this.ring[this.head] = undefined;
