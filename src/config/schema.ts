@@ -18,7 +18,7 @@ const errorRateSchema = z.strictObject({
   threshold: z.number().positive().describe('Degraded CUSUM decision interval h in nats; false alarms every e^h outcomes at most.').optional(),
   downThreshold: z.number().positive().describe('Down CUSUM decision interval h in nats (higher: a moderately sick channel degrades rather than being ejected).').optional(),
   minSamples: positive.describe('No error-rate decision on fewer outcomes than this in the 10 s window.').optional(),
-  exitRate: rate.describe('A degraded channel recovers when the Wilson upper bound of its 10 s failure rate is below this.').optional(),
+  exitRate: rate.describe('A degraded channel recovers when its 10 s failure rate is below this (and its CUSUM is back near zero).').optional(),
 });
 
 /** Detector tunables; every field optional, merged over the defaults in src/core/options.ts. */
@@ -26,8 +26,11 @@ export const detectorsSchema = z.strictObject({
   errorRate: errorRateSchema.optional(),
   timeouts: z.strictObject({
     k: positive.describe('k of the last n outcomes timing out takes the channel down.').optional(),
-    n: positive.optional(),
+    n: positive.max(8).describe('At most 8: the rule may grow k and n together up to 8.').optional(),
     maxRatePerSec: z.number().positive().describe('Above this rate (outcomes/s) k-of-n is left to the error-rate detector.').optional(),
+    maxFalseAlarm: rate.describe("k and n grow together while the channel's own timeout rate alone would reach k of n more often than this per check.").optional(),
+    baselineFloor: rate.describe('The timeout rate assumed before the channel has shown its own, and its floor.').optional(),
+    baselineHalfLifeMs: positive.describe("Half-life of the slow average that is the channel's own timeout rate.").optional(),
   }).optional(),
   instantCodes: z.strictObject({
     codes: z.array(z.string().min(1)).describe('Raw codes that switch fast, e.g. "SYSTEM_BUSY".').optional(),

@@ -23,7 +23,7 @@ export interface ErrorRateOptions {
   downThreshold: number;
   /** No error-rate decision on fewer outcomes than this in the short window. */
   minSamples: number;
-  /** A degraded channel recovers when the Wilson upper bound of its 10 s failure rate is below this. */
+  /** A degraded channel recovers when its 10 s failure rate is below this and its CUSUM is back near zero. */
   exitRate: number;
 }
 
