@@ -49,7 +49,8 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
   out.push(
     `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(id)}: success rate, error rate and p95 latency" data-channel="${esc(id)}">`,
   );
-  // Shading first, so lines and marks draw over it.
+  // Backgrounds, then shading, then lines and marks over it.
+  for (const b of bands) out.push(`<rect class="band" x="0" y="${b.top}" width="${W}" height="${BAND}"/>`);
   for (const m of maintenance) {
     const a = m.from - (m.leadMs || 0);
     if (!inView(a, m.to)) continue;
@@ -64,7 +65,6 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
     );
   }
   for (const b of bands) {
-    out.push(`<rect class="band" x="0" y="${b.top}" width="${W}" height="${BAND}"/>`);
     const y = (v) => b.top + BAND - (Math.min(v, b.max) / b.max) * BAND;
     let d = '';
     let pen = false;
@@ -101,7 +101,7 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
     if (t < from) break;
     const xx = x(t).toFixed(1);
     out.push(`<line class="tick" x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 4}"/>`);
-    out.push(`<text class="lbl axis" x="${xx}" y="${axisY + 14}" text-anchor="${k === 0 ? 'end' : 'middle'}">${k === 0 ? 'now' : `−${k}m`}</text>`);
+    out.push(`<text class="lbl axis" x="${xx}" y="${axisY + 14}" text-anchor="${k === 0 ? 'end' : x(t) < 20 ? 'start' : 'middle'}">${k === 0 ? 'now' : `−${k}m`}</text>`);
   }
   out.push('</svg>');
   return out.join('');

@@ -49,6 +49,8 @@ export function evidence(ev) {
     .map(([k, v]) => {
       if (typeof v === 'number' && /rate|threshold|share/i.test(k) && v >= 0 && v <= 1) return `${k}=${pct(v)}`;
       if (typeof v === 'number' && /ms$/i.test(k)) return `${k}=${ms(v)}`;
+      // Epoch-ms instants (an override's `until`) read as a time of day.
+      if (typeof v === 'number' && /^(until|at|since|from|to)$/i.test(k) && v > 1e12) return `${k}=${clock(v)}`;
       if (typeof v === 'number' && !Number.isInteger(v)) return `${k}=${v.toPrecision(3)}`;
       return `${k}=${v}`;
     })

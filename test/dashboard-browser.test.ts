@@ -1,0 +1,150 @@
+// The live dashboard in a real browser (Debian's chromium through playwright-core) against a real
+// in-process monitor: it shows every channel, turns a channel's tile and timeline after a burst of
+// errors, applies an override and schedules maintenance with the admin token, survives a monitor
+// restart (banner, new epoch, resnapshot), and leaves a screenshot for the README.
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { demoConfigInput } from '../src/config/demoConfig.ts';
+import { resolveConfig } from '../src/config/loadConfig.ts';
+import { silentLogger } from '../src/server/Logger.ts';
+import { type RunningMonitor, startMonitor } from '../src/server/startMonitor.ts';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core') as typeof import('playwright-core');
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'dashboard-test-admin-token';
+const CHANNELS = ['wechat', 'alipay', 'unionpay', 'bank_a', 'bank_b'];
+const SCREENSHOT = new URL('../docs/dashboard.png', import.meta.url);
+
+function monitor(port: number, epoch: string): Promise<RunningMonitor> {
+  const config = resolveConfig({ ...demoConfigInput(), port, tokens: { admin: TOKEN } });
+  return startMonitor({ config, log: silentLogger, processMetrics: false, epoch });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let m: RunningMonitor | null = null;
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await m?.close();
+  });
+
+  it('shows the channels, follows a failure, takes SRE actions and survives a restart', async () => {
+    m = await monitor(0, 'epoch-one');
+    const port = m.port;
+    // Background traffic on every channel (1 in 50 a technical error) so the charts have lines.
+    let tick = 0;
+    const pump = setInterval(() => {
+      if (!m) return;
+      const at = Date.now();
+      const events = CHANNELS.flatMap((channel, c) =>
+        Array.from({ length: 10 }, (_, i) => {
+          const k = tick * 10 + i + c;
+          return { channel, outcome: k % 50 === 0 ? 'error' : 'success', latencyMs: 120 + ((k * 37) % 160) + c * 25, at };
+        }),
+      );
+      tick++;
+      void fetch(`${m.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) }).catch(() => {});
+    }, 200);
+    onTestFinished(() => clearInterval(pump));
+    await page.goto(`${m.url}/`, { waitUntil: 'load' });
+
+    // Every demo channel gets a tile with its state word, grouped by pool.
+    for (const id of CHANNELS) await page.locator(`#tile-${id}[data-state="healthy"]`).waitFor({ timeout: 5000 });
+    expect(await page.locator('.pool').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#tile-alipay').innerText()).toMatch(/healthy/i);
+    await page.locator('#conn.live').waitFor({ timeout: 5000 });
+
+    // A burst of technical errors on alipay: tile and timeline turn within seconds.
+    const now = Date.now();
+    const burst = Array.from({ length: 400 }, () => ({ channel: 'alipay', outcome: 'error', code: 'ACQ.SYSTEM_ERROR', latencyMs: 300, at: now }));
+    const res = await fetch(`${m.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(burst) });
+    expect(res.status).toBe(202);
+    const t0 = Date.now();
+    await page.locator('#tile-alipay:is([data-state="down"], [data-state="degraded"])').waitFor({ timeout: 5000 });
+    const turnedMs = Date.now() - t0;
+    const tile = await page.locator('#tile-alipay').innerText();
+    expect(tile).toMatch(/\b(down|degraded)\b/i);
+    expect(tile.length).toBeLessThan(400);
+    const entry = page.locator('#timeline li.dec[data-channel="alipay"]').first();
+    await entry.waitFor({ timeout: 5000 });
+    expect(await entry.innerText()).toMatch(/healthy\s*→\s*(down|degraded)/);
+    expect(await page.locator('#summary').innerText()).toMatch(/alipay/);
+    // The decision is marked on alipay's chart once the charts redraw (at most once a second).
+    await page.locator('svg.chart[data-channel="alipay"] g.mark').first().waitFor({ state: 'attached', timeout: 3000 });
+    console.log(`dashboard: alipay tile turned ${turnedMs} ms after the burst was accepted`);
+
+    // SRE actions are hidden until a token is given; then an override goes through.
+    expect(await page.locator('#actions').isHidden()).toBe(true);
+    await page.fill('#token', TOKEN);
+    await page.click('#tokenSave');
+    await page.locator('#actions').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => sessionStorage.getItem('switchyard.adminToken'))).toBe(TOKEN);
+    await page.selectOption('#overrideForm select[name="channel"]', 'unionpay');
+    await page.selectOption('#overrideForm select[name="state"]', 'down');
+    await page.fill('#overrideForm input[name="reason"]', 'drill: acquirer settlement delay');
+    await page.click('#overrideForm button[type="submit"]');
+    await page.locator('#tile-unionpay[data-state="down"]').waitFor({ timeout: 5000 });
+    await page.locator('#tile-unionpay .override').waitFor({ timeout: 5000 });
+    expect(await page.locator('#tile-unionpay .override').innerText()).toMatch(/forced down until .*drill/);
+    expect(m.engine.channels().find((c) => c.id === 'unionpay')?.override?.reason).toBe('drill: acquirer settlement delay');
+    await expect.poll(() => page.locator('#timeline li.dec[data-channel="unionpay"]').first().innerText()).toMatch(/manual/);
+
+    // Maintenance from the page lands in the engine and in the list.
+    await page.selectOption('#maintForm select[name="channel"]', 'bank_a');
+    await page.fill('#maintForm input[name="reason"]', 'bank_a core upgrade');
+    await page.click('#maintForm button[type="submit"]');
+    await page.locator('#maintenance li.maint', { hasText: 'bank_a' }).waitFor({ timeout: 5000 });
+    expect(m.engine.maintenance().map((w) => w.channel)).toEqual(['bank_a']);
+
+    expect(consoleErrors).toEqual([]);
+    await page.waitForTimeout(1500); // the charts have a few seconds of history; one more redraw
+    mkdirSync(new URL('.', SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT.pathname });
+
+    // A wrong token is refused and said so, not silently ignored (the browser logs the 401 itself).
+    await page.evaluate(() => sessionStorage.setItem('switchyard.adminToken', 'not-the-token'));
+    await page.locator('#tile-unionpay .lift').click();
+    await expect.poll(() => page.locator('#actionResult').innerText()).toMatch(/refused.*401/);
+    expect(m.engine.channels().find((c) => c.id === 'unionpay')?.override).toBeDefined();
+    await page.evaluate((t) => sessionStorage.setItem('switchyard.adminToken', t), TOKEN);
+
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+
+    // The monitor restarts (in memory: new epoch, history gone): banner, then a fresh snapshot.
+    await m.close();
+    m = null;
+    await page.locator('#banner', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#conn').innerText()).toBe('reconnecting');
+    m = await monitor(port, 'epoch-two');
+    await page.locator('#banner').waitFor({ state: 'hidden', timeout: 15_000 });
+    await expect.poll(() => page.locator('#meta').innerText(), { timeout: 5000 }).toMatch(/epoch epoch-two/);
+    await page.locator('#tile-alipay[data-state="healthy"]').waitFor({ timeout: 5000 });
+    await page.locator('#tile-unionpay[data-state="healthy"]').waitFor({ timeout: 5000 });
+    // The old epoch's decisions are gone from the timeline; the charts keep a dashed restart line.
+    expect(await page.locator('#timeline li.dec').count()).toBe(0);
+    await expect.poll(() => page.locator('svg.chart line.restart').count(), { timeout: 3000 }).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
