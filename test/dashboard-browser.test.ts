@@ -118,7 +118,8 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     expect(m.engine.maintenance().map((w) => w.channel)).toEqual(['bank_a']);
 
     expect(consoleErrors).toEqual([]);
-    await page.waitForTimeout(1500); // the charts have a few seconds of history; one more redraw
+    await page.selectOption('#span', '60000'); // the last minute: a few seconds of history read better
+    await page.waitForTimeout(1500);
     mkdirSync(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.pathname });
 
