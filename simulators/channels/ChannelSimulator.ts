@@ -4,7 +4,7 @@ import type { Scheduler } from '../../src/core/scheduler.ts';
 import { type Fault, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
 import { type FaultEngine, probabilityAt } from '../faults/FaultEngine.ts';
 import type { OrderBook, Trade } from '../ledger/OrderBook.ts';
-import type { Rng } from '../random/Rng.ts';
+import type { Rng, RngForks } from '../random/Rng.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 import type { PayRequest, TradeStatus } from './ChannelApi.ts';
 import type { CallbackDispatcher, CallbackFate } from './CallbackDispatcher.ts';
@@ -49,15 +49,16 @@ const PENDING_COMPLETES = 0.9;
  */
 export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
+  /** Per op, then channel: its calls so far per order (the n in each call's RNG key) and its forks. */
+  private readonly counters = new Map<Op, Map<string, CallCounter>>();
   /**
-   * Calls so far per (op, channel) and order: the n in each call's RNG key. Two generations, the
-   * older dropped every retainMs, so forgetting costs nothing per call.
+   * Counters live in generations of retainMs: a counter met in a later generation keeps only its
+   * previous one, so forgetting costs nothing per call.
    */
-  private attempts = new Map<string, Map<string, number>>();
-  private olderAttempts = new Map<string, Map<string, number>>();
+  private generation = 0;
   private generationStart = 0;
-  /** (flavour, code) → the answer's constant part, since the table lookup normalises strings. */
-  private readonly answers = new Map<string, Omit<CallFate & { kind: 'answer' }, 'latencyMs'>>();
+  /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
+  private readonly answers = new Map<string, Map<string, AnswerBase>>();
   private readonly opts: ChannelSimulatorOptions;
   private readonly latencyScale: number;
   private readonly hangMs: number;
@@ -93,7 +94,8 @@ export class ChannelSimulator {
     const p = this.profile(channel);
     const codes = flavourCodes[p.flavour];
     const now = this.opts.scheduler.clock.now();
-    const rng = this.fork('pay', channel, req.orderId);
+    const rng = this.fork('pay', channel, req.orderId, now);
+    const book = this.opts.book;
 
     // One draw per fault in force, whatever the outcome, so one fault more or less does not shift
     // the others' dice; a hit's draw, rescaled (u / p), is its uniform jitter.
@@ -131,30 +133,31 @@ export class ChannelSimulator {
     const uDecline = rng.next();
     const uPending = rng.next();
     const declineIdx = rng.int(codes.decline.length);
-    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms) + extraLatency);
+    const latency = this.latency(rng, p, extraLatency);
 
-    const existing = this.opts.book.get(channel, req.orderId);
+    // Looked up once: the fates below open the trade only when there is none.
+    const existing = book.get(channel, req.orderId);
     if (existing?.status === 'SUCCESS') return this.answer(p.flavour, codes.orderPaid, latency);
     if (existing?.status === 'CLOSED') return this.answer(p.flavour, codes.orderClosed, latency);
 
-    if (primary) return this.faultFate(primary, p, codes, req, now, latency, cb);
+    if (primary) return this.faultFate(primary, p, codes, req, existing, now, latency, cb);
 
     if ((p.maxAmount !== undefined && req.amount > p.maxAmount) || (p.minAmount !== undefined && req.amount < p.minAmount)) {
-      return this.failTrade(p, req, now, codes.amountLimit, latency);
+      return this.failTrade(p, req, existing, now, codes.amountLimit, latency);
     }
-    if (uErr < p.errorRate) return this.failTrade(p, req, now, codes.error, latency);
-    if (uRisk < p.riskRate) return this.failTrade(p, req, now, codes.risk, latency);
+    if (uErr < p.errorRate) return this.failTrade(p, req, existing, now, codes.error, latency);
+    if (uRisk < p.riskRate) return this.failTrade(p, req, existing, now, codes.risk, latency);
     if (this.opts.customerDeclines?.(req.orderId) || uDecline < p.declineRate) {
-      return this.failTrade(p, req, now, codes.decline[declineIdx], latency);
+      return this.failTrade(p, req, existing, now, codes.decline[declineIdx], latency);
     }
-    if (uPending < p.pendingRate) return this.pending(p, codes, req, now, latency, cb);
-    return this.succeed(p, codes, req, now, latency, cb);
+    if (uPending < p.pendingRate) return this.pending(p, codes, req, existing, now, latency, cb);
+    return this.succeed(p, codes, req, existing, now, latency, cb);
   }
 
   query(channel: string, orderId: string): StatusFate {
     const p = this.profile(channel);
     const rng = this.fork('query', channel, orderId);
-    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms));
+    const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     return { kind: 'answer', status: this.opts.book.status(channel, orderId), latencyMs: latency };
   }
@@ -163,7 +166,7 @@ export class ChannelSimulator {
   close(channel: string, orderId: string): StatusFate & { closed?: boolean } {
     const p = this.profile(channel);
     const rng = this.fork('close', channel, orderId);
-    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms));
+    const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const now = this.opts.scheduler.clock.now();
     const t = this.opts.book.get(channel, orderId) ?? this.opts.book.open(channel, orderId, 0, now);
@@ -175,7 +178,7 @@ export class ChannelSimulator {
   refund(channel: string, orderId: string, amount: number): StatusFate & { refunded?: number } {
     const p = this.profile(channel);
     const rng = this.fork('refund', channel, orderId);
-    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms));
+    const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = this.opts.book.get(channel, orderId);
     if (!t || t.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
@@ -189,7 +192,7 @@ export class ChannelSimulator {
     const p = this.profile(channel);
     const codes = flavourCodes[p.flavour];
     const now = this.opts.scheduler.clock.now();
-    const rng = this.fork('probe', channel, '');
+    const rng = this.fork('probe', channel, '', now);
     let primary: Fault | undefined;
     let extra = 0;
     for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, {})) {
@@ -198,46 +201,46 @@ export class ChannelSimulator {
       else if (['maintenance', 'timeout', 'error', 'rate_limit', 'flapping', 'charged_timeout'].includes(fault.kind)) primary ??= fault;
     }
     const uErr = rng.next();
-    const latency = this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms) + extra);
+    const latency = this.latency(rng, p, extra);
     if (primary) {
       const effect = effectOf(primary);
       if (effect === 'hang') return { kind: 'hang', latencyMs: this.hangMs, faultId: primary.id };
-      return { ...this.answer(p.flavour, primary.code ?? codeFor(codes, effect), latency), faultId: primary.id };
+      return this.answer(p.flavour, primary.code ?? codeFor(codes, effect), latency, primary.id);
     }
     return this.answer(p.flavour, uErr < p.errorRate ? codes.error : codes.success, latency);
   }
 
-  private faultFate(fault: Fault, p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
+  /** The fate a fault gives a pay, tagged with the fault's id (no closure: this runs per request). */
+  private faultFate(fault: Fault, p: ChannelProfile, codes: FlavourCodes, req: PayRequest, existing: Trade | undefined, now: number, latency: number, cb: CallbackFate): CallFate {
     const effect = effectOf(fault);
-    const tag = <T extends CallFate>(f: T): T => ({ ...f, faultId: fault.id });
     switch (effect) {
       case 'hang':
-        return tag({ kind: 'hang', latencyMs: this.hangFor(fault) });
+        return { kind: 'hang', latencyMs: this.hangFor(fault), faultId: fault.id };
       case 'charged_hang': {
-        const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+        const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
         t.answerLost = true;
         this.chargeAndNotify(t, p, now, cb);
-        return tag({ kind: 'hang', latencyMs: this.hangFor(fault) });
+        return { kind: 'hang', latencyMs: this.hangFor(fault), faultId: fault.id };
       }
       case 'pending':
-        return tag(this.pending(p, codes, req, now, latency, cb));
+        return this.pending(p, codes, req, existing, now, latency, cb, fault.id);
       default:
-        return tag(this.failTrade(p, req, now, fault.code ?? codeFor(codes, effect), latency));
+        return this.failTrade(p, req, existing, now, fault.code ?? codeFor(codes, effect), latency, fault.id);
     }
   }
 
-  private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
-    const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+  private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, existing: Trade | undefined, now: number, latency: number, cb: CallbackFate): CallFate {
+    const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
     // An answer slower than the caller's patience is lost to it, though the money moved.
     if (latency > 0 && latency >= req.timeoutMs) t.answerLost = true;
     this.chargeAndNotify(t, p, now, cb);
     return this.answer(p.flavour, codes.success, latency);
   }
 
-  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, now: number, latency: number, cb: CallbackFate): CallFate {
-    const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, existing: Trade | undefined, now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
+    const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
     t.status = 'USERPAYING';
-    const rng = this.fork('payer', p.id, req.orderId);
+    const rng = this.fork('payer', p.id, req.orderId, now);
     // The payer's own time, not channel latency: never scaled.
     const after = Math.round(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
     const completes = rng.chance(PENDING_COMPLETES);
@@ -247,13 +250,13 @@ export class ChannelSimulator {
       if (completes) this.chargeAndNotify(t, p, this.opts.scheduler.clock.now(), cb);
       else t.status = 'PAYERROR';
     }, after);
-    return this.answer(p.flavour, codes.pending, latency);
+    return this.answer(p.flavour, codes.pending, latency, faultId);
   }
 
-  private failTrade(p: ChannelProfile, req: PayRequest, now: number, code: string, latency: number): CallFate {
-    const t = this.opts.book.open(p.id, req.orderId, req.amount, now);
+  private failTrade(p: ChannelProfile, req: PayRequest, existing: Trade | undefined, now: number, code: string, latency: number, faultId?: string): CallFate {
+    const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
     if (t.status === 'NOTPAY') t.status = 'PAYERROR';
-    return this.answer(p.flavour, code, latency);
+    return this.answer(p.flavour, code, latency, faultId);
   }
 
   private chargeAndNotify(t: Trade, p: ChannelProfile, now: number, cb: CallbackFate): void {
@@ -263,15 +266,17 @@ export class ChannelSimulator {
     this.opts.callbacks?.dispatch({ channel: p.id, flavour: p.flavour, orderId: t.orderId, amount: t.amount, status: 'SUCCESS', paidAt: now }, cb);
   }
 
-  private answer(flavour: ChannelProfile['flavour'], code: string, latencyMs: number): CallFate & { kind: 'answer' } {
-    const k = `${flavour} ${code}`;
-    let a = this.answers.get(k);
+  /** An answer, always built with the same fields in the same order (one object shape on the hot path). */
+  private answer(flavour: ChannelProfile['flavour'], code: string, latencyMs: number, faultId?: string): CallFate & { kind: 'answer' } {
+    let byCode = this.answers.get(flavour);
+    if (!byCode) this.answers.set(flavour, (byCode = new Map()));
+    let a = byCode.get(code);
     if (!a) {
       const cls = codeTables[flavour].entries.get(codeTables[flavour].normalize(code))?.cls ?? 'error';
-      a = { kind: 'answer', code, outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code) };
-      this.answers.set(k, a);
+      a = { outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code) };
+      byCode.set(code, a);
     }
-    return { ...a, latencyMs };
+    return { kind: 'answer', code, outcome: a.outcome, pending: a.pending, httpStatus: a.httpStatus, latencyMs, faultId };
   }
 
   /** Queries and closes suffer channel-wide outages (maintenance, hangs, the on phase of a flap) as hangs. */
@@ -294,23 +299,52 @@ export class ChannelSimulator {
     return Math.round(ms * this.latencyScale);
   }
 
-  private fork(op: string, channel: string, orderId: string): Rng {
+  /** The channel's answer latency plus `extra`, scaled. At scale 0 the draws are made (the stream stays the same) but the lognormal is not computed. */
+  private latency(rng: Rng, p: ChannelProfile, extra: number): number {
+    if (this.latencyScale === 0) {
+      rng.next(); // a lognormal is one normal: two uniforms
+      rng.next();
+      return 0;
+    }
+    return this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms) + extra);
+  }
+
+  /** This call's own stream, keyed `${op}|${channel}|${orderId}|${n}` for its n-th call of op on the order. */
+  private fork(op: Op, channel: string, orderId: string, now = this.opts.scheduler.clock.now()): Rng {
     if (this.retainMs !== Infinity) {
-      const now = this.opts.scheduler.clock.now();
       if (now - this.generationStart >= this.retainMs) {
-        this.olderAttempts = this.attempts;
-        this.attempts = new Map();
+        this.generation++;
         this.generationStart = now;
       }
     }
-    const k = `${op}|${channel}`;
-    let byOrder = this.attempts.get(k);
-    if (!byOrder) this.attempts.set(k, (byOrder = new Map()));
-    const n = (byOrder.get(orderId) ?? this.olderAttempts.get(k)?.get(orderId) ?? 0) + 1;
-    byOrder.set(orderId, n);
-    return this.opts.rng.fork(`${k}|${orderId}|${n}`);
+    let byChannel = this.counters.get(op);
+    if (!byChannel) this.counters.set(op, (byChannel = new Map()));
+    let c = byChannel.get(channel);
+    if (!c) byChannel.set(channel, (c = { forks: this.opts.rng.forks(`${op}|${channel}|`), generation: this.generation, calls: new Map(), older: NO_CALLS }));
+    if (c.generation !== this.generation) {
+      c.older = c.generation === this.generation - 1 ? c.calls : NO_CALLS;
+      c.calls = new Map();
+      c.generation = this.generation;
+    }
+    const n = (c.calls.get(orderId) ?? c.older.get(orderId) ?? 0) + 1;
+    c.calls.set(orderId, n);
+    return c.forks.fork(orderId, n);
   }
 }
+
+type Op = 'pay' | 'query' | 'close' | 'refund' | 'probe' | 'payer';
+
+/** One (op, channel)'s calls per order, in two generations, and its RNG forks. */
+interface CallCounter {
+  forks: RngForks;
+  generation: number;
+  calls: Map<string, number>;
+  older: ReadonlyMap<string, number>;
+}
+
+const NO_CALLS: ReadonlyMap<string, number> = new Map();
+
+type AnswerBase = Pick<CallFate & { kind: 'answer' }, 'outcome' | 'pending' | 'httpStatus'>;
 
 type Effect = 'hang' | 'charged_hang' | 'pending' | 'maintenance' | 'error' | 'risk' | 'decline' | 'rate_limit';
 

@@ -22,10 +22,9 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
   const ctx: WireContext = {
     sim,
     deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (f: F & { kind: 'answer' }) => Response): Response | Promise<Response> {
-      const answer = () => (fate.kind === 'hang' ? json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504) : render(fate as F & { kind: 'answer' }));
-      // no latency (load tests at latencyScale 0): answer in the same tick
-      if (!(fate.latencyMs > 0)) return answer();
-      return wait(scheduler, fate.latencyMs, req.signal).then((ok) => (ok ? answer() : new Response(null, { status: 499 })));
+      // no latency (load tests at latencyScale 0): answer in the same tick, with no closure made
+      if (!(fate.latencyMs > 0)) return respond(fate, render);
+      return wait(scheduler, fate.latencyMs, req.signal).then((ok) => (ok ? respond(fate, render) : new Response(null, { status: 499 })));
     },
   };
 
@@ -42,6 +41,11 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
     wires[p.flavour].mount(app, p.id, ctx);
   }
   return app;
+}
+
+/** The fate's answer rendered, or the gateway's 504 for a hang. */
+function respond<F extends CallFate | StatusFate>(fate: F, render: (f: F & { kind: 'answer' }) => Response): Response {
+  return fate.kind === 'hang' ? json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504) : render(fate as F & { kind: 'answer' });
 }
 
 /** Resolves true after `ms` on the scheduler, false if the caller hung up first. */

@@ -24,8 +24,10 @@ export interface Trade {
 export class OrderBook {
   /** channel → order → trade: nested maps, so the hot path builds no composite key strings. */
   private readonly trades = new Map<string, Map<string, Trade>>();
-  /** order → charges (channel, time), in order of first charge. */
-  private readonly charges = new Map<string, { channels: string[]; at: number }>();
+  /** order → its first charged trade, in order of first charge (the trade itself: no object per charge). */
+  private readonly charges = new Map<string, Trade>();
+  /** order → the channels of its later charges: double charges, rare. */
+  private readonly recharges = new Map<string, string[]>();
   private opened = 0;
 
   /**
@@ -45,14 +47,17 @@ export class OrderBook {
 
   /** The trade for this order on this channel, created NOTPAY when new. */
   open(channel: string, orderId: string, amount: number, at: number): Trade {
+    return this.get(channel, orderId) ?? this.create(channel, orderId, amount, at);
+  }
+
+  /** A new NOTPAY trade, for a caller that has just seen (with {@link get}) that there is none. */
+  create(channel: string, orderId: string, amount: number, at: number): Trade {
     let byOrder = this.trades.get(channel);
     if (!byOrder) this.trades.set(channel, (byOrder = new Map()));
-    let t = byOrder.get(orderId);
-    if (!t) {
-      t = { channel, orderId, amount, status: 'NOTPAY', createdAt: at, answerLost: false, callbackLost: false, callbacksDelivered: 0, refunded: 0 };
-      byOrder.set(orderId, t);
-      if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
-    }
+    // paidAt set up front (last, as charge() would add it) so that every trade has one shape
+    const t: Trade = { channel, orderId, amount, status: 'NOTPAY', createdAt: at, answerLost: false, callbackLost: false, callbacksDelivered: 0, refunded: 0, paidAt: undefined };
+    byOrder.set(orderId, t);
+    if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
     return t;
   }
 
@@ -61,20 +66,23 @@ export class OrderBook {
     if (t.status === 'SUCCESS' || t.status === 'CLOSED') return false;
     t.status = 'SUCCESS';
     t.paidAt = at;
-    const c = this.charges.get(t.orderId);
-    if (c) c.channels.push(t.channel);
-    else this.charges.set(t.orderId, { channels: [t.channel], at });
+    if (!this.charges.has(t.orderId)) this.charges.set(t.orderId, t);
+    else {
+      const more = this.recharges.get(t.orderId);
+      if (more) more.push(t.channel);
+      else this.recharges.set(t.orderId, [t.channel]);
+    }
     return true;
   }
 
   /** Channels that charged this order, in charge order. */
   chargedOn(orderId: string): readonly string[] {
-    return this.charges.get(orderId)?.channels ?? [];
+    const first = this.charges.get(orderId);
+    return first ? [first.channel, ...(this.recharges.get(orderId) ?? [])] : [];
   }
 
   summary(): LedgerSummary {
-    let doubleCharges = 0;
-    for (const c of this.charges.values()) if (c.channels.length > 1) doubleCharges++;
+    const doubleCharges = this.recharges.size;
     let droppedOrders = 0;
     for (const t of this.all()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost) droppedOrders++;
     return { paidOrders: this.charges.size, doubleCharges, droppedOrders };
@@ -88,9 +96,10 @@ export class OrderBook {
         byOrder.delete(id);
       }
     }
-    for (const [id, c] of this.charges) {
-      if (c.at >= before) break;
+    for (const [id, t] of this.charges) {
+      if (t.paidAt! >= before) break;
       this.charges.delete(id);
+      this.recharges.delete(id);
     }
   }
 

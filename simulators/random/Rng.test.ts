@@ -20,6 +20,20 @@ describe('Rng', () => {
     expect(a.fork('wechat|o-2|1').next()).not.toBe(f1);
   });
 
+  it('keyed forks are the streams of the spelt-out keys, seed included', () => {
+    for (const seed of [7, 'abc']) {
+      const r = new Rng(seed);
+      const forks = r.forks('pay|wechat|');
+      for (const [name, n] of [['o-1', 1], ['o-1', 2], ['', 13], ['订单-9', 100]] as const) {
+        const a = forks.fork(name, n);
+        const b = r.fork(`pay|wechat|${name}|${n}`);
+        expect(Array.from({ length: 4 }, () => a.next())).toEqual(Array.from({ length: 4 }, () => b.next()));
+        expect(a.seed).toBe(b.seed);
+      }
+      expect(forks.fork('o-1', 1).next()).not.toBe(forks.fork('o-1', 2).next());
+    }
+  });
+
   it('draws lognormal latencies with about the asked median and p99', () => {
     const r = new Rng(1);
     const xs = Array.from({ length: 20000 }, () => r.lognormal(200, 1000)).sort((x, y) => x - y);

@@ -8,9 +8,12 @@ export class Rng {
   private b: number;
   private c: number;
   private d: number;
+  /** The seed as given; a keyed fork's (a {@link ForkKey}) is only spelt out if someone asks. */
+  private readonly label: number | string | ForkKey;
 
-  constructor(readonly seed: number | string) {
-    const h = hashString(String(seed));
+  constructor(seed: number | string | ForkKey) {
+    this.label = seed;
+    const h = finish(typeof seed === 'object' ? seed.state() : absorb(START, String(seed)));
     this.a = h[0];
     this.b = h[1];
     this.c = h[2];
@@ -18,9 +21,22 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
+  get seed(): number | string {
+    return typeof this.label === 'object' ? this.label.toString() : this.label;
+  }
+
   /** An independent stream derived from this seed and `key` (not from this stream's position). */
   fork(key: string): Rng {
     return new Rng(`${this.seed}/${key}`);
+  }
+
+  /**
+   * Forks keyed `${prefix}${name}|${n}` with the prefix hashed once: `forks(p).fork(name, n)` is
+   * the stream of `fork(`${p}${name}|${n}`)`, without building and hashing that string per call.
+   */
+  forks(prefix: string): RngForks {
+    const key = `${this.seed}/${prefix}`;
+    return new RngForks(key, absorb(START, key));
   }
 
   nextU32(): number {
@@ -66,12 +82,47 @@ export class Rng {
   }
 }
 
-/** cyrb128: four 32-bit words from a string, to seed sfc32. */
-function hashString(str: string): [number, number, number, number] {
-  let h1 = 1779033703;
-  let h2 = 3144134277;
-  let h3 = 1013904242;
-  let h4 = 2773480762;
+/** Forks sharing one hashed key prefix (see {@link Rng.forks}). */
+export class RngForks {
+  constructor(
+    private readonly key: string,
+    private readonly state: HashState,
+  ) {}
+
+  fork(name: string, n: number): Rng {
+    return new Rng(new ForkKey(this.key, this.state, name, n));
+  }
+}
+
+/** A fork's key as its parts: hashed on from the prefix's state, spelt out only on demand. */
+class ForkKey {
+  constructor(
+    private readonly prefix: string,
+    private readonly prefixState: HashState,
+    private readonly name: string,
+    private readonly n: number,
+  ) {}
+
+  state(): HashState {
+    return absorb(absorb(this.prefixState, this.name), `|${this.n}`);
+  }
+
+  toString(): string {
+    return `${this.prefix}${this.name}|${this.n}`;
+  }
+}
+
+/** cyrb128's four running words after some characters. */
+type HashState = readonly [number, number, number, number];
+
+const START: HashState = [1779033703, 3144134277, 1013904242, 2773480762];
+
+/** cyrb128's per-character mixing, resumable: absorb(absorb(s, x), y) = absorb(s, x + y). */
+function absorb(s: HashState, str: string): HashState {
+  let h1 = s[0];
+  let h2 = s[1];
+  let h3 = s[2];
+  let h4 = s[3];
   for (let i = 0; i < str.length; i++) {
     const k = str.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -79,6 +130,15 @@ function hashString(str: string): [number, number, number, number] {
     h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
     h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
   }
+  return [h1, h2, h3, h4];
+}
+
+/** cyrb128's final avalanche: four 32-bit words to seed sfc32. */
+function finish(s: HashState): HashState {
+  let h1 = s[0];
+  let h2 = s[1];
+  let h3 = s[2];
+  let h4 = s[3];
   h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
   h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
   h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
