@@ -31,7 +31,7 @@ export interface ChannelSimulatorOptions {
   latencyScale?: number;
   /** How long a hang lasts before the connection is dropped. */
   hangMs?: number;
-  /** Call counters older than this are forgotten (see OrderBook's retainMs); default keep all. */
+  /** An order's call counts are forgotten this long after its first call, as the OrderBook forgets its trades; default keep all. */
   retainMs?: number;
   /** Customers who decline on every channel (empty wallet); default: none beyond the channel's own decline rate. */
   customerDeclines?: (orderId: string) => boolean;
@@ -49,14 +49,8 @@ const PENDING_COMPLETES = 0.9;
  */
 export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
-  /** Per op, then channel: its calls so far per order (the n in each call's RNG key) and its forks. */
-  private readonly counters = new Map<Op, Map<string, CallCounter>>();
-  /**
-   * Counters live in generations of retainMs: a counter met in a later generation keeps only its
-   * previous one, so forgetting costs nothing per call.
-   */
-  private generation = 0;
-  private generationStart = 0;
+  /** Per channel: each op's RNG forks, and the calls so far per order (the n in each call's RNG key). */
+  private readonly calls = new Map<string, ChannelCalls>();
   /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
   private readonly answers = new Map<string, Map<string, AnswerBase>>();
   private readonly opts: ChannelSimulatorOptions;
@@ -309,40 +303,44 @@ export class ChannelSimulator {
     return this.scale(rng.lognormal(p.latency.medianMs, p.latency.p99Ms) + extra);
   }
 
-  /** This call's own stream, keyed `${op}|${channel}|${orderId}|${n}` for its n-th call of op on the order. */
+  /**
+   * This call's own stream, keyed `${op}|${channel}|${orderId}|${n}` for its n-th call of op on the
+   * order. One record per (channel, order) holds every op's count: a new order costs one map miss.
+   */
   private fork(op: Op, channel: string, orderId: string, now = this.opts.scheduler.clock.now()): Rng {
-    if (this.retainMs !== Infinity) {
-      if (now - this.generationStart >= this.retainMs) {
-        this.generation++;
-        this.generationStart = now;
-      }
+    let ch = this.calls.get(channel);
+    if (!ch) this.calls.set(channel, (ch = { forks: {}, orders: new Map(), sweepAt: now + this.retainMs }));
+    // forgotten between retainMs and 1.125 retainMs after the first call, on a time cadence (deterministic in virtual time)
+    if (now >= ch.sweepAt) {
+      forgetBefore(ch.orders, now - this.retainMs);
+      ch.sweepAt = now + this.retainMs / 8;
     }
-    let byChannel = this.counters.get(op);
-    if (!byChannel) this.counters.set(op, (byChannel = new Map()));
-    let c = byChannel.get(channel);
-    if (!c) byChannel.set(channel, (c = { forks: this.opts.rng.forks(`${op}|${channel}|`), generation: this.generation, calls: new Map(), older: NO_CALLS }));
-    if (c.generation !== this.generation) {
-      c.older = c.generation === this.generation - 1 ? c.calls : NO_CALLS;
-      c.calls = new Map();
-      c.generation = this.generation;
-    }
-    const n = (c.calls.get(orderId) ?? c.older.get(orderId) ?? 0) + 1;
-    c.calls.set(orderId, n);
-    return c.forks.fork(orderId, n);
+    let calls = ch.orders.get(orderId);
+    if (!calls) ch.orders.set(orderId, (calls = { firstAt: now, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0 }));
+    const forks = (ch.forks[op] ??= this.opts.rng.forks(`${op}|${channel}|`));
+    return forks.fork(orderId, ++calls[op]);
   }
 }
 
 type Op = 'pay' | 'query' | 'close' | 'refund' | 'probe' | 'payer';
 
-/** One (op, channel)'s calls per order, in two generations, and its RNG forks. */
-interface CallCounter {
-  forks: RngForks;
-  generation: number;
-  calls: Map<string, number>;
-  older: ReadonlyMap<string, number>;
+/** One channel's RNG forks per op and its orders' call counts, in order of first call. */
+interface ChannelCalls {
+  forks: Partial<Record<Op, RngForks>>;
+  orders: Map<string, OrderCalls>;
+  /** When to next forget old orders (never, when retainMs is Infinity). */
+  sweepAt: number;
 }
 
-const NO_CALLS: ReadonlyMap<string, number> = new Map();
+type OrderCalls = Record<Op, number> & { firstAt: number };
+
+/** Drops the orders first called before `before` (insertion order is first-call order: stop at the first younger one). */
+function forgetBefore(orders: Map<string, OrderCalls>, before: number): void {
+  for (const [id, c] of orders) {
+    if (c.firstAt >= before) break;
+    orders.delete(id);
+  }
+}
 
 type AnswerBase = Pick<CallFate & { kind: 'answer' }, 'outcome' | 'pending' | 'httpStatus'>;
 
