@@ -3,13 +3,23 @@
 // errors, applies an override and schedules maintenance with the admin token, survives a monitor
 // restart (banner, new epoch, resnapshot), and leaves a screenshot for the README.
 import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { demoConfigInput } from '../src/config/demoConfig.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import { silentLogger } from '../src/server/Logger.ts';
 import { type RunningMonitor, startMonitor } from '../src/server/startMonitor.ts';
+import { DEMO_CHANNELS } from '../src/core/options.ts';
+import { RealScheduler } from '../src/time/RealScheduler.ts';
+import { DEFAULT_BASELINE } from '../simulators/channels/ChannelProfile.ts';
+import { createSimulation } from '../simulators/createSimulation.ts';
+import { createSimulatorApp } from '../simulators/http/createSimulatorApp.ts';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core') as typeof import('playwright-core');
@@ -17,7 +27,9 @@ const { chromium } = require('playwright-core') as typeof import('playwright-cor
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-test-admin-token';
 const CHANNELS = ['wechat', 'alipay', 'unionpay', 'bank_a', 'bank_b'];
-const SCREENSHOT = new URL('../docs/dashboard.png', import.meta.url);
+// `SWITCHYARD_SCREENSHOT=docs/dashboard.png npx vitest run test/dashboard-browser.test.ts` refreshes
+// the README's picture; by default the test leaves the working tree alone.
+const SCREENSHOT = process.env.SWITCHYARD_SCREENSHOT || join(tmpdir(), 'switchyard-dashboard.png');
 
 function monitor(port: number, epoch: string): Promise<RunningMonitor> {
   const config = resolveConfig({ ...demoConfigInput(), port, tokens: { admin: TOKEN } });
@@ -120,8 +132,8 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     expect(consoleErrors).toEqual([]);
     await page.selectOption('#span', '60000'); // the last minute: a few seconds of history read better
     await page.waitForTimeout(1500);
-    mkdirSync(new URL('.', SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT.pathname });
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
 
     // A wrong token is refused and said so, not silently ignored (the browser logs the 401 itself).
     await page.evaluate(() => sessionStorage.setItem('switchyard.adminToken', 'not-the-token'));
@@ -147,5 +159,47 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     expect(await page.locator('#timeline li.dec').count()).toBe(0);
     await expect.poll(() => page.locator('svg.chart line.restart').count(), { timeout: 3000 }).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shades a fault injected through the simulator and turns the channel it hits', async () => {
+    // The demo's channel simulators in process, the monitor probing bank_b there every 250 ms.
+    const scheduler = new RealScheduler();
+    const profiles = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE }));
+    // Latencies a tenth of the demo's, so a 200 ms probe timeout only ever fires on the fault.
+    const sim = createSimulation({ scheduler, seed: 6, channels: profiles, latencyScale: 0.1 });
+    const simServer = createAdaptorServer({ fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch }) as Server;
+    await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
+    onTestFinished(async () => {
+      // The monitor's probes keep connections alive: stop them first, then drop what is left.
+      await m?.close();
+      m = null;
+      simServer.closeAllConnections();
+      await new Promise<void>((resolve) => simServer.close(() => resolve()));
+    });
+    const simUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
+    const input = demoConfigInput();
+    const config = resolveConfig({
+      ...input,
+      port: 0,
+      simulatorUrl: simUrl,
+      channels: input.channels.map((c) => (c.id === 'bank_b' ? { ...c, probe: { url: `${simUrl}/bank_b/health`, intervalMs: 250, timeoutMs: 200 } } : c)),
+    });
+    await m?.close();
+    m = await startMonitor({ config, log: silentLogger, processMetrics: false, epoch: 'epoch-sim' });
+    await page.goto(`${m.url}/`, { waitUntil: 'load' });
+    await page.locator('#tile-bank_b[data-state="healthy"]').waitFor({ timeout: 5000 });
+    expect(await page.locator('#faultsPanel').isHidden()).toBe(true);
+
+    const res = await fetch(`${simUrl}/_chaos/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'bank_b', kind: 'error', for: '2m' }) });
+    expect(res.status).toBe(201);
+    const t0 = Date.now();
+    await page.locator('#tile-bank_b[data-state="down"]').waitFor({ timeout: 8000 });
+    const turnedMs = Date.now() - t0;
+    await expect.poll(() => page.locator('#timeline li.dec[data-channel="bank_b"]').first().innerText()).toMatch(/healthy\s*→\s*down\s*probe_failures/);
+    // The fault shows in the list (polled every 3 s) and shaded on bank_b's chart.
+    await page.locator('#faults li', { hasText: 'bank_b' }).waitFor({ timeout: 6000 });
+    await page.locator('svg.chart[data-channel="bank_b"] rect.fault[data-kind="error"]').waitFor({ state: 'attached', timeout: 3000 });
+    expect(pageErrors).toEqual([]);
+    console.log(`dashboard: bank_b tile down ${turnedMs} ms after the simulator fault was injected`);
   });
 });
