@@ -8,6 +8,7 @@ import type { Rng, RngForks } from '../random/Rng.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 import type { PayRequest, TradeStatus } from './ChannelApi.ts';
 import type { CallbackDispatcher, CallbackFate } from './CallbackDispatcher.ts';
+import { DueQueue } from './DueQueue.ts';
 import type { ChannelProfile } from './ChannelProfile.ts';
 import { type FlavourCodes, flavourCodes, httpStatusFor } from './flavourCodes.ts';
 
@@ -54,12 +55,15 @@ export class ChannelSimulator {
   /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
   private readonly answers = new Map<string, Map<string, AnswerBase>>();
   private readonly opts: ChannelSimulatorOptions;
+  /** USERPAYING orders waiting for their payer, on one timer. */
+  private readonly payers: DueQueue;
   private readonly latencyScale: number;
   private readonly hangMs: number;
   private readonly retainMs: number;
 
   constructor(opts: ChannelSimulatorOptions) {
     this.opts = opts;
+    this.payers = new DueQueue(opts.scheduler);
     for (const p of opts.channels) this.profiles.set(p.id, p);
     this.latencyScale = opts.latencyScale ?? 1;
     this.hangMs = opts.hangMs ?? 30_000;
@@ -238,12 +242,12 @@ export class ChannelSimulator {
     // The payer's own time, not channel latency: never scaled.
     const after = Math.round(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
     const completes = rng.chance(PENDING_COMPLETES);
-    this.opts.scheduler.setTimeout(() => {
+    this.payers.after(after, () => {
       // A close (or a reversal) before the payer confirmed wins: no money moves.
       if (t.status !== 'USERPAYING') return;
       if (completes) this.chargeAndNotify(t, p, this.opts.scheduler.clock.now(), cb);
       else t.status = 'PAYERROR';
-    }, after);
+    });
     return this.answer(p.flavour, codes.pending, latency, faultId);
   }
 
