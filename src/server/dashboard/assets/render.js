@@ -21,8 +21,10 @@ export function tileHtml(ch, { now, admin = false, selected = false }) {
   const w = ch.windows?.['10s'] ?? {};
   const has = w.total > 0;
   const why = ch.reason ? `<div class="why">${esc(ch.reason)}</div>` : '<div class="why">&nbsp;</div>';
-  const until =
-    ch.state === 'down' && ch.until ? ` · trial ${esc(clock(ch.until))}` : ch.state === 'maintenance' && ch.until ? ` · until ${esc(clock(ch.until))}` : '';
+  // Under an override `until` is the override's end, shown on its own line below.
+  const until = ch.override
+    ? ''
+    : ch.state === 'down' && ch.until ? ` · trial ${esc(clock(ch.until))}` : ch.state === 'maintenance' && ch.until ? ` · until ${esc(clock(ch.until))}` : '';
   const ov = ch.override
     ? `<div class="override">forced ${esc(ch.override.state)} until ${esc(clock(ch.override.until))}${ch.override.reason ? ` · ${esc(ch.override.reason)}` : ''}${admin ? ` <button type="button" class="lift" data-lift="${esc(ch.id)}">lift</button>` : ''}</div>`
     : '';
