@@ -84,27 +84,27 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     // Every demo channel gets a tile with its state word, grouped by pool.
     for (const id of CHANNELS) await page.locator(`#tile-${id}[data-state="healthy"]`).waitFor({ timeout: 5000 });
     expect(await page.locator('.pool').count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator('#tile-alipay').innerText()).toMatch(/healthy/i);
+    expect(await page.locator('#tile-wechat').innerText()).toMatch(/healthy/i);
     await page.locator('#conn.live').waitFor({ timeout: 5000 });
 
-    // A burst of technical errors on alipay: tile and timeline turn within seconds.
+    // A burst of technical errors on wechat: tile and timeline turn within seconds.
     const now = Date.now();
-    const burst = Array.from({ length: 400 }, () => ({ channel: 'alipay', outcome: 'error', code: 'ACQ.SYSTEM_ERROR', latencyMs: 300, at: now }));
+    const burst = Array.from({ length: 400 }, () => ({ channel: 'wechat', outcome: 'error', code: 'SYSTEMERROR', latencyMs: 300, at: now }));
     const res = await fetch(`${m.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(burst) });
     expect(res.status).toBe(202);
     const t0 = Date.now();
-    await page.locator('#tile-alipay:is([data-state="down"], [data-state="degraded"])').waitFor({ timeout: 5000 });
+    await page.locator('#tile-wechat:is([data-state="down"], [data-state="degraded"])').waitFor({ timeout: 5000 });
     const turnedMs = Date.now() - t0;
-    const tile = await page.locator('#tile-alipay').innerText();
+    const tile = await page.locator('#tile-wechat').innerText();
     expect(tile).toMatch(/\b(down|degraded)\b/i);
     expect(tile.length).toBeLessThan(400);
-    const entry = page.locator('#timeline li.dec[data-channel="alipay"]').first();
+    const entry = page.locator('#timeline li.dec[data-channel="wechat"]').first();
     await entry.waitFor({ timeout: 5000 });
     expect(await entry.innerText()).toMatch(/healthy\s*→\s*(down|degraded)/);
-    expect(await page.locator('#summary').innerText()).toMatch(/alipay/);
-    // The decision is marked on alipay's chart once the charts redraw (at most once a second).
-    await page.locator('svg.chart[data-channel="alipay"] g.mark').first().waitFor({ state: 'attached', timeout: 3000 });
-    console.log(`dashboard: alipay tile turned ${turnedMs} ms after the burst was accepted`);
+    expect(await page.locator('#summary').innerText()).toMatch(/wechat/);
+    // The decision is marked on wechat's chart once the charts redraw (at most once a second).
+    await page.locator('svg.chart[data-channel="wechat"] g.mark').first().waitFor({ state: 'attached', timeout: 3000 });
+    console.log(`dashboard: wechat tile turned ${turnedMs} ms after the burst was accepted`);
 
     // SRE actions are hidden until a token is given; then an override goes through.
     expect(await page.locator('#actions').isHidden()).toBe(true);
@@ -112,15 +112,15 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     await page.click('#tokenSave');
     await page.locator('#actions').waitFor({ state: 'visible' });
     expect(await page.evaluate(() => sessionStorage.getItem('switchyard.adminToken'))).toBe(TOKEN);
-    await page.selectOption('#overrideForm select[name="channel"]', 'unionpay');
+    await page.selectOption('#overrideForm select[name="channel"]', 'bank_b');
     await page.selectOption('#overrideForm select[name="state"]', 'down');
-    await page.fill('#overrideForm input[name="reason"]', 'drill: acquirer settlement delay');
+    await page.fill('#overrideForm input[name="reason"]', 'drill: bank_b settlement delay');
     await page.click('#overrideForm button[type="submit"]');
-    await page.locator('#tile-unionpay[data-state="down"]').waitFor({ timeout: 5000 });
-    await page.locator('#tile-unionpay .override').waitFor({ timeout: 5000 });
-    expect(await page.locator('#tile-unionpay .override').innerText()).toMatch(/forced down until .*drill/);
-    expect(m.engine.channels().find((c) => c.id === 'unionpay')?.override?.reason).toBe('drill: acquirer settlement delay');
-    await expect.poll(() => page.locator('#timeline li.dec[data-channel="unionpay"]').first().innerText()).toMatch(/manual/);
+    await page.locator('#tile-bank_b[data-state="down"]').waitFor({ timeout: 5000 });
+    await page.locator('#tile-bank_b .override').waitFor({ timeout: 5000 });
+    expect(await page.locator('#tile-bank_b .override').innerText()).toMatch(/forced down until .*drill/);
+    expect(m.engine.channels().find((c) => c.id === 'bank_b')?.override?.reason).toBe('drill: bank_b settlement delay');
+    await expect.poll(() => page.locator('#timeline li.dec[data-channel="bank_b"]').first().innerText()).toMatch(/manual/);
 
     // Maintenance from the page lands in the engine and in the list.
     await page.selectOption('#maintForm select[name="channel"]', 'bank_a');
@@ -137,9 +137,9 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
 
     // A wrong token is refused and said so, not silently ignored (the browser logs the 401 itself).
     await page.evaluate(() => sessionStorage.setItem('switchyard.adminToken', 'not-the-token'));
-    await page.locator('#tile-unionpay .lift').click();
+    await page.locator('#tile-bank_b .lift').click();
     await expect.poll(() => page.locator('#actionResult').innerText()).toMatch(/refused.*401/);
-    expect(m.engine.channels().find((c) => c.id === 'unionpay')?.override).toBeDefined();
+    expect(m.engine.channels().find((c) => c.id === 'bank_b')?.override).toBeDefined();
     await page.evaluate((t) => sessionStorage.setItem('switchyard.adminToken', t), TOKEN);
 
     expect(pageErrors).toEqual([]);
@@ -153,8 +153,8 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     m = await monitor(port, 'epoch-two');
     await page.locator('#banner').waitFor({ state: 'hidden', timeout: 15_000 });
     await expect.poll(() => page.locator('#meta').innerText(), { timeout: 5000 }).toMatch(/epoch epoch-two/);
-    await page.locator('#tile-alipay[data-state="healthy"]').waitFor({ timeout: 5000 });
-    await page.locator('#tile-unionpay[data-state="healthy"]').waitFor({ timeout: 5000 });
+    await page.locator('#tile-wechat[data-state="healthy"]').waitFor({ timeout: 5000 });
+    await page.locator('#tile-bank_b[data-state="healthy"]').waitFor({ timeout: 5000 });
     // The old epoch's decisions are gone from the timeline; the charts keep a dashed restart line.
     expect(await page.locator('#timeline li.dec').count()).toBe(0);
     await expect.poll(() => page.locator('svg.chart line.restart').count(), { timeout: 3000 }).toBeGreaterThan(0);
