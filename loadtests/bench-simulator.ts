@@ -9,7 +9,7 @@
  * The two are measured alternately, best of two rounds each. `--quick` shortens each phase to 2 s.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +84,17 @@ function start(mode: string): Promise<{ child: ChildProcess; port: number }> {
 
 let n = 0;
 
-async function measure(port: number, seconds: number): Promise<{ reqPerSec: number; p99Ms: number; statuses: Record<string, number> }> {
+/** CPU seconds (user + system, all threads) a child has used so far; undefined off Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(port: number, seconds: number, pid?: number): Promise<{ reqPerSec: number; p99Ms: number; serverCpuUsPerReq?: number; statuses: Record<string, number> }> {
   const statuses: Record<string, number> = {};
   const inst = autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -103,8 +113,11 @@ async function measure(port: number, seconds: number): Promise<{ reqPerSec: numb
     ],
   });
   (inst as unknown as { on(ev: 'response', fn: (c: unknown, status: number) => void): void }).on('response', (_c, status) => void (statuses[status] = (statuses[status] ?? 0) + 1));
+  const cpu0 = cpuSeconds(pid);
   const r = await inst;
-  return { reqPerSec: Math.round(r.requests.average), p99Ms: r.latency.p99, statuses };
+  const cpu1 = cpuSeconds(pid);
+  const serverCpuUsPerReq = cpu0 !== undefined && cpu1 !== undefined ? Math.round(((cpu1 - cpu0) * 1e6) / r.requests.total) : undefined;
+  return { reqPerSec: Math.round(r.requests.average), p99Ms: r.latency.p99, serverCpuUsPerReq, statuses };
 }
 
 async function main(): Promise<void> {
@@ -116,8 +129,8 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of Object.keys(servers)) {
         if (round === 0) await measure(servers[mode].port, 1); // warm-up: JIT, connection pool
-        const r = await measure(servers[mode].port, DURATION);
-        process.stdout.write(`${mode.padEnd(10)} ${r.reqPerSec} req/s  p99 ${r.p99Ms} ms  statuses ${JSON.stringify(r.statuses)}\n`);
+        const r = await measure(servers[mode].port, DURATION, servers[mode].child.pid);
+        process.stdout.write(`${mode.padEnd(10)} ${r.reqPerSec} req/s  p99 ${r.p99Ms} ms  server CPU ${r.serverCpuUsPerReq ?? '?'} µs/req  statuses ${JSON.stringify(r.statuses)}\n`);
         if (!results[mode] || r.reqPerSec > results[mode].reqPerSec) results[mode] = r;
       }
     }
@@ -140,6 +153,9 @@ async function main(): Promise<void> {
     target: 0.8,
     p99Ms: results.simulator.p99Ms,
     honoBaselineP99Ms: results.hono.p99Ms,
+    // server process CPU (user + system) per request in the best round: less sensitive to the machine's load than req/s
+    serverCpuUsPerReq: results.simulator.serverCpuUsPerReq,
+    honoBaselineServerCpuUsPerReq: results.hono.serverCpuUsPerReq,
     statuses: results.simulator.statuses,
     cpus: cpus().length,
     node: process.version,
