@@ -18,7 +18,7 @@ import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 import type { ScenarioReport } from './Report.ts';
 import type { Scenario } from './Scenario.ts';
 import { checkoutReport, type CheckoutFactory, defaultCheckoutFactory, engineOptionsFor } from './runVirtual.ts';
-import { scoreExpectations, scoreFaults, scoreSwitches } from './score.ts';
+import { scoreRun } from './score.ts';
 
 export interface RealtimeRunOptions {
   seed?: number;
@@ -108,21 +108,7 @@ export async function runRealtime(scenario: Scenario, opts: RealtimeRunOptions =
 
     const checkout = scenario.traffic ? checkoutReport(orders, runs) : undefined;
     const facts = { start: t0, faults: served.faults.windows(), planned: scenario.maintenance, decisions, graceMs: scenario.graceMs, checkout };
-    const switches = scoreSwitches(facts);
-    const expectations = scoreExpectations(scenario.expect, facts, switches);
-    const report: ScenarioReport = {
-      scenario: scenario.name,
-      seed,
-      virtual: false,
-      verdict: expectations.every((e) => e.pass) ? 'pass' : 'fail',
-      durationMs: scenario.durationMs,
-      expectations,
-      faults: scoreFaults(facts),
-      falseSwitches: switches.filter((x) => x.cause === null).length,
-      switches,
-      decisions: decisions.length,
-      ...(checkout && { checkout }),
-    };
+    const report = scoreRun(scenario, seed, false, facts);
     return { report, decisions };
   } finally {
     for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);

@@ -15,7 +15,7 @@ import { toFaultInput } from '../faults/faultSpec.ts';
 import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 import type { CheckoutReport, ScenarioReport, StrategyOutcome } from './Report.ts';
 import type { Scenario } from './Scenario.ts';
-import { scoreExpectations, scoreFaults, scoreSwitches } from './score.ts';
+import { scoreRun } from './score.ts';
 
 /** A fixed start instant, so that a virtual report never depends on the wall clock. */
 export const VIRTUAL_EPOCH = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -123,21 +123,7 @@ export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {
   const checkout = scenario.traffic ? checkoutReport(orders, runs) : undefined;
   const faults = probed.faults.windows();
   const facts = { start: t0, faults, planned: scenario.maintenance, decisions, graceMs: scenario.graceMs, checkout };
-  const switches = scoreSwitches(facts);
-  const expectations = scoreExpectations(scenario.expect, facts, switches);
-  const report: ScenarioReport = {
-    scenario: scenario.name,
-    seed,
-    virtual: true,
-    verdict: expectations.every((e) => e.pass) ? 'pass' : 'fail',
-    durationMs: scenario.durationMs,
-    expectations,
-    faults: scoreFaults(facts),
-    falseSwitches: switches.filter((x) => x.cause === null).length,
-    switches,
-    decisions: decisions.length,
-    ...(checkout && { checkout }),
-  };
+  const report = scoreRun(scenario, seed, true, facts);
   return { report, decisions, simulations };
 }
 

@@ -1,8 +1,8 @@
 import type { Decision } from '../../src/core/decision.ts';
 import { type Fault, HEALTH_FAULTS, isScoped } from '../faults/Fault.ts';
 import { formatDuration } from './duration.ts';
-import type { CheckoutReport, ExpectationResult, FaultReport, SwitchReport } from './Report.ts';
-import type { Expectation, PlannedMaintenance } from './Scenario.ts';
+import type { CheckoutReport, ExpectationResult, FaultReport, ScenarioReport, SwitchReport } from './Report.ts';
+import type { Expectation, PlannedMaintenance, Scenario } from './Scenario.ts';
 
 /** What the scorer reads: the ground truth and what the monitor decided; times absolute, `start` the scenario's t0. */
 export interface RunFacts {
@@ -104,4 +104,23 @@ export function scoreExpectations(expect: readonly Expectation[], facts: RunFact
       }
     }
   });
+}
+
+/** The whole report of a run, real or virtual: every figure scored from the same facts. */
+export function scoreRun(scenario: Scenario, seed: number, virtual: boolean, facts: RunFacts): ScenarioReport {
+  const switches = scoreSwitches(facts);
+  const expectations = scoreExpectations(scenario.expect, facts, switches);
+  return {
+    scenario: scenario.name,
+    seed,
+    virtual,
+    verdict: expectations.every((e) => e.pass) ? 'pass' : 'fail',
+    durationMs: scenario.durationMs,
+    expectations,
+    faults: scoreFaults(facts),
+    falseSwitches: switches.filter((x) => x.cause === null).length,
+    switches,
+    decisions: facts.decisions.length,
+    ...(facts.checkout && { checkout: facts.checkout }),
+  };
 }
