@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createAdaptorServer } from '@hono/node-server';
 import { parse as parseYaml } from 'yaml';
 import { createClient } from '../client/createClient.ts';
@@ -22,6 +21,7 @@ import { type FaultSpec, faultSpecSchema, toFaultInput } from '../../simulators/
 import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
 import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
 import { parseDuration } from '../../simulators/scenario/duration.ts';
+import { parseCli } from './parseCli.ts';
 
 export const DEMO_USAGE = `usage: switchyard demo [--rate N] [--seed N] [--port N] [--sim-port N] [--checkout-port N] [--scenario FILE]
 
@@ -67,23 +67,12 @@ function port(flag: string | undefined, env: string | undefined, fallback: numbe
 
 /** `switchyard demo` (what `npm start` runs): resolves with the exit code once Ctrl-C has shut everything down. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
-      options: {
-        rate: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'sim-port': { type: 'string' },
-        'checkout-port': { type: 'string' }, scenario: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${DEMO_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(DEMO_USAGE);
-    return 0;
-  }
+  const args = parseCli(argv, {
+    rate: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'sim-port': { type: 'string' },
+    'checkout-port': { type: 'string' }, scenario: { type: 'string' },
+  }, DEMO_USAGE);
+  if (typeof args === 'number') return args;
+  const { values } = args;
   let ports: { monitor: number; sim: number; checkout: number };
   let cycle: ReturnType<typeof loadCycle>;
   const rate = Number(values.rate ?? 20);

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/ConfigError.ts';
 import { demoConfigInput } from '../config/demoConfig.ts';
 import { loadConfigFile, type MonitorConfig, resolveConfig } from '../config/loadConfig.ts';
 import { createLogger } from '../server/Logger.ts';
 import { startMonitor } from '../server/startMonitor.ts';
+import { parseCli } from './parseCli.ts';
 
 export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port N] [--host ADDR]
 
@@ -27,20 +27,9 @@ export function resolveListen(config: MonitorConfig, flags: { port?: string; hos
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { config?: string; port?: string; host?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
-      options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${MONITOR_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(MONITOR_USAGE);
-    return 0;
-  }
+  const args = parseCli(argv, { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' } }, MONITOR_USAGE);
+  if (typeof args === 'number') return args;
+  const values = args.values as { config?: string; port?: string; host?: string };
   let config: MonitorConfig;
   try {
     config = values.config ? loadConfigFile(values.config) : resolveConfig(demoConfigInput(), 'built-in demo config');

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatSummary } from '../../simulators/scenario/formatSummary.ts';
 import { loadScenario } from '../../simulators/scenario/loadScenario.ts';
 import { runVirtual } from '../../simulators/scenario/runVirtual.ts';
 import { SimulatorError } from '../../simulators/SimulatorError.ts';
+import { parseCli } from './parseCli.ts';
 
 export const SCENARIO_USAGE = `usage: switchyard scenario run FILE [--virtual] [--seed N] [--report OUT.json] [--json]
 
@@ -30,22 +30,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${sub === undefined ? 'no subcommand' : `unknown subcommand "${sub}"`}\n\n${SCENARIO_USAGE}`);
     return 2;
   }
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { virtual: { type: 'boolean' }, seed: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${SCENARIO_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(SCENARIO_USAGE);
-    return 0;
-  }
+  const args = parseCli(rest, { virtual: { type: 'boolean' }, seed: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' } }, SCENARIO_USAGE, true);
+  if (typeof args === 'number') return args;
+  const { values, positionals } = args;
   if (positionals.length !== 1) {
     process.stderr.write(`give exactly one scenario FILE\n\n${SCENARIO_USAGE}`);
     return 2;

@@ -1,7 +1,6 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { DEFAULT_BASELINE } from '../../simulators/channels/ChannelProfile.ts';
 import { httpCallbackSink } from '../../simulators/channels/httpCallbackSink.ts';
 import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
@@ -18,6 +17,7 @@ import { seededRandom } from '../core/random.ts';
 import { DEMO_CHANNELS, DEMO_POOLS } from '../core/options.ts';
 import { createLogger } from '../server/Logger.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
+import { parseCli } from './parseCli.ts';
 
 export const SIMULATE_USAGE = `usage: switchyard simulate [--scenario FILE] [--port N] [--host H] [--seed N] [--token T] [--monitor URL] [--notify-url URL] [--no-traffic]
 
@@ -39,23 +39,12 @@ has traffic, its orders through a checkout: following the monitor at --monitor, 
 
 /** `switchyard simulate`: runs until SIGINT/SIGTERM, then closes and resolves 0. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        scenario: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, token: { type: 'string' },
-        monitor: { type: 'string' }, 'notify-url': { type: 'string' }, 'no-traffic': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${SIMULATE_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(SIMULATE_USAGE);
-    return 0;
-  }
+  const args = parseCli(argv, {
+    scenario: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, token: { type: 'string' },
+    monitor: { type: 'string' }, 'notify-url': { type: 'string' }, 'no-traffic': { type: 'boolean' },
+  }, SIMULATE_USAGE);
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const rawPort = (values.port as string | undefined) ?? env.SWITCHYARD_SIM_PORT ?? '8081';
   if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) {
     process.stderr.write(`bad port ${JSON.stringify(rawPort)}: give an integer 0-65535\n`);
