@@ -319,6 +319,14 @@ describe('Engine states', () => {
     expect(once()).toEqual(a);
   });
 
+  it('counts an event stamped in the future as now, so one fast clock cannot blind the windows', () => {
+    const { engine, clock, decisions } = demoEngine();
+    engine.record({ channel: 'wechat', outcome: 'success', latencyMs: 10, at: clock.now() + 290_000, source: 'live' });
+    for (let i = 0; i < 200; i++) engine.record({ channel: 'wechat', outcome: 'error', latencyMs: 10, at: clock.now(), source: 'live' });
+    expect(engine.channels()[0].late).toBe(0);
+    expect(decisions[0]).toMatchObject({ channel: 'wechat', reason: 'error_rate' });
+  });
+
   it('counts events older than the longest window as late, never silently', () => {
     const { engine, clock } = demoEngine();
     engine.recordRaw(WECHAT, SUCCESS, 10, clock.now());

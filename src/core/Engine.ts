@@ -110,7 +110,10 @@ export class Engine {
       if (o.orderId === ch.lastFailedOrder) local = true;
       ch.lastFailedOrder = o.orderId;
     }
-    this.recordRaw(ch.index, cls, o.latencyMs, o.at, o.source === 'probe', instant, local, o.code);
+    // A sender's clock running ahead must not drag the windows forward (and every honest event
+    // behind them into "late"): an event from the future counts as now.
+    const now = this.clock.now();
+    this.recordRaw(ch.index, cls, o.latencyMs, o.at > now ? now : o.at, o.source === 'probe', instant, local, o.code);
   }
 
   /**
