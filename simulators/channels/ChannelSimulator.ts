@@ -1,4 +1,4 @@
-import { codeTables, healthClass } from '../../src/core/codes/index.ts';
+import { flavourClassifiers, healthClass } from '../../src/core/codes/index.ts';
 import type { RecordedClass } from '../../src/core/outcome.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
 import { type Fault, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
@@ -270,7 +270,7 @@ export class ChannelSimulator {
     if (!byCode) this.answers.set(flavour, (byCode = new Map()));
     let a = byCode.get(code);
     if (!a) {
-      const cls = codeTables[flavour].entries.get(codeTables[flavour].normalize(code))?.cls ?? 'error';
+      const cls = flavourClassifiers[flavour].classify(code).cls;
       a = { outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code) };
       byCode.set(code, a);
     }

@@ -213,10 +213,20 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     return result;
   }
 
+  let reconciling: Promise<void> | null = null;
+
   function reconcileLater(channel: string, orderId: string): void {
     toReconcile.set(orderId, { channel, until: clock.now() + reconcileForMs });
     if (reconcileTimer) return;
-    reconcileTimer = scheduler.setInterval(() => void reconcile(), reconcileEveryMs);
+    reconcileTimer = scheduler.setInterval(() => {
+      // One pass at a time: a slow pass (queries hanging on a sick channel) must not pile up.
+      if (reconciling) return;
+      reconciling = reconcile()
+        .catch(() => undefined)
+        .finally(() => {
+          reconciling = null;
+        });
+    }, reconcileEveryMs);
   }
 
   /** Dropped orders whose query failed at checkout time are found here, by asking again later. */

@@ -193,7 +193,10 @@ export class FaultEngine {
   forChannel(channel: string): readonly Fault[] {
     if (!this.byChannel) {
       this.byChannel = new Map();
+      const now = this.clock.now();
       for (const f of this.faults.values()) {
+        // Ended faults stay in the timeline (the ground truth) but leave the hot path.
+        if (f.to <= now) continue;
         const list = this.byChannel.get(f.channel);
         if (list) list.push(f);
         else this.byChannel.set(f.channel, [f]);

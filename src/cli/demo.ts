@@ -102,7 +102,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   };
 
   try {
-    const sim = createSimulation({ scheduler, seed, channels: profiles, customerDeclines: (id) => id.endsWith('13') });
+    const sim = createSimulation({ scheduler, seed, channels: profiles, customerDeclines: (id) => id.endsWith('13'), retainMs: 3_600_000 });
     const simServer = createAdaptorServer({ fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch }) as Server;
     await listen(simServer, ports.sim);
     closers.push(() => closeServer(simServer));

@@ -51,3 +51,11 @@ export class CodeClassifier {
 }
 
 const UNKNOWN: Classified = Object.freeze({ cls: 'error', unknownResult: true, known: false });
+
+/** Each flavour's table without channel overrides: for callers that know only the flavour (simulators, gateways). */
+export const flavourClassifiers: Readonly<Record<Flavour, CodeClassifier>> = {
+  wechat: new CodeClassifier(wechatCodes),
+  alipay: new CodeClassifier(alipayCodes),
+  unionpay: new CodeClassifier(unionpayCodes),
+  bank: new CodeClassifier(bankCodes),
+};
