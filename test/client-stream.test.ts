@@ -67,6 +67,24 @@ function setup(staleAfterMs = 30_000) {
 }
 
 describe('client following /v1/stream', () => {
+  it('replaces a connection that brings nothing, not even a heartbeat, for the idle timeout', async () => {
+    const { s, sockets, client } = setup();
+    await s.advance(1);
+    sockets[0].send(snapshot('e1', 3, { wechat: 1, alipay: 0, unionpay: 0 }));
+    for (let i = 0; i < 4; i++) {
+      await s.advance(15_000);
+      sockets[0].send({ type: 'heartbeat', seq: 3, at: s.clock.now() });
+    }
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0].closed).toBe(false);
+    await s.advance(45_000);
+    expect(sockets[0].closed).toBe(true);
+    await s.advance(2_000);
+    expect(sockets).toHaveLength(2);
+    expect(sockets[1].url).toContain('since=3');
+    client.close();
+  });
+
   it('takes the snapshot, applies decisions in seq order, and routes by the new weights', async () => {
     const { sockets, client } = setup();
     expect(sockets[0].url).toBe('ws://127.0.0.1:8080/v1/stream?stats=0');

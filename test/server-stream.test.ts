@@ -117,11 +117,17 @@ describe('WS /v1/stream', () => {
     const { m, vs } = await monitor({ stream: { pingIntervalMs: 1000 } });
     const live = client(m);
     const dead = client(m, '', { autoPong: false });
-    await Promise.all([live.until((x) => x.length >= 1), dead.until((x) => x.length >= 1)]);
-    expect(m.stream.clientCount).toBe(2);
+    const quiet = client(m, '?stats=0');
+    await Promise.all([live.until((x) => x.length >= 1), dead.until((x) => x.length >= 1), quiet.until((x) => x.length >= 1)]);
+    expect(m.stream.clientCount).toBe(3);
     const pinged = new Promise<void>((resolve) => live.ws.once('ping', () => resolve()));
     await vs.advance(1000);
     await pinged;
+    // a decisions-only client hears a heartbeat with the current seq at each ping
+    await quiet.until((x) => x.some((y) => y.type === 'heartbeat'));
+    expect(quiet.msgs.find((x) => x.type === 'heartbeat')).toMatchObject({ seq: 0, at: T0 + 1000 });
+    expect(live.msgs.some((x) => x.type === 'heartbeat')).toBe(false);
+    quiet.ws.close();
     // let the live client's pong reach the server before the next round
     await new Promise<void>((resolve) => live.ws.once('pong', () => resolve()) && live.ws.ping());
     await vs.advance(1000);

@@ -43,6 +43,12 @@ export interface StreamFollowerOptions {
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   token?: string;
+  /**
+   * A connection that brings nothing (not even the monitor's heartbeat, every 15 s) for this long
+   * is taken for dead and replaced: a half-open TCP connection must not freeze the weights.
+   * Default 45 s.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -58,6 +64,7 @@ export class StreamFollower {
   reconnects = 0;
   private sock: WebSocketLike | null = null;
   private timer: Timer | null = null;
+  private idle: Timer | null = null;
   private attempt = 0;
   private stopped = false;
   private readonly base: number;
@@ -80,6 +87,8 @@ export class StreamFollower {
     this.stopped = true;
     this.timer?.cancel();
     this.timer = null;
+    this.idle?.cancel();
+    this.idle = null;
     const s = this.sock;
     this.sock = null;
     this.connected = false;
@@ -119,13 +128,24 @@ export class StreamFollower {
       return this.lost(null);
     }
     this.sock = sock;
+    this.watch(sock);
     sock.onmessage = (ev) => this.message(sock, ev.data);
     sock.onclose = () => this.lost(sock);
     sock.onerror = () => this.lost(sock);
   }
 
+  /** (Re)arm the idle watchdog of `sock`: connecting and every frame count as signs of life. */
+  private watch(sock: WebSocketLike): void {
+    this.idle?.cancel();
+    this.idle = this.opts.scheduler.setTimeout(() => {
+      this.idle = null;
+      if (sock === this.sock) this.lost(sock);
+    }, this.opts.idleTimeoutMs ?? 45_000);
+  }
+
   private message(sock: WebSocketLike, data: unknown): void {
     if (sock !== this.sock) return;
+    this.watch(sock);
     let msg: { type?: unknown; seq?: unknown; epoch?: unknown };
     try {
       msg = JSON.parse(typeof data === 'string' ? data : String(data));

@@ -39,7 +39,8 @@ export interface ClientOptions {
   maintenanceHoldMs?: number;
   /** Follow the stream (default true); false makes a report-only client that routes statically. */
   follow?: boolean;
-  reconnect?: { baseMs?: number; maxMs?: number };
+  /** Reconnect backoff, and how long a connection may bring nothing (not even a heartbeat) before it is replaced. */
+  reconnect?: { baseMs?: number; maxMs?: number; idleTimeoutMs?: number };
   reporting?: { flushIntervalMs?: number; maxBatch?: number; maxBuffer?: number; requestTimeoutMs?: number; retryMs?: number };
 }
 
@@ -61,6 +62,7 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
       rng: opts.backoffRng ?? seededRandom(cryptoSeed()),
       baseBackoffMs: opts.reconnect?.baseMs,
       maxBackoffMs: opts.reconnect?.maxMs,
+      idleTimeoutMs: opts.reconnect?.idleTimeoutMs,
       token: opts.token,
     },
     {

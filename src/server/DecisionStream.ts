@@ -89,7 +89,7 @@ export class DecisionStream {
     this.unsubscribe = source.onDecision((d) => this.broadcast(Buffer.from(JSON.stringify(d)), false));
     this.timers.push(scheduler.setInterval(() => this.sendStats(scheduler.clock.now()), statsIntervalMs));
     this.timers.push(scheduler.setInterval(() => this.flushBacklogged(), flushIntervalMs));
-    this.timers.push(scheduler.setInterval(() => this.ping(), pingIntervalMs));
+    this.timers.push(scheduler.setInterval(() => this.ping(scheduler.clock.now()), pingIntervalMs));
   }
 
   get clientCount(): number {
@@ -197,7 +197,10 @@ export class DecisionStream {
     this.broadcastStats(Buffer.from(JSON.stringify({ type: 'stats', at, channels })));
   }
 
-  private ping(): void {
+  private ping(at: number): void {
+    // Decision-only clients would otherwise hear nothing in a quiet hour: a heartbeat with the
+    // current seq lets them tell a silent monitor from a dead connection.
+    const heartbeat = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: this.source.seq, at }));
     for (const c of this.clients) {
       if (!c.alive) {
         this.log.info('stream client dropped', { reason: 'no pong' });
@@ -206,6 +209,7 @@ export class DecisionStream {
       }
       c.alive = false;
       c.ws.ping();
+      if (!c.stats) this.send(c, heartbeat, true);
     }
   }
 
