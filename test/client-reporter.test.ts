@@ -38,6 +38,23 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
     expect(r.dropped).toBe(1);
   });
 
+  it('sends a full batch at once, not at the end of the flush interval', async () => {
+    const s = new VirtualScheduler();
+    const sent: number[] = [];
+    const fetchFn = (async (_u: string, init: RequestInit) => {
+      sent.push(s.clock.now());
+      void init;
+      return new Response('{"accepted":1}', { status: 202 });
+    }) as typeof fetch;
+    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 200, maxBatch: 10 });
+    r.report(ev(0));
+    await s.advance(50);
+    for (let i = 1; i < 10; i++) r.report(ev(i));
+    await s.advance(1);
+    expect(sent).toEqual([50]);
+    expect(r.reported).toBe(10);
+  });
+
   it('report() never waits on the monitor: it returns while a POST hangs', async () => {
     const s = new VirtualScheduler();
     let calls = 0;

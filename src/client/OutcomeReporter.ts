@@ -39,6 +39,7 @@ export class OutcomeReporter {
   private retryBatch: object[] | null = null;
   private failures = 0;
   private timer: Timer | null = null;
+  private timerIsNow = false;
   private inFlight: Promise<void> | null = null;
   private closed = false;
   reported = 0;
@@ -85,7 +86,7 @@ export class OutcomeReporter {
     }
     this.ring[(this.head + this.size) % this.maxBuffer] = event;
     this.size++;
-    if (this.size >= this.maxBatch && !this.inFlight && this.failures === 0) this.flushSoon(0);
+    if (this.size >= this.maxBatch && !this.inFlight && this.failures === 0) this.flushNow();
     else this.flushSoon(this.flushIntervalMs);
   }
 
@@ -107,10 +108,21 @@ export class OutcomeReporter {
     this.closed = true;
   }
 
+  /** A full batch leaves now rather than at the end of a pending flush interval. */
+  private flushNow(): void {
+    if (this.timer && !this.timerIsNow) {
+      this.timer.cancel();
+      this.timer = null;
+    }
+    this.flushSoon(0);
+  }
+
   private flushSoon(ms: number): void {
     if (this.timer || this.closed) return;
+    this.timerIsNow = ms === 0;
     this.timer = this.opts.scheduler.setTimeout(() => {
       this.timer = null;
+      this.timerIsNow = false;
       if (this.inFlight) return void this.inFlight.then(() => this.buffered > 0 && this.flushSoon(0));
       void this.sendOne().then(() => {
         if (this.buffered > 0) this.flushSoon(this.failures > 0 ? this.backoff() : this.size >= this.maxBatch ? 0 : this.flushIntervalMs);
