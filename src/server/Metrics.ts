@@ -59,10 +59,13 @@ export class Metrics {
 
     const derived = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', values: () => Sample[]) =>
       registry.registerMetric(new DerivedMetric(name, help, type, values) as never);
+    // One scrape reads the engine once: every metric of the scrape shares these.
+    const totals = this.perScrape(() => source.totals());
+    const channelViews = this.perScrape(() => source.channels());
 
     derived('switchyard_outcomes_total', 'Outcomes recorded, by channel, class and source.', 'counter', () => {
       const out: Sample[] = [];
-      for (const t of source.totals()) {
+      for (const t of totals()) {
         for (const cls of RECORDED_CLASSES) {
           const c = t.counts[cls];
           out.push({ labels: { channel: t.id, pool: t.pool, outcome: cls, source: 'live' }, value: c.live });
@@ -72,12 +75,12 @@ export class Metrics {
       return out;
     });
     derived('switchyard_unknown_codes_total', 'Outcomes whose code is in no code table.', 'counter', () =>
-      source.totals().map((t) => ({ labels: { channel: t.id }, value: t.unknownCodes })));
+      totals().map((t) => ({ labels: { channel: t.id }, value: t.unknownCodes })));
     derived('switchyard_late_events_total', 'Outcomes older than the longest window when they arrived.', 'counter', () =>
-      source.totals().map((t) => ({ labels: { channel: t.id }, value: t.late })));
+      totals().map((t) => ({ labels: { channel: t.id }, value: t.late })));
     derived('switchyard_latency_seconds', 'Outcome latency in seconds.', 'histogram', () => {
       const out: Sample[] = [];
-      for (const t of source.totals()) {
+      for (const t of totals()) {
         const { bounds, counts, sum, count } = t.latency;
         const base = { channel: t.id, pool: t.pool };
         bounds.forEach((b, i) => out.push({ metricName: 'switchyard_latency_seconds_bucket', labels: { ...base, le: Number.isFinite(b) ? String(b) : '+Inf' }, value: counts[i] }));
@@ -88,7 +91,6 @@ export class Metrics {
       return out;
     });
 
-    const channelViews = () => source.channels();
     derived('switchyard_channel_state', 'Current state of the channel: 1 for the current state, 0 for the others.', 'gauge', () => {
       const out: Sample[] = [];
       for (const c of channelViews()) for (const s of CHANNEL_STATES) out.push({ labels: { channel: c.id, pool: c.pool, state: s }, value: c.state === s ? 1 : 0 });
@@ -134,7 +136,23 @@ export class Metrics {
     return this.registry.contentType;
   }
 
+  private scrape = 0;
+
+  /** `read` at most once per scrape (per call of {@link text}). */
+  private perScrape<T>(read: () => T): () => T {
+    let at = -1;
+    let value: T;
+    return () => {
+      if (at !== this.scrape) {
+        value = read();
+        at = this.scrape;
+      }
+      return value;
+    };
+  }
+
   text(): Promise<string> {
+    this.scrape++;
     return this.registry.metrics();
   }
 }
