@@ -13,7 +13,10 @@ export interface MetricsSource {
 
 export interface MetricsOptions {
   source: MetricsSource;
-  /** Default: a fresh registry, so tests and several monitors in one process never collide. */
+  /**
+   * Default: a fresh registry, so tests and several monitors in one process never collide. Scrape
+   * it through {@link Metrics.text}: each call reads the engine afresh, once for all metrics.
+   */
   registry?: Registry;
   /** Add prom-client's process metrics (prefixed `switchyard_`); default true. */
   processMetrics?: boolean;
