@@ -85,12 +85,24 @@ describe('WS /v1/stream', () => {
     expect(b.msgs[0]).toMatchObject({ type: 'snapshot', seq: 12 });
     const seqs = [...a.decisions(), ...b.decisions()].map((x) => x.seq);
     expect(seqs).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
-    // from the far past (not retained: the log keeps everything here, so everything comes) and bad input
+    // from the far past (the log keeps everything here, so everything comes) and bad input
     const c = client(m, '?since=0');
     await c.until((x) => x.filter((y) => y.type === 'decision').length === 15);
     const bad = new WebSocket(`${m.url.replace('http', 'ws')}/v1/stream?since=abc`);
     const status = await new Promise<number>((resolve) => bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(status).toBe(400);
+  });
+
+  it('sends only a snapshot when the decisions asked for are no longer retained', async () => {
+    const { m, vs } = await monitor({ decisionLog: 2 });
+    flip(m, vs, 9);
+    expect(m.engine.firstRetainedSeq).toBeGreaterThan(2);
+    const c = client(m, '?since=1');
+    await c.until((x) => x.length >= 1);
+    flip(m, vs, 1);
+    await c.until((x) => x.some((y) => y.type === 'decision'));
+    // the snapshot is the truth from seq 9 on; nothing older is replayed, the live one follows
+    expect(c.msgs.map((x) => [x.type, x.seq])).toEqual([['snapshot', 9], ['decision', 10]]);
   });
 
   it('sends stats at the configured period', async () => {

@@ -91,8 +91,9 @@ export class ChannelMonitor {
   }
 
   shortErrorRate(): number {
-    const n = healthSamples(this.short.counts);
-    return n > 0 ? techFailures(this.short.counts) / n : 0;
+    const c = this.short.counts;
+    const n = healthSamples(c);
+    return n > 0 ? techFailures(c) / n : 0;
   }
 
   windowView(h: HorizonTotals): WindowView {

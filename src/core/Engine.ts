@@ -386,28 +386,34 @@ export class Engine {
   }
 
   channels(): ChannelView[] {
-    const now = this.clock.now();
-    return this.list.map((ch) => {
-      ch.ring.advanceTo(now);
-      const s = ch.state;
-      const pool = this.poolsById.get(ch.pool)!;
-      const view: ChannelView = {
-        id: ch.id,
-        pool: ch.pool,
-        flavour: ch.flavour,
-        priority: ch.priority,
-        state: s.state,
-        since: s.since,
-        weight: pool.weights[ch.id] ?? 0,
-        reason: s.reason,
-        windows: { '10s': ch.windowView(ch.ring.view(SHORT)), '60s': ch.windowView(ch.ring.view(LONG)) },
-        unknownCodes: ch.unknownCodes,
-        late: ch.late,
-      };
-      if (s.state === 'down' || s.state === 'maintenance') view.until = s.until;
-      if (ch.override) view.override = { ...ch.override };
-      return view;
-    });
+    return this.list.map((ch) => this.view(ch));
+  }
+
+  /** One channel's view (GET /v1/channels/:id), without building the others. */
+  channelView(id: string): ChannelView {
+    return this.view(this.channel(id));
+  }
+
+  private view(ch: ChannelMonitor): ChannelView {
+    ch.ring.advanceTo(this.clock.now());
+    const s = ch.state;
+    const pool = this.poolsById.get(ch.pool)!;
+    const view: ChannelView = {
+      id: ch.id,
+      pool: ch.pool,
+      flavour: ch.flavour,
+      priority: ch.priority,
+      state: s.state,
+      since: s.since,
+      weight: pool.weights[ch.id] ?? 0,
+      reason: s.reason,
+      windows: { '10s': ch.windowView(ch.ring.view(SHORT)), '60s': ch.windowView(ch.ring.view(LONG)) },
+      unknownCodes: ch.unknownCodes,
+      late: ch.late,
+    };
+    if (s.state === 'down' || s.state === 'maintenance') view.until = s.until;
+    if (ch.override) view.override = { ...ch.override };
+    return view;
   }
 
   pools(): PoolView[] {

@@ -91,9 +91,9 @@ export function createApp({
   // ---- reading --------------------------------------------------------------------------------
   app.get('/v1/channels', (c) => c.json({ channels: engine.channels() }));
   app.get('/v1/channels/:id', (c) => {
-    const ch = engine.channels().find((x) => x.id === c.req.param('id'));
-    if (!ch) throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(c.req.param('id'))}`);
-    return c.json({ channel: ch });
+    const id = c.req.param('id');
+    if (!engine.hasChannel(id)) throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
+    return c.json({ channel: engine.channelView(id) });
   });
   app.get('/v1/pools', (c) => c.json({ pools: engine.pools() }));
   app.get('/v1/decisions', (c) => {
@@ -131,7 +131,7 @@ export function createApp({
     const reason = body.reason === undefined ? 'manual override' : body.reason;
     if (typeof reason !== 'string' || reason.length > 200) throw invalid('reason', 'must be a string of at most 200 characters');
     const decision = engine.setOverride(id, { state: state as ChannelStateName, until, reason });
-    return c.json({ decision, channel: engine.channels().find((x) => x.id === id) });
+    return c.json({ decision, channel: engine.channelView(id) });
   });
   app.delete('/v1/channels/:id/override', (c) => {
     requireAdmin(c);
