@@ -52,10 +52,14 @@ function loadCycle(file: string | undefined): { durationMs: number; faults: Faul
     if (file) throw new Error(`no scenario file ${file}`);
     return { ...BUILT_IN_CYCLE, source: 'built-in cycle' };
   }
-  const doc = parseYaml(readFileSync(path, 'utf8')) as { duration?: string | number; faults?: unknown[] };
-  const faults = (doc.faults ?? []).map((f) => faultSpecSchema.parse(f));
-  const end = Math.max(60_000, ...faults.map((f) => parseDuration(f.at ?? 0) + parseDuration(f.for ?? 300_000)));
-  return { durationMs: doc.duration !== undefined ? parseDuration(doc.duration) : end + 30_000, faults, source: path };
+  const doc = parseYaml(readFileSync(path, 'utf8')) as { faults?: unknown[] };
+  const parsed = (doc.faults ?? []).map((f) => faultSpecSchema.parse(f));
+  // The demo skips the scenario's quiet lead-in: the first fault comes 30 s after start (then
+  // every cycle), so a newcomer sees a switch within a minute, and a minute of calm follows the last.
+  const lead = parsed.length ? Math.max(0, Math.min(...parsed.map((f) => parseDuration(f.at ?? 0))) - 30_000) : 0;
+  const faults = parsed.map((f) => ({ ...f, at: parseDuration(f.at ?? 0) - lead }));
+  const end = Math.max(60_000, ...faults.map((f) => f.at + parseDuration(f.for ?? 300_000)));
+  return { durationMs: end + 60_000, faults, source: path };
 }
 
 function port(flag: string | undefined, env: string | undefined, fallback: number): number {
