@@ -119,7 +119,7 @@ function toEngineOptions(cfg: ParsedConfig, issues: ConfigIssue[]): EngineOption
       if (!poolIds.has(c.pool)) issues.push({ path: `channels[${i}].pool`, message: `pool "${c.pool}" is not among pools (${[...poolIds.keys()].join(', ')})`, fix: `add { id: ${c.pool} } under pools, or use one of the listed pools` });
     });
   }
-  const pools = listed.map((p) => ({ id: p.id, split: p.split ?? DEFAULT_SPLIT }));
+  const pools = listed.map((p) => ({ id: p.id, split: p.split ?? DEFAULT_SPLIT, ...(p.detectors && { detectors: p.detectors }) }));
   for (const c of cfg.channels) if (!pools.some((p) => p.id === c.pool)) pools.push({ id: c.pool, split: DEFAULT_SPLIT });
   const rank = new Map<string, number>();
   const channels = cfg.channels.map((c) => {

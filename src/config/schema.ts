@@ -91,6 +91,7 @@ export const channelSchema = z.strictObject({
 export const poolSchema = z.strictObject({
   id: z.string().min(1),
   split: z.array(rate).min(1).optional().describe('Traffic shares by rank among serving channels; sums to 1. Default [0.7, 0.2, 0.1].'),
+  detectors: z.lazy(() => detectorsSchema).optional().describe("Detector overrides for this pool's channels, over the file's; a channel's own override wins."),
 });
 
 const timeValue = z.union([z.string().min(1), z.number()]);

@@ -4,10 +4,14 @@ import { run } from '../../test/support/stream.ts';
 import type { Decision } from './decision.ts';
 import { DECLINE, ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from './outcome.ts';
 import { seededRandom } from './random.ts';
+import { ManualClock } from './clock.ts';
+import { Engine } from './Engine.ts';
+import { DEMO_CHANNELS, DEMO_POOLS, engineOptions } from './options.ts';
 
 const WECHAT = 0;
 const ALIPAY = 1;
 const UNIONPAY = 2;
+const BANK_A = 3;
 const BANK_B = 4;
 const HEALTHY = { error: 0.005, decline: 0.03, risk: 0.005 };
 
@@ -174,6 +178,20 @@ describe('Engine detection', () => {
     run(engine, clock, seededRandom(6), [{ channel: WECHAT, ratePerSec: 100, mix: HEALTHY }], 30_000);
     run(engine, clock, seededRandom(7), slow, 30_000, () => decisions.length > 0);
     expect(decisions[0]).toMatchObject({ to: 'degraded', reason: 'latency', evidence: { threshold: 3000 } });
+  });
+
+  it('applies detector settings per pool, and per channel over the pool', () => {
+    const clock = new ManualClock(1_795_300_000_000);
+    const pools = DEMO_POOLS.map((p) => (p.id === 'card' ? { ...p, detectors: { latency: { p95Ms: 500 } } } : p));
+    const channels = DEMO_CHANNELS.map((c) => (c.id === 'bank_b' ? { ...c, detectors: { latency: { p95Ms: 5000 } } } : c));
+    const engine = new Engine(engineOptions({ channels, pools }), { clock, epoch: 'e' });
+    const decisions: Decision[] = [];
+    engine.onDecision((d) => decisions.push(d));
+    for (let i = 0; i < 100; i++) {
+      clock.advance(50);
+      for (const ch of [WECHAT, BANK_A, BANK_B]) engine.recordRaw(ch, SUCCESS, 800, clock.now());
+    }
+    expect(decisions.map((d) => [d.channel, d.reason])).toEqual([['bank_a', 'latency']]);
   });
 
   it('takes a channel down after 3 consecutive probe failures', () => {

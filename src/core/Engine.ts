@@ -6,7 +6,7 @@ import type { ChannelStateName, Decision, DecisionReason, Evidence } from './dec
 import { round } from './detectors/ErrorRate.ts';
 import { clearOfDegrade, healthSamples, instantCodeTrip, latencyTrip, riskSpikeTrip, techFailures, timeoutRule, timeoutsTrip } from './detectors/rules.ts';
 import { EngineError } from './errors.ts';
-import type { EngineOptions, PoolOptions } from './options.ts';
+import { type EngineOptions, type PoolOptions, mergeDeep } from './options.ts';
 import { ERROR, MAINTENANCE, NEUTRAL, type Outcome, RISK_REJECT, SUCCESS, TIMEOUT, recordedClassId } from './outcome.ts';
 import type { ChannelTotals, ChannelView, MaintenanceWindow, OverrideView, PoolView } from './views.ts';
 import { latencyBin } from './window/LatencyHistogram.ts';
@@ -61,7 +61,7 @@ export class Engine {
       if (this.byId.has(c.id)) throw new EngineError('bad_option', `channel ${c.id} is configured twice`);
       const pool = this.poolsById.get(c.pool);
       if (!pool) throw new EngineError('unknown_pool', `channel ${c.id}: pool ${c.pool} is not configured`);
-      const ch = new ChannelMonitor(i, c, options.detectors, options.bucketMs, now);
+      const ch = new ChannelMonitor(i, c, mergeDeep(options.detectors, pool.options.detectors), options.bucketMs, now);
       this.byId.set(c.id, ch);
       pool.members.push(ch);
       return ch;

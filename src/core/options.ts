@@ -128,6 +128,8 @@ export interface PoolOptions {
   id: string;
   /** Shares by rank among serving channels: best, runner-up kept warm, the rest explored. */
   split: number[];
+  /** Detector overrides for the pool's channels, merged over the engine's; a channel's own win. */
+  detectors?: DeepPartial<DetectorOptions>;
 }
 
 export interface EngineOptions {
