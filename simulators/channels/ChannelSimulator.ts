@@ -3,7 +3,7 @@ import type { RecordedClass } from '../../src/core/outcome.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
 import { type Fault, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
 import { type FaultEngine, probabilityAt } from '../faults/FaultEngine.ts';
-import type { OrderBook, Trade } from '../ledger/OrderBook.ts';
+import type { OrderBook, OrderOp, OrderRecord, Trade } from '../ledger/OrderBook.ts';
 import type { Rng, RngForks } from '../random/Rng.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 import type { PayRequest, TradeStatus } from './ChannelApi.ts';
@@ -32,7 +32,10 @@ export interface ChannelSimulatorOptions {
   latencyScale?: number;
   /** How long a hang lasts before the connection is dropped. */
   hangMs?: number;
-  /** An order's call counts are forgotten this long after its first call, as the OrderBook forgets its trades; default keep all. */
+  /**
+   * @deprecated Ignored: an order's call counts live in the OrderBook's record beside its trade and
+   * are forgotten with it (the book's own retainMs).
+   */
   retainMs?: number;
   /** Customers who decline on every channel (empty wallet); default: none beyond the channel's own decline rate. */
   customerDeclines?: (orderId: string) => boolean;
@@ -50,8 +53,8 @@ const PENDING_COMPLETES = 0.9;
  */
 export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
-  /** Per channel: each op's RNG forks, and the calls so far per order (the n in each call's RNG key). */
-  private readonly calls = new Map<string, ChannelCalls>();
+  /** Per channel: each op's RNG forks (the calls so far per order, the n in each key, are in the book's records). */
+  private readonly forks = new Map<string, Partial<Record<OrderOp, RngForks>>>();
   /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
   private readonly answers = new Map<string, Map<string, AnswerBase>>();
   private readonly opts: ChannelSimulatorOptions;
@@ -59,7 +62,6 @@ export class ChannelSimulator {
   private readonly payers: DueQueue;
   private readonly latencyScale: number;
   private readonly hangMs: number;
-  private readonly retainMs: number;
 
   constructor(opts: ChannelSimulatorOptions) {
     this.opts = opts;
@@ -67,7 +69,6 @@ export class ChannelSimulator {
     for (const p of opts.channels) this.profiles.set(p.id, p);
     this.latencyScale = opts.latencyScale ?? 1;
     this.hangMs = opts.hangMs ?? 30_000;
-    this.retainMs = opts.retainMs ?? Infinity;
   }
 
   get book(): OrderBook {
@@ -92,8 +93,9 @@ export class ChannelSimulator {
     const p = this.profile(channel);
     const codes = flavourCodes[p.flavour];
     const now = this.opts.scheduler.clock.now();
-    const rng = this.fork('pay', channel, req.orderId, now);
-    const book = this.opts.book;
+    // One record per (channel, order): this call's count and the trade, one map walk for the whole pay.
+    const rec = this.opts.book.record(channel, req.orderId, now);
+    const rng = this.fork('pay', channel, req.orderId, rec);
 
     // One draw per fault in force, whatever the outcome, so one fault more or less does not shift
     // the others' dice; a hit's draw, rescaled (u / p), is its uniform jitter.
@@ -133,28 +135,28 @@ export class ChannelSimulator {
     const declineIdx = rng.int(codes.decline.length);
     const latency = this.latency(rng, p, extraLatency);
 
-    // Looked up once: the fates below open the trade only when there is none.
-    const existing = book.get(channel, req.orderId);
+    // The fates below open the trade only when there is none.
+    const existing = rec.trade;
     if (existing?.status === 'SUCCESS') return this.answer(p.flavour, codes.orderPaid, latency);
     if (existing?.status === 'CLOSED') return this.answer(p.flavour, codes.orderClosed, latency);
 
-    if (primary) return this.faultFate(primary, p, codes, req, existing, now, latency, cb);
+    if (primary) return this.faultFate(primary, p, codes, req, rec, now, latency, cb);
 
     if ((p.maxAmount !== undefined && req.amount > p.maxAmount) || (p.minAmount !== undefined && req.amount < p.minAmount)) {
-      return this.failTrade(p, req, existing, now, codes.amountLimit, latency);
+      return this.failTrade(p, req, rec, now, codes.amountLimit, latency);
     }
-    if (uErr < p.errorRate) return this.failTrade(p, req, existing, now, codes.error, latency);
-    if (uRisk < p.riskRate) return this.failTrade(p, req, existing, now, codes.risk, latency);
+    if (uErr < p.errorRate) return this.failTrade(p, req, rec, now, codes.error, latency);
+    if (uRisk < p.riskRate) return this.failTrade(p, req, rec, now, codes.risk, latency);
     if (this.opts.customerDeclines?.(req.orderId) || uDecline < p.declineRate) {
-      return this.failTrade(p, req, existing, now, codes.decline[declineIdx], latency);
+      return this.failTrade(p, req, rec, now, codes.decline[declineIdx], latency);
     }
-    if (uPending < p.pendingRate) return this.pending(p, codes, req, existing, now, latency, cb);
-    return this.succeed(p, codes, req, existing, now, latency, cb);
+    if (uPending < p.pendingRate) return this.pending(p, codes, req, rec, now, latency, cb);
+    return this.succeed(p, codes, req, rec, now, latency, cb);
   }
 
   query(channel: string, orderId: string): StatusFate {
     const p = this.profile(channel);
-    const rng = this.fork('query', channel, orderId);
+    const rng = this.fork('query', channel, orderId, this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now()));
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     return { kind: 'answer', status: this.opts.book.status(channel, orderId), latencyMs: latency };
@@ -163,11 +165,12 @@ export class ChannelSimulator {
   /** Closes an unpaid order so that a late payment cannot land on it; a paid one stays paid. */
   close(channel: string, orderId: string): StatusFate & { closed?: boolean } {
     const p = this.profile(channel);
-    const rng = this.fork('close', channel, orderId);
+    const now = this.opts.scheduler.clock.now();
+    const rec = this.opts.book.record(channel, orderId, now);
+    const rng = this.fork('close', channel, orderId, rec);
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
-    const now = this.opts.scheduler.clock.now();
-    const t = this.opts.book.get(channel, orderId) ?? this.opts.book.open(channel, orderId, 0, now);
+    const t = rec.trade ?? this.opts.book.createIn(rec, channel, orderId, 0, now);
     if (t.status === 'SUCCESS') return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
     t.status = 'CLOSED';
     return { kind: 'answer', status: 'CLOSED', closed: true, latencyMs: latency };
@@ -175,10 +178,11 @@ export class ChannelSimulator {
 
   refund(channel: string, orderId: string, amount: number): StatusFate & { refunded?: number } {
     const p = this.profile(channel);
-    const rng = this.fork('refund', channel, orderId);
+    const rec = this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now());
+    const rng = this.fork('refund', channel, orderId, rec);
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
-    const t = this.opts.book.get(channel, orderId);
+    const t = rec.trade;
     if (!t || t.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
     const refunded = Math.min(amount, t.amount - t.refunded);
     t.refunded += refunded;
@@ -190,7 +194,7 @@ export class ChannelSimulator {
     const p = this.profile(channel);
     const codes = flavourCodes[p.flavour];
     const now = this.opts.scheduler.clock.now();
-    const rng = this.fork('probe', channel, '', now);
+    const rng = this.fork('probe', channel, '', this.opts.book.record(channel, '', now));
     let primary: Fault | undefined;
     let extra = 0;
     for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, {})) {
@@ -209,36 +213,36 @@ export class ChannelSimulator {
   }
 
   /** The fate a fault gives a pay, tagged with the fault's id (no closure: this runs per request). */
-  private faultFate(fault: Fault, p: ChannelProfile, codes: FlavourCodes, req: PayRequest, existing: Trade | undefined, now: number, latency: number, cb: CallbackFate): CallFate {
+  private faultFate(fault: Fault, p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate): CallFate {
     const effect = effectOf(fault);
     switch (effect) {
       case 'hang':
         return { kind: 'hang', latencyMs: this.hangFor(fault), faultId: fault.id };
       case 'charged_hang': {
-        const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
+        const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
         t.answerLost = true;
         this.chargeAndNotify(t, p, now, cb);
         return { kind: 'hang', latencyMs: this.hangFor(fault), faultId: fault.id };
       }
       case 'pending':
-        return this.pending(p, codes, req, existing, now, latency, cb, fault.id);
+        return this.pending(p, codes, req, rec, now, latency, cb, fault.id);
       default:
-        return this.failTrade(p, req, existing, now, fault.code ?? codeFor(codes, effect), latency, fault.id);
+        return this.failTrade(p, req, rec, now, fault.code ?? codeFor(codes, effect), latency, fault.id);
     }
   }
 
-  private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, existing: Trade | undefined, now: number, latency: number, cb: CallbackFate): CallFate {
-    const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
+  private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate): CallFate {
+    const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
     // An answer slower than the caller's patience is lost to it, though the money moved.
     if (latency > 0 && latency >= req.timeoutMs) t.answerLost = true;
     this.chargeAndNotify(t, p, now, cb);
     return this.answer(p.flavour, codes.success, latency);
   }
 
-  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, existing: Trade | undefined, now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
-    const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
+  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
+    const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
     t.status = 'USERPAYING';
-    const rng = this.fork('payer', p.id, req.orderId, now);
+    const rng = this.fork('payer', p.id, req.orderId, rec);
     // The payer's own time, not channel latency: never scaled.
     const after = Math.round(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
     const completes = rng.chance(PENDING_COMPLETES);
@@ -251,8 +255,8 @@ export class ChannelSimulator {
     return this.answer(p.flavour, codes.pending, latency, faultId);
   }
 
-  private failTrade(p: ChannelProfile, req: PayRequest, existing: Trade | undefined, now: number, code: string, latency: number, faultId?: string): CallFate {
-    const t = existing ?? this.opts.book.create(p.id, req.orderId, req.amount, now);
+  private failTrade(p: ChannelProfile, req: PayRequest, rec: OrderRecord, now: number, code: string, latency: number, faultId?: string): CallFate {
+    const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
     if (t.status === 'NOTPAY') t.status = 'PAYERROR';
     return this.answer(p.flavour, code, latency, faultId);
   }
@@ -309,40 +313,13 @@ export class ChannelSimulator {
 
   /**
    * This call's own stream, keyed `${op}|${channel}|${orderId}|${n}` for its n-th call of op on the
-   * order. One record per (channel, order) holds every op's count: a new order costs one map miss.
+   * order; `rec` is the order's record in the book, which counts the calls.
    */
-  private fork(op: Op, channel: string, orderId: string, now = this.opts.scheduler.clock.now()): Rng {
-    let ch = this.calls.get(channel);
-    if (!ch) this.calls.set(channel, (ch = { forks: {}, orders: new Map(), sweepAt: now + this.retainMs }));
-    // forgotten between retainMs and 1.125 retainMs after the first call, on a time cadence (deterministic in virtual time)
-    if (now >= ch.sweepAt) {
-      forgetBefore(ch.orders, now - this.retainMs);
-      ch.sweepAt = now + this.retainMs / 8;
-    }
-    let calls = ch.orders.get(orderId);
-    if (!calls) ch.orders.set(orderId, (calls = { firstAt: now, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0 }));
-    const forks = (ch.forks[op] ??= this.opts.rng.forks(`${op}|${channel}|`));
-    return forks.fork(orderId, ++calls[op]);
-  }
-}
-
-type Op = 'pay' | 'query' | 'close' | 'refund' | 'probe' | 'payer';
-
-/** One channel's RNG forks per op and its orders' call counts, in order of first call. */
-interface ChannelCalls {
-  forks: Partial<Record<Op, RngForks>>;
-  orders: Map<string, OrderCalls>;
-  /** When to next forget old orders (never, when retainMs is Infinity). */
-  sweepAt: number;
-}
-
-type OrderCalls = Record<Op, number> & { firstAt: number };
-
-/** Drops the orders first called before `before` (insertion order is first-call order: stop at the first younger one). */
-function forgetBefore(orders: Map<string, OrderCalls>, before: number): void {
-  for (const [id, c] of orders) {
-    if (c.firstAt >= before) break;
-    orders.delete(id);
+  private fork(op: OrderOp, channel: string, orderId: string, rec: OrderRecord): Rng {
+    let byOp = this.forks.get(channel);
+    if (!byOp) this.forks.set(channel, (byOp = {}));
+    const forks = (byOp[op] ??= this.opts.rng.forks(`${op}|${channel}|`));
+    return forks.fork(orderId, ++rec[op]);
   }
 }
 

@@ -17,13 +17,31 @@ export interface Trade {
 }
 
 /**
+ * One (channel, order): the simulator's call counts on it (the n of each call's RNG stream) and its
+ * trade once money was asked for. One record per order keeps a new order to one map insert.
+ */
+export interface OrderRecord {
+  firstAt: number;
+  pay: number;
+  query: number;
+  close: number;
+  refund: number;
+  probe: number;
+  payer: number;
+  trade: Trade | undefined;
+}
+
+/** The simulator's operations, each counted per order. */
+export type OrderOp = 'pay' | 'query' | 'close' | 'refund' | 'probe' | 'payer';
+
+/**
  * The ground truth of money: for every merchant order number, what each channel did with it.
  * Double charges are orders with more than one charge; dropped orders were charged while both
  * the answer and the callback were lost.
  */
 export class OrderBook {
-  /** channel → order → trade: nested maps, so the hot path builds no composite key strings. */
-  private readonly trades = new Map<string, Map<string, Trade>>();
+  /** channel → order → its record (calls, trade): nested maps, so the hot path builds no composite key strings. */
+  private readonly records = new Map<string, Map<string, OrderRecord>>();
   /** order → its first charged trade, in order of first charge (the trade itself: no object per charge). */
   private readonly charges = new Map<string, Trade>();
   /** order → the channels of its later charges: double charges, rare. */
@@ -31,14 +49,27 @@ export class OrderBook {
   private opened = 0;
 
   /**
-   * @param retainMs Trades older than this are forgotten (swept every 4096 new trades), so a
-   * long load test does not grow without bound; the summary then covers the retained window.
-   * Default: keep everything (scenarios score the whole run).
+   * @param retainMs Orders (their trades and call counts) first seen longer ago than this are
+   * forgotten (swept every 4096 new orders), so a long load test does not grow without bound; the
+   * summary then covers the retained window. Default: keep everything (scenarios score the whole run).
    */
   constructor(private readonly retainMs = Infinity) {}
 
   get(channel: string, orderId: string): Trade | undefined {
-    return this.trades.get(channel)?.get(orderId);
+    return this.records.get(channel)?.get(orderId)?.trade;
+  }
+
+  /** The record of this order on this channel, made (no calls, no trade) when new. */
+  record(channel: string, orderId: string, at: number): OrderRecord {
+    let byOrder = this.records.get(channel);
+    if (!byOrder) this.records.set(channel, (byOrder = new Map()));
+    let r = byOrder.get(orderId);
+    if (!r) {
+      r = { firstAt: at, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0, trade: undefined };
+      byOrder.set(orderId, r);
+      if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
+    }
+    return r;
   }
 
   status(channel: string, orderId: string): TradeStatus {
@@ -52,12 +83,14 @@ export class OrderBook {
 
   /** A new NOTPAY trade, for a caller that has just seen (with {@link get}) that there is none. */
   create(channel: string, orderId: string, amount: number, at: number): Trade {
-    let byOrder = this.trades.get(channel);
-    if (!byOrder) this.trades.set(channel, (byOrder = new Map()));
+    return this.createIn(this.record(channel, orderId, at), channel, orderId, amount, at);
+  }
+
+  /** A new NOTPAY trade in a record the caller holds (it has no trade yet): no second lookup. */
+  createIn(r: OrderRecord, channel: string, orderId: string, amount: number, at: number): Trade {
     // paidAt set up front (last, as charge() would add it) so that every trade has one shape
     const t: Trade = { channel, orderId, amount, status: 'NOTPAY', createdAt: at, answerLost: false, callbackLost: false, callbacksDelivered: 0, refunded: 0, paidAt: undefined };
-    byOrder.set(orderId, t);
-    if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
+    r.trade = t;
     return t;
   }
 
@@ -88,11 +121,11 @@ export class OrderBook {
     return { paidOrders: this.charges.size, doubleCharges, droppedOrders };
   }
 
-  /** Forget trades created before `before` (maps iterate in insertion order: stop at the first younger one). */
+  /** Forget orders first seen before `before` (maps iterate in insertion order: stop at the first younger one). */
   sweep(before: number): void {
-    for (const byOrder of this.trades.values()) {
-      for (const [id, t] of byOrder) {
-        if (t.createdAt >= before) break;
+    for (const byOrder of this.records.values()) {
+      for (const [id, r] of byOrder) {
+        if (r.firstAt >= before) break;
         byOrder.delete(id);
       }
     }
@@ -104,6 +137,6 @@ export class OrderBook {
   }
 
   *all(): IterableIterator<Trade> {
-    for (const byOrder of this.trades.values()) yield* byOrder.values();
+    for (const byOrder of this.records.values()) for (const r of byOrder.values()) if (r.trade) yield r.trade;
   }
 }
