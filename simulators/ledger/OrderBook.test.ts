@@ -25,6 +25,21 @@ describe('OrderBook', () => {
     expect(book.status('wechat', 'o-9')).toBe('NOT_EXIST');
   });
 
+  it('lists charges in charge order, not in the order channels first saw the order', () => {
+    const book = new OrderBook();
+    const w = book.open('wechat', 'o-1', 100, 0);
+    const a = book.open('alipay', 'o-1', 100, 1);
+    const b = book.open('bank_a', 'o-1', 100, 2);
+    book.charge(b, 3);
+    book.charge(w, 4);
+    expect(book.chargedOn('o-1')).toEqual(['bank_a', 'wechat']);
+    book.charge(a, 5);
+    expect(book.chargedOn('o-1')).toEqual(['bank_a', 'wechat', 'alipay']);
+    expect(book.get('alipay', 'o-1')).toBe(a);
+    expect(book.summary()).toEqual({ paidOrders: 1, doubleCharges: 1, droppedOrders: 0 });
+    expect([...book.all()]).toHaveLength(3);
+  });
+
   it('never charges a closed trade', () => {
     const book = new OrderBook();
     const t = book.open('bank_a', 'o-1', 100, 0);
@@ -43,5 +58,16 @@ describe('OrderBook retention', () => {
     expect(book.get('wechat', 'o-3200')?.status).toBe('SUCCESS');
     expect(book.chargedOn('o-3000')).toEqual([]);
     expect(book.summary().paidOrders).toBe(5000 - 3095);
+  });
+
+  it('forgets a double charge with its order', () => {
+    const book = new OrderBook(1000);
+    book.charge(book.open('wechat', 'o-x', 1, 0), 0);
+    book.charge(book.open('alipay', 'o-x', 1, 0), 0);
+    expect(book.summary().doubleCharges).toBe(1);
+    for (let i = 1; i < 4096; i++) book.charge(book.open('wechat', `o-${i}`, 1, i), i);
+    // the sweep at the 4096th order (t = 4095) forgets o-x
+    expect(book.chargedOn('o-x')).toEqual([]);
+    expect(book.summary()).toEqual({ paidOrders: 4096 - 3095, doubleCharges: 0, droppedOrders: 0 }); // o-3095 … o-4095 kept
   });
 });

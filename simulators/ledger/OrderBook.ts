@@ -21,6 +21,7 @@ export interface Trade {
  * trade once money was asked for. One record per order keeps a new order to one map insert.
  */
 export interface OrderRecord {
+  channel: string;
   firstAt: number;
   pay: number;
   query: number;
@@ -29,6 +30,10 @@ export interface OrderRecord {
   probe: number;
   payer: number;
   trade: Trade | undefined;
+  /** This channel's place in the order's charges (1 = first charged anywhere); 0: not charged. */
+  chargeSeq: number;
+  /** The same order on a channel that saw it later (failover): rare, so a chain. */
+  next: OrderRecord | undefined;
 }
 
 /** The simulator's operations, each counted per order. */
@@ -40,33 +45,44 @@ export type OrderOp = 'pay' | 'query' | 'close' | 'refund' | 'probe' | 'payer';
  * the answer and the callback were lost.
  */
 export class OrderBook {
-  /** channel → order → its record (calls, trade): nested maps, so the hot path builds no composite key strings. */
-  private readonly records = new Map<string, Map<string, OrderRecord>>();
-  /** order → its first charged trade, in order of first charge (the trade itself: no object per charge). */
-  private readonly charges = new Map<string, Trade>();
-  /** order → the channels of its later charges: double charges, rare. */
-  private readonly recharges = new Map<string, string[]>();
+  /**
+   * order → its record on the first channel that saw it, the other channels' chained behind it: one
+   * table for calls, trades and charges, so a new order costs one map insert and its charge is a
+   * walk of a chain just touched (no composite key strings either).
+   */
+  private readonly records = new Map<string, OrderRecord>();
+  /** Orders charged at least once, and more than once (double charges), among those retained. */
+  private paid = 0;
+  private doubles = 0;
+  private charges = 0;
   private opened = 0;
 
   /**
-   * @param retainMs Orders (their trades and call counts) first seen longer ago than this are
-   * forgotten (swept every 4096 new orders), so a long load test does not grow without bound; the
-   * summary then covers the retained window. Default: keep everything (scenarios score the whole run).
+   * @param retainMs Orders (their trades, charges and call counts) first seen longer ago than this
+   * are forgotten (swept every 4096 new orders), so a long load test does not grow without bound;
+   * the summary then covers the retained window. Default: keep everything (scenarios score the whole run).
    */
   constructor(private readonly retainMs = Infinity) {}
 
   get(channel: string, orderId: string): Trade | undefined {
-    return this.records.get(channel)?.get(orderId)?.trade;
+    let r = this.records.get(orderId);
+    while (r !== undefined && r.channel !== channel) r = r.next;
+    return r?.trade;
   }
 
   /** The record of this order on this channel, made (no calls, no trade) when new. */
   record(channel: string, orderId: string, at: number): OrderRecord {
-    let byOrder = this.records.get(channel);
-    if (!byOrder) this.records.set(channel, (byOrder = new Map()));
-    let r = byOrder.get(orderId);
-    if (!r) {
-      r = { firstAt: at, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0, trade: undefined };
-      byOrder.set(orderId, r);
+    const head = this.records.get(orderId);
+    let r = head;
+    while (r !== undefined && r.channel !== channel) r = r.next;
+    if (r !== undefined) return r;
+    r = { channel, firstAt: at, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0, trade: undefined, chargeSeq: 0, next: undefined };
+    if (head !== undefined) {
+      let last = head;
+      while (last.next !== undefined) last = last.next;
+      last.next = r;
+    } else {
+      this.records.set(orderId, r);
       if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
     }
     return r;
@@ -99,44 +115,46 @@ export class OrderBook {
     if (t.status === 'SUCCESS' || t.status === 'CLOSED') return false;
     t.status = 'SUCCESS';
     t.paidAt = at;
-    if (!this.charges.has(t.orderId)) this.charges.set(t.orderId, t);
-    else {
-      const more = this.recharges.get(t.orderId);
-      if (more) more.push(t.channel);
-      else this.recharges.set(t.orderId, [t.channel]);
+    let mine: OrderRecord | undefined;
+    let before = 0;
+    for (let r = this.records.get(t.orderId); r !== undefined; r = r.next) {
+      if (r.trade === t) mine = r;
+      else if (r.chargeSeq > 0) before++;
     }
+    // a trade whose order was already forgotten (a payer confirming after retainMs) is outside the window
+    if (mine === undefined) return true;
+    mine.chargeSeq = ++this.charges;
+    if (before === 0) this.paid++;
+    else if (before === 1) this.doubles++;
     return true;
   }
 
   /** Channels that charged this order, in charge order. */
   chargedOn(orderId: string): readonly string[] {
-    const first = this.charges.get(orderId);
-    return first ? [first.channel, ...(this.recharges.get(orderId) ?? [])] : [];
+    const charged: OrderRecord[] = [];
+    for (let r = this.records.get(orderId); r !== undefined; r = r.next) if (r.chargeSeq > 0) charged.push(r);
+    return charged.sort((a, b) => a.chargeSeq - b.chargeSeq).map((r) => r.channel);
   }
 
   summary(): LedgerSummary {
-    const doubleCharges = this.recharges.size;
     let droppedOrders = 0;
     for (const t of this.all()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost) droppedOrders++;
-    return { paidOrders: this.charges.size, doubleCharges, droppedOrders };
+    return { paidOrders: this.paid, doubleCharges: this.doubles, droppedOrders };
   }
 
-  /** Forget orders first seen before `before` (maps iterate in insertion order: stop at the first younger one). */
+  /** Forget orders first seen before `before` (the map iterates in insertion order: stop at the first younger one). */
   sweep(before: number): void {
-    for (const byOrder of this.records.values()) {
-      for (const [id, r] of byOrder) {
-        if (r.firstAt >= before) break;
-        byOrder.delete(id);
-      }
-    }
-    for (const [id, t] of this.charges) {
-      if (t.paidAt! >= before) break;
-      this.charges.delete(id);
-      this.recharges.delete(id);
+    for (const [id, head] of this.records) {
+      if (head.firstAt >= before) break;
+      let charged = 0;
+      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.chargeSeq > 0) charged++;
+      if (charged > 0) this.paid--;
+      if (charged > 1) this.doubles--;
+      this.records.delete(id);
     }
   }
 
   *all(): IterableIterator<Trade> {
-    for (const byOrder of this.records.values()) for (const r of byOrder.values()) if (r.trade) yield r.trade;
+    for (const head of this.records.values()) for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.trade) yield r.trade;
   }
 }
