@@ -1,4 +1,5 @@
 import type { LedgerSummary, TradeStatus } from '../channels/ChannelApi.ts';
+import { OrderTable } from './OrderTable.ts';
 
 /** One merchant order as one channel knows it. */
 export interface Trade {
@@ -21,6 +22,7 @@ export interface Trade {
  * trade once money was asked for. One record per order keeps a new order to one map insert.
  */
 export interface OrderRecord {
+  readonly orderId: string;
   channel: string;
   firstAt: number;
   pay: number;
@@ -50,7 +52,7 @@ export class OrderBook {
    * table for calls, trades and charges, so a new order costs one map insert and its charge is a
    * walk of a chain just touched (no composite key strings either).
    */
-  private readonly records = new Map<string, OrderRecord>();
+  private readonly records = new OrderTable<OrderRecord>();
   /** Orders charged at least once, and more than once (double charges), among those retained. */
   private paid = 0;
   private doubles = 0;
@@ -76,13 +78,13 @@ export class OrderBook {
     let r = head;
     while (r !== undefined && r.channel !== channel) r = r.next;
     if (r !== undefined) return r;
-    r = { channel, firstAt: at, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0, trade: undefined, chargeSeq: 0, next: undefined };
+    r = { orderId, channel, firstAt: at, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0, trade: undefined, chargeSeq: 0, next: undefined };
     if (head !== undefined) {
       let last = head;
       while (last.next !== undefined) last = last.next;
       last.next = r;
     } else {
-      this.records.set(orderId, r);
+      this.records.add(r);
       if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
     }
     return r;
@@ -144,13 +146,12 @@ export class OrderBook {
 
   /** Forget orders first seen before `before` (the map iterates in insertion order: stop at the first younger one). */
   sweep(before: number): void {
-    for (const [id, head] of this.records) {
-      if (head.firstAt >= before) break;
+    for (let head = this.records.oldest(); head !== undefined && head.firstAt < before; head = this.records.oldest()) {
       let charged = 0;
       for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.chargeSeq > 0) charged++;
       if (charged > 0) this.paid--;
       if (charged > 1) this.doubles--;
-      this.records.delete(id);
+      this.records.dropOldest();
     }
   }
 
