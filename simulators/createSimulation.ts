@@ -45,7 +45,6 @@ export function createSimulation(o: SimulationOptions): Simulation {
     latencyScale: o.latencyScale,
     hangMs: o.hangMs,
     customerDeclines: o.customerDeclines,
-    retainMs: o.retainMs,
   });
   return { scheduler: o.scheduler, faults, book, sim, api: new InProcessChannels(sim, o.scheduler), callbacks };
 }

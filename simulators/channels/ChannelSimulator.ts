@@ -32,11 +32,6 @@ export interface ChannelSimulatorOptions {
   latencyScale?: number;
   /** How long a hang lasts before the connection is dropped. */
   hangMs?: number;
-  /**
-   * @deprecated Ignored: an order's call counts live in the OrderBook's record beside its trade and
-   * are forgotten with it (the book's own retainMs).
-   */
-  retainMs?: number;
   /** Customers who decline on every channel (empty wallet); default: none beyond the channel's own decline rate. */
   customerDeclines?: (orderId: string) => boolean;
 }
