@@ -17,10 +17,6 @@ export interface Trip {
   urgent: boolean;
 }
 
-export function stateName(s: ChannelState): ChannelStateName {
-  return s.state;
-}
-
 /** Worse states rank higher; used to pick the least bad channel in a panic. */
 export const SEVERITY: Readonly<Record<ChannelStateName, number>> = {
   healthy: 0,

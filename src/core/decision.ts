@@ -39,7 +39,3 @@ export interface Decision {
   /** Every channel of the pool is down: the least bad one keeps serving. */
   panic?: boolean;
 }
-
-export interface DecisionSink {
-  publish(decision: Decision): void;
-}

@@ -74,11 +74,6 @@ export class BucketRing {
     this.views = horizonsMs.map((ms) => ({ ms, counts: new Float64Array(STRIDE), latency: new Float64Array(LATENCY_BINS) }));
   }
 
-  /** Newest bucket's start time (ms), or -Infinity before any data. */
-  get headTime(): number {
-    return this.head * this.bucketMs;
-  }
-
   /**
    * Count one outcome at time `at`. Returns false when `at` is older than the longest horizon:
    * no window holds it then, only the all-time totals.
