@@ -87,7 +87,7 @@ describe('careful checkout: one order, one charge', () => {
     expect(r).toMatchObject({ status: 'paid', channels: ['wechat', 'alipay'] });
     expect(fake.calls.filter((c) => c === 'query wechat')).toHaveLength(4);
     expect(fake.book.status('wechat', o.id)).toBe('CLOSED');
-    expect(fake.book.charge(fake.book.get('wechat', o.id)!, 0)).toBe(false);
+    expect(fake.book.charge(fake.book.get('wechat', o.id)!)).toBe(false);
   });
 
   it('a definite refusal (maintenance) switches at once without a query; a business decline stops', async () => {

@@ -44,19 +44,19 @@ export class FakeChannels implements ChannelApi {
     switch (b) {
       case 'ok':
         await this.scheduler.sleep(50);
-        this.book.charge(t, this.scheduler.clock.now());
+        this.book.charge(t);
         return answer('SUCCESS', 'success', 200);
       case 'timeout':
         await this.scheduler.sleep(req.timeoutMs);
         return { kind: 'timeout', latencyMs: req.timeoutMs };
       case 'charged_timeout':
-        this.book.charge(t, now);
+        this.book.charge(t);
         t.answerLost = true;
         t.callbackLost = true;
         await this.scheduler.sleep(req.timeoutMs);
         return { kind: 'timeout', latencyMs: req.timeoutMs };
       case 'systemerror_charged':
-        this.book.charge(t, now);
+        this.book.charge(t);
         return answer('SYSTEMERROR', 'error', 500);
       case 'systemerror':
         return answer('SYSTEMERROR', 'error', 500);
@@ -67,7 +67,7 @@ export class FakeChannels implements ChannelApi {
       case 'userpaying':
       case 'userpaying_then_pays':
         t.status = 'USERPAYING';
-        if (b === 'userpaying_then_pays') this.scheduler.setTimeout(() => void this.book.charge(t, this.scheduler.clock.now()), 1_500);
+        if (b === 'userpaying_then_pays') this.scheduler.setTimeout(() => void this.book.charge(t), 1_500);
         return { kind: 'answer', code: 'USERPAYING', outcome: 'neutral', pending: true, httpStatus: 202, latencyMs: 30 };
     }
   }

@@ -3,8 +3,8 @@ import type { RecordedClass } from '../../src/core/outcome.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
 import { type Fault, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
 import { type FaultEngine, probabilityAt } from '../faults/FaultEngine.ts';
-import type { OrderBook, OrderOp, OrderRecord, Trade } from '../ledger/OrderBook.ts';
-import type { Rng, RngForks } from '../random/Rng.ts';
+import type { OrderBook, OrderOp, OrderRecord } from '../ledger/OrderBook.ts';
+import { Rng, type RngForks } from '../random/Rng.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 import type { PayRequest, TradeStatus } from './ChannelApi.ts';
 import type { CallbackDispatcher, CallbackFate } from './CallbackDispatcher.ts';
@@ -50,6 +50,12 @@ export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
   /** Per channel: each op's RNG forks (the calls so far per order, the n in each key, are in the book's records). */
   private readonly forks = new Map<string, Partial<Record<OrderOp, RngForks>>>();
+  /**
+   * One generator per kind of call, restarted on each call's own stream (no allocation per call).
+   * A call draws from its stream before it returns and no callback keeps it, and a call of one kind
+   * never runs inside another of the same kind, so a restart never pulls a stream from under a draw.
+   */
+  private readonly streams: Record<OrderOp, Rng> = { pay: new Rng(''), query: new Rng(''), close: new Rng(''), refund: new Rng(''), probe: new Rng(''), payer: new Rng('') };
   /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
   private readonly answers = new Map<string, Map<string, AnswerBase>>();
   private readonly opts: ChannelSimulatorOptions;
@@ -96,7 +102,9 @@ export class ChannelSimulator {
     // the others' dice; a hit's draw, rescaled (u / p), is its uniform jitter.
     let primary: Fault | undefined;
     let extraLatency = 0;
-    const cb: CallbackFate = { lost: false, delayMs: 0, duplicate: false };
+    let cbLost = false;
+    let cbDelayMs = 0;
+    let cbDuplicate = false;
     for (const fault of this.opts.faults.forChannel(channel)) {
       if (!scopeMatches(fault.scope, req)) continue;
       const prob = probabilityAt(fault, now);
@@ -108,21 +116,23 @@ export class ChannelSimulator {
           extraLatency += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
           break;
         case 'callback_lost':
-          cb.lost = true;
+          cbLost = true;
           break;
         case 'callback_delayed':
-          cb.delayMs += fault.latencyMs ?? 60_000;
+          cbDelayMs += fault.latencyMs ?? 60_000;
           break;
         case 'callback_reorder':
-          cb.delayMs += (u / prob) * (fault.latencyMs ?? 30_000);
+          cbDelayMs += (u / prob) * (fault.latencyMs ?? 30_000);
           break;
         case 'callback_duplicate':
-          cb.duplicate = true;
+          cbDuplicate = true;
           break;
         default:
           primary ??= fault;
       }
     }
+    // the callback's fate: the shared untouched one unless a callback fault hit (most pays: no object)
+    const cb = cbLost || cbDelayMs > 0 || cbDuplicate ? { lost: cbLost, delayMs: cbDelayMs, duplicate: cbDuplicate } : CALLBACK_UNTOUCHED;
     const uErr = rng.next();
     const uRisk = rng.next();
     const uDecline = rng.next();
@@ -165,7 +175,7 @@ export class ChannelSimulator {
     const rng = this.fork('close', channel, orderId, rec);
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
-    const t = rec.trade ?? this.opts.book.createIn(rec, channel, orderId, 0, now);
+    const t = rec.trade ?? this.opts.book.openIn(rec, 0);
     if (t.status === 'SUCCESS') return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
     t.status = 'CLOSED';
     return { kind: 'answer', status: 'CLOSED', closed: true, latencyMs: latency };
@@ -214,7 +224,7 @@ export class ChannelSimulator {
       case 'hang':
         return { kind: 'hang', latencyMs: this.hangFor(fault), faultId: fault.id };
       case 'charged_hang': {
-        const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
+        const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
         t.answerLost = true;
         this.chargeAndNotify(t, p, now, cb);
         return { kind: 'hang', latencyMs: this.hangFor(fault), faultId: fault.id };
@@ -227,7 +237,7 @@ export class ChannelSimulator {
   }
 
   private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate): CallFate {
-    const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
+    const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     // An answer slower than the caller's patience is lost to it, though the money moved.
     if (latency > 0 && latency >= req.timeoutMs) t.answerLost = true;
     this.chargeAndNotify(t, p, now, cb);
@@ -235,7 +245,7 @@ export class ChannelSimulator {
   }
 
   private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
-    const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
+    const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     t.status = 'USERPAYING';
     const rng = this.fork('payer', p.id, req.orderId, rec);
     // The payer's own time, not channel latency: never scaled.
@@ -251,13 +261,13 @@ export class ChannelSimulator {
   }
 
   private failTrade(p: ChannelProfile, req: PayRequest, rec: OrderRecord, now: number, code: string, latency: number, faultId?: string): CallFate {
-    const t = rec.trade ?? this.opts.book.createIn(rec, p.id, req.orderId, req.amount, now);
+    const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     if (t.status === 'NOTPAY') t.status = 'PAYERROR';
     return this.answer(p.flavour, code, latency, faultId);
   }
 
-  private chargeAndNotify(t: Trade, p: ChannelProfile, now: number, cb: CallbackFate): void {
-    if (!this.opts.book.charge(t, now)) return;
+  private chargeAndNotify(t: OrderRecord, p: ChannelProfile, now: number, cb: CallbackFate): void {
+    if (!this.opts.book.charge(t)) return;
     t.callbackLost = cb.lost;
     if (!cb.lost) t.callbacksDelivered++;
     this.opts.callbacks?.dispatch({ channel: p.id, flavour: p.flavour, orderId: t.orderId, amount: t.amount, status: 'SUCCESS', paidAt: now }, cb);
@@ -314,9 +324,12 @@ export class ChannelSimulator {
     let byOp = this.forks.get(channel);
     if (!byOp) this.forks.set(channel, (byOp = {}));
     const forks = (byOp[op] ??= this.opts.rng.forks(`${op}|${channel}|`));
-    return forks.fork(orderId, ++rec[op]);
+    return forks.forkInto(this.streams[op], orderId, ++rec[op]);
   }
 }
+
+/** The fate of a callback no fault touched: shared, never written. */
+const CALLBACK_UNTOUCHED: Readonly<CallbackFate> = Object.freeze({ lost: false, delayMs: 0, duplicate: false });
 
 type AnswerBase = Pick<CallFate & { kind: 'answer' }, 'outcome' | 'pending' | 'httpStatus'>;
 

@@ -17,6 +17,8 @@ export class DueQueue {
   private seq = 0;
   private timer: Timer | undefined;
   private armedAt = Infinity;
+  /** The timer's callback, made once (arming is per drain, and per push that comes due sooner). */
+  private readonly onDue = (): void => this.drain();
 
   constructor(private readonly scheduler: Scheduler) {}
 
@@ -35,7 +37,7 @@ export class DueQueue {
   private arm(at: number): void {
     this.timer?.cancel();
     this.armedAt = at;
-    this.timer = this.scheduler.setTimeout(() => this.drain(), Math.max(0, at - this.scheduler.clock.now()));
+    this.timer = this.scheduler.setTimeout(this.onDue, Math.max(0, at - this.scheduler.clock.now()));
   }
 
   private drain(): void {

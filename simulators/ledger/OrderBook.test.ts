@@ -5,10 +5,10 @@ describe('OrderBook', () => {
   it('counts an order charged on two channels as a double charge, once', () => {
     const book = new OrderBook();
     const a = book.open('wechat', 'o-1', 100, 0);
-    expect(book.charge(a, 1)).toBe(true);
-    expect(book.charge(a, 2)).toBe(false);
-    book.charge(book.open('alipay', 'o-1', 100, 3), 4);
-    book.charge(book.open('alipay', 'o-2', 100, 3), 4);
+    expect(book.charge(a)).toBe(true);
+    expect(book.charge(a)).toBe(false);
+    book.charge(book.open('alipay', 'o-1', 100, 3));
+    book.charge(book.open('alipay', 'o-2', 100, 3));
     expect(book.chargedOn('o-1')).toEqual(['wechat', 'alipay']);
     expect(book.summary()).toEqual({ paidOrders: 2, doubleCharges: 1, droppedOrders: 0 });
   });
@@ -19,7 +19,7 @@ describe('OrderBook', () => {
     t.answerLost = true;
     t.callbackLost = true;
     expect(book.summary().droppedOrders).toBe(0);
-    book.charge(t, 1);
+    book.charge(t);
     expect(book.summary().droppedOrders).toBe(1);
     expect(book.status('wechat', 'o-1')).toBe('SUCCESS');
     expect(book.status('wechat', 'o-9')).toBe('NOT_EXIST');
@@ -30,10 +30,10 @@ describe('OrderBook', () => {
     const w = book.open('wechat', 'o-1', 100, 0);
     const a = book.open('alipay', 'o-1', 100, 1);
     const b = book.open('bank_a', 'o-1', 100, 2);
-    book.charge(b, 3);
-    book.charge(w, 4);
+    book.charge(b);
+    book.charge(w);
     expect(book.chargedOn('o-1')).toEqual(['bank_a', 'wechat']);
-    book.charge(a, 5);
+    book.charge(a);
     expect(book.chargedOn('o-1')).toEqual(['bank_a', 'wechat', 'alipay']);
     expect(book.get('alipay', 'o-1')).toBe(a);
     expect(book.summary()).toEqual({ paidOrders: 1, doubleCharges: 1, droppedOrders: 0 });
@@ -44,7 +44,7 @@ describe('OrderBook', () => {
     const book = new OrderBook();
     const t = book.open('bank_a', 'o-1', 100, 0);
     t.status = 'CLOSED';
-    expect(book.charge(t, 1)).toBe(false);
+    expect(book.charge(t)).toBe(false);
     expect(book.summary().paidOrders).toBe(0);
   });
 });
@@ -52,7 +52,7 @@ describe('OrderBook', () => {
 describe('OrderBook retention', () => {
   it('forgets trades and charges older than retainMs, keeping the young ones', () => {
     const book = new OrderBook(1000);
-    for (let i = 0; i < 5000; i++) book.charge(book.open('wechat', `o-${i}`, 1, i), i);
+    for (let i = 0; i < 5000; i++) book.charge(book.open('wechat', `o-${i}`, 1, i));
     // the sweep ran at the 4096th trade (t = 4095): everything before 3095 is gone
     expect(book.get('wechat', 'o-3000')).toBeUndefined();
     expect(book.get('wechat', 'o-3200')?.status).toBe('SUCCESS');
@@ -62,10 +62,10 @@ describe('OrderBook retention', () => {
 
   it('forgets a double charge with its order', () => {
     const book = new OrderBook(1000);
-    book.charge(book.open('wechat', 'o-x', 1, 0), 0);
-    book.charge(book.open('alipay', 'o-x', 1, 0), 0);
+    book.charge(book.open('wechat', 'o-x', 1, 0));
+    book.charge(book.open('alipay', 'o-x', 1, 0));
     expect(book.summary().doubleCharges).toBe(1);
-    for (let i = 1; i < 4096; i++) book.charge(book.open('wechat', `o-${i}`, 1, i), i);
+    for (let i = 1; i < 4096; i++) book.charge(book.open('wechat', `o-${i}`, 1, i));
     // the sweep at the 4096th order (t = 4095) forgets o-x
     expect(book.chargedOn('o-x')).toEqual([]);
     expect(book.summary()).toEqual({ paidOrders: 4096 - 3095, doubleCharges: 0, droppedOrders: 0 }); // o-3095 … o-4095 kept

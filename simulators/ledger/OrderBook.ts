@@ -3,12 +3,10 @@ import { OrderTable } from './OrderTable.ts';
 
 /** One merchant order as one channel knows it. */
 export interface Trade {
-  channel: string;
-  orderId: string;
+  readonly channel: string;
+  readonly orderId: string;
   amount: number;
   status: Exclude<TradeStatus, 'NOT_EXIST'>;
-  createdAt: number;
-  paidAt?: number;
   /** The caller never got the pay answer (hang, or answer later than its timeout). */
   answerLost: boolean;
   /** The payment callback was lost by a fault. */
@@ -18,24 +16,67 @@ export interface Trade {
 }
 
 /**
- * One (channel, order): the simulator's call counts on it (the n of each call's RNG stream) and its
- * trade once money was asked for. One record per order keeps a new order to one map insert.
+ * One (channel, order): the simulator's call counts on it (the n of each call's RNG stream), its
+ * place in the order's charges, and, once money was asked for, its trade. The record is its own
+ * trade (`trade` is the record itself once `status` is set): a load test keeps some hundred
+ * thousand orders in the book, and every object per order is one more for the collector to copy
+ * and mark, so an order is one object, with no timestamp boxed beside it (see `seenAt`).
  */
-export interface OrderRecord {
+export class OrderRecord implements Trade {
   readonly orderId: string;
-  channel: string;
-  firstAt: number;
+  readonly channel: string;
+  /** When the channel first saw the order, in ms after the book's first order: a small integer, stored unboxed. */
+  readonly seenAt: number;
   pay: number;
   query: number;
   close: number;
   refund: number;
   probe: number;
   payer: number;
-  trade: Trade | undefined;
   /** This channel's place in the order's charges (1 = first charged anywhere); 0: not charged. */
   chargeSeq: number;
+  /** The record of the channel that saw the order first (itself for that channel): where its chain starts. */
+  readonly first: OrderRecord;
   /** The same order on a channel that saw it later (failover): rare, so a chain. */
   next: OrderRecord | undefined;
+  /** The order has left the book (older than its retention). */
+  forgotten: boolean;
+  // the trade: `status` is set when money is first asked for
+  status: Exclude<TradeStatus, 'NOT_EXIST'>;
+  opened: boolean;
+  amount: number;
+  answerLost: boolean;
+  callbackLost: boolean;
+  callbacksDelivered: number;
+  refunded: number;
+
+  constructor(orderId: string, channel: string, seenAt: number, first: OrderRecord | undefined) {
+    this.orderId = orderId;
+    this.channel = channel;
+    this.seenAt = seenAt;
+    this.pay = 0;
+    this.query = 0;
+    this.close = 0;
+    this.refund = 0;
+    this.probe = 0;
+    this.payer = 0;
+    this.chargeSeq = 0;
+    this.first = first ?? this;
+    this.next = undefined;
+    this.forgotten = false;
+    this.status = 'NOTPAY';
+    this.opened = false;
+    this.amount = 0;
+    this.answerLost = false;
+    this.callbackLost = false;
+    this.callbacksDelivered = 0;
+    this.refunded = 0;
+  }
+
+  /** The trade, once money was asked for on this channel. */
+  get trade(): OrderRecord | undefined {
+    return this.opened ? this : undefined;
+  }
 }
 
 /** The simulator's operations, each counted per order. */
@@ -57,7 +98,9 @@ export class OrderBook {
   private paid = 0;
   private doubles = 0;
   private charges = 0;
-  private opened = 0;
+  private newOrders = 0;
+  /** The time of the book's first order: records keep their times relative to it. */
+  private origin: number | undefined;
 
   /**
    * @param retainMs Orders (their trades, charges and call counts) first seen longer ago than this
@@ -66,7 +109,7 @@ export class OrderBook {
    */
   constructor(private readonly retainMs = Infinity) {}
 
-  get(channel: string, orderId: string): Trade | undefined {
+  get(channel: string, orderId: string): OrderRecord | undefined {
     let r = this.records.get(orderId);
     while (r !== undefined && r.channel !== channel) r = r.next;
     return r?.trade;
@@ -78,14 +121,15 @@ export class OrderBook {
     let r = head;
     while (r !== undefined && r.channel !== channel) r = r.next;
     if (r !== undefined) return r;
-    r = { orderId, channel, firstAt: at, pay: 0, query: 0, close: 0, refund: 0, probe: 0, payer: 0, trade: undefined, chargeSeq: 0, next: undefined };
+    this.origin ??= at;
+    r = new OrderRecord(orderId, channel, at - this.origin, head);
     if (head !== undefined) {
       let last = head;
       while (last.next !== undefined) last = last.next;
       last.next = r;
     } else {
       this.records.add(r);
-      if (++this.opened % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
+      if (++this.newOrders % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
     }
     return r;
   }
@@ -95,37 +139,26 @@ export class OrderBook {
   }
 
   /** The trade for this order on this channel, created NOTPAY when new. */
-  open(channel: string, orderId: string, amount: number, at: number): Trade {
-    return this.get(channel, orderId) ?? this.create(channel, orderId, amount, at);
+  open(channel: string, orderId: string, amount: number, at: number): OrderRecord {
+    return this.get(channel, orderId) ?? this.openIn(this.record(channel, orderId, at), amount);
   }
 
-  /** A new NOTPAY trade, for a caller that has just seen (with {@link get}) that there is none. */
-  create(channel: string, orderId: string, amount: number, at: number): Trade {
-    return this.createIn(this.record(channel, orderId, at), channel, orderId, amount, at);
-  }
-
-  /** A new NOTPAY trade in a record the caller holds (it has no trade yet): no second lookup. */
-  createIn(r: OrderRecord, channel: string, orderId: string, amount: number, at: number): Trade {
-    // paidAt set up front (last, as charge() would add it) so that every trade has one shape
-    const t: Trade = { channel, orderId, amount, status: 'NOTPAY', createdAt: at, answerLost: false, callbackLost: false, callbacksDelivered: 0, refunded: 0, paidAt: undefined };
-    r.trade = t;
-    return t;
+  /** Opens the trade (NOTPAY, for `amount`) of a record the caller holds that has none yet: no second lookup. */
+  openIn(r: OrderRecord, amount: number): OrderRecord {
+    r.opened = true;
+    r.amount = amount;
+    return r;
   }
 
   /** Money taken. A trade is charged at most once; the same order on two channels is two charges. */
-  charge(t: Trade, at: number): boolean {
+  charge(t: OrderRecord): boolean {
     if (t.status === 'SUCCESS' || t.status === 'CLOSED') return false;
     t.status = 'SUCCESS';
-    t.paidAt = at;
-    let mine: OrderRecord | undefined;
-    let before = 0;
-    for (let r = this.records.get(t.orderId); r !== undefined; r = r.next) {
-      if (r.trade === t) mine = r;
-      else if (r.chargeSeq > 0) before++;
-    }
     // a trade whose order was already forgotten (a payer confirming after retainMs) is outside the window
-    if (mine === undefined) return true;
-    mine.chargeSeq = ++this.charges;
+    if (t.forgotten) return true;
+    let before = 0;
+    for (let r: OrderRecord | undefined = t.first; r !== undefined; r = r.next) if (r !== t && r.chargeSeq > 0) before++;
+    t.chargeSeq = ++this.charges;
     if (before === 0) this.paid++;
     else if (before === 1) this.doubles++;
     return true;
@@ -144,18 +177,23 @@ export class OrderBook {
     return { paidOrders: this.paid, doubleCharges: this.doubles, droppedOrders };
   }
 
-  /** Forget orders first seen before `before` (the map iterates in insertion order: stop at the first younger one). */
+  /** Forget orders first seen before `before` (the table keeps insertion order: stop at the first younger one). */
   sweep(before: number): void {
-    for (let head = this.records.oldest(); head !== undefined && head.firstAt < before; head = this.records.oldest()) {
+    if (this.origin === undefined) return;
+    const seenBefore = before - this.origin;
+    for (let head = this.records.oldest(); head !== undefined && head.seenAt < seenBefore; head = this.records.oldest()) {
       let charged = 0;
-      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.chargeSeq > 0) charged++;
+      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) {
+        if (r.chargeSeq > 0) charged++;
+        r.forgotten = true;
+      }
       if (charged > 0) this.paid--;
       if (charged > 1) this.doubles--;
       this.records.dropOldest();
     }
   }
 
-  *all(): IterableIterator<Trade> {
+  *all(): IterableIterator<OrderRecord> {
     for (const head of this.records.values()) for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.trade) yield r.trade;
   }
 }

@@ -11,9 +11,17 @@ export class OrderTable<V extends { readonly orderId: string }> {
   private slots: (V | undefined)[];
   private mask: number;
   private count = 0;
-  /** Values in insertion order; `head` is the oldest still held. */
-  private order: (V | undefined)[] = [];
+  /**
+   * Values in insertion order, a ring: `head` is the oldest still held, `count` long. Each one's
+   * hash beside it, so forgetting the oldest does not hash its key again.
+   */
+  private queue: (V | undefined)[];
+  private queueHashes: Int32Array;
   private head = 0;
+  /** The key of the last {@link get} that missed, its hash and the empty slot its probe ended on: where {@link add} puts it. */
+  private missKey: string | undefined;
+  private missHash = 0;
+  private missSlot = 0;
 
   constructor(capacity = 1024) {
     let cap = 16;
@@ -21,6 +29,8 @@ export class OrderTable<V extends { readonly orderId: string }> {
     this.hashes = new Int32Array(cap);
     this.slots = new Array<V | undefined>(cap).fill(undefined);
     this.mask = cap - 1;
+    this.queue = new Array<V | undefined>(cap / 2).fill(undefined);
+    this.queueHashes = new Int32Array(cap / 2);
   }
 
   get size(): number {
@@ -30,44 +40,60 @@ export class OrderTable<V extends { readonly orderId: string }> {
   get(key: string): V | undefined {
     const h = hashOf(key);
     const hashes = this.hashes;
-    for (let i = h & this.mask; hashes[i] !== 0; i = (i + 1) & this.mask) {
+    let i = h & this.mask;
+    for (; hashes[i] !== 0; i = (i + 1) & this.mask) {
       if (hashes[i] === h) {
         const v = this.slots[i]!;
         if (v.orderId === key) return v;
       }
     }
+    this.missKey = key;
+    this.missHash = h;
+    this.missSlot = i;
     return undefined;
   }
 
   /** Adds a value whose key is not in the table (the caller has just seen {@link get} miss). */
   add(v: V): void {
     if ((this.count + 1) * 2 > this.hashes.length) this.grow();
-    this.place(hashOf(v.orderId), v);
+    let h: number;
+    if (v.orderId === this.missKey) {
+      // the probe of the miss just before ended on this key's slot: nothing has moved since
+      h = this.missHash;
+      this.hashes[this.missSlot] = h;
+      this.slots[this.missSlot] = v;
+    } else {
+      h = hashOf(v.orderId);
+      this.place(h, v);
+    }
+    this.missKey = undefined;
+    if (this.count === this.queue.length) this.growQueue();
+    const at = (this.head + this.count) & (this.queue.length - 1);
+    this.queue[at] = v;
+    this.queueHashes[at] = h;
     this.count++;
-    this.order.push(v);
   }
 
   /** The oldest value still held, if any. */
   oldest(): V | undefined {
-    return this.head < this.order.length ? this.order[this.head] : undefined;
+    return this.count > 0 ? this.queue[this.head] : undefined;
   }
 
   /** Forgets the oldest value. */
   dropOldest(): void {
-    const v = this.order[this.head];
-    if (v === undefined) return;
-    this.order[this.head++] = undefined;
-    // the queue's forgotten front is cut off once it is most of the array
-    if (this.head > 1024 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
-    }
-    this.remove(v);
+    if (this.count === 0) return;
+    const v = this.queue[this.head]!;
+    const h = this.queueHashes[this.head];
+    this.queue[this.head] = undefined;
+    this.head = (this.head + 1) & (this.queue.length - 1);
+    this.remove(v, h);
   }
 
   /** Values in insertion order. */
   *values(): IterableIterator<V> {
-    for (let i = this.head; i < this.order.length; i++) yield this.order[i]!;
+    const n = this.count;
+    const qmask = this.queue.length - 1;
+    for (let k = 0; k < n; k++) yield this.queue[(this.head + k) & qmask]!;
   }
 
   private place(h: number, v: V): void {
@@ -78,11 +104,12 @@ export class OrderTable<V extends { readonly orderId: string }> {
   }
 
   /** Removes by backward shift (no tombstones): later entries of the probe run move up into the gap. */
-  private remove(v: V): void {
+  private remove(v: V, h: number): void {
+    this.missKey = undefined;
     const hashes = this.hashes;
     const slots = this.slots;
     const mask = this.mask;
-    let i = hashOf(v.orderId) & mask;
+    let i = h & mask;
     while (slots[i] !== v) {
       if (hashes[i] === 0) return;
       i = (i + 1) & mask;
@@ -104,12 +131,28 @@ export class OrderTable<V extends { readonly orderId: string }> {
   }
 
   private grow(): void {
+    this.missKey = undefined;
     const old = this.slots;
     const oldHashes = this.hashes;
     this.hashes = new Int32Array(oldHashes.length * 2);
     this.slots = new Array<V | undefined>(oldHashes.length * 2).fill(undefined);
     this.mask = this.hashes.length - 1;
     for (let i = 0; i < old.length; i++) if (oldHashes[i] !== 0) this.place(oldHashes[i], old[i]!);
+  }
+
+  /** Doubles the ring, the oldest first. */
+  private growQueue(): void {
+    const n = this.count;
+    const qmask = this.queue.length - 1;
+    const queue = new Array<V | undefined>(this.queue.length * 2).fill(undefined);
+    const queueHashes = new Int32Array(this.queue.length * 2);
+    for (let k = 0; k < n; k++) {
+      queue[k] = this.queue[(this.head + k) & qmask];
+      queueHashes[k] = this.queueHashes[(this.head + k) & qmask];
+    }
+    this.queue = queue;
+    this.queueHashes = queueHashes;
+    this.head = 0;
   }
 }
 

@@ -4,32 +4,24 @@
  * (channel, order, attempt) gives one request the same fate whichever strategy sent it there.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-  /** The seed as given; a keyed fork's (a {@link ForkKey}) is only spelt out if someone asks. */
-  private readonly label: number | string | ForkKey;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+  private readonly seedValue: number | string;
+  /** Set when this is a keyed fork's stream: its key is spelt out only if someone asks for `seed`. */
+  private forkOf: RngForks | undefined = undefined;
+  private forkName = '';
+  private forkN = 0;
 
-  /** `a`…`d`, when given, are the seed's hash already finished (keyed forks hash without arrays). */
-  constructor(seed: number | string | ForkKey, a?: number, b?: number, c?: number, d?: number) {
-    this.label = seed;
-    if (a === undefined || b === undefined || c === undefined || d === undefined) {
-      const h = finish(typeof seed === 'object' ? seed.state() : absorb(START, String(seed)));
-      a = h[0];
-      b = h[1];
-      c = h[2];
-      d = h[3];
-    }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
-    for (let i = 0; i < 12; i++) this.nextU32();
+  constructor(seed: number | string) {
+    this.seedValue = seed;
+    const h = finish(absorb(START, String(seed)));
+    this.start(h[0], h[1], h[2], h[3]);
   }
 
   get seed(): number | string {
-    return typeof this.label === 'object' ? this.label.toString() : this.label;
+    return this.forkOf === undefined ? this.seedValue : this.forkOf.keyOf(this.forkName, this.forkN);
   }
 
   /** An independent stream derived from this seed and `key` (not from this stream's position). */
@@ -44,6 +36,23 @@ export class Rng {
   forks(prefix: string): RngForks {
     const key = `${this.seed}/${prefix}`;
     return new RngForks(key, absorb(START, key));
+  }
+
+  /** Restarts this generator as the keyed fork `forks` · `name` · `n`, whose hash is `a`…`d` (see {@link RngForks.forkInto}). */
+  restartAs(forks: RngForks, name: string, n: number, a: number, b: number, c: number, d: number): this {
+    this.forkOf = forks;
+    this.forkName = name;
+    this.forkN = n;
+    this.start(a, b, c, d);
+    return this;
+  }
+
+  private start(a: number, b: number, c: number, d: number): void {
+    this.a = a | 0;
+    this.b = b | 0;
+    this.c = c | 0;
+    this.d = d | 0;
+    for (let i = 0; i < 12; i++) this.nextU32();
   }
 
   nextU32(): number {
@@ -96,8 +105,17 @@ export class RngForks {
     private readonly state: HashState,
   ) {}
 
-  /** `absorb` and `finish` inlined on four locals: one fork per simulated call, so no arrays or key string here. */
   fork(name: string, n: number): Rng {
+    return this.forkInto(new Rng(''), name, n);
+  }
+
+  /**
+   * Restarts `target` as the fork `name`, `n`: what {@link fork} gives, with no allocation. The
+   * simulator forks one stream per simulated call and draws from it at once, so it keeps one
+   * generator per kind of call and restarts it. `absorb` and `finish` are inlined on four locals:
+   * no arrays, no key string.
+   */
+  forkInto(target: Rng, name: string, n: number): Rng {
     const s = this.state;
     let h1 = s[0];
     let h2 = s[1];
@@ -121,25 +139,12 @@ export class RngForks {
     h2 ^= h1;
     h3 ^= h1;
     h4 ^= h1;
-    return new Rng(new ForkKey(this.key, this.state, name, n), h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0);
-  }
-}
-
-/** A fork's key as its parts: hashed on from the prefix's state, spelt out only on demand. */
-class ForkKey {
-  constructor(
-    private readonly prefix: string,
-    private readonly prefixState: HashState,
-    private readonly name: string,
-    private readonly n: number,
-  ) {}
-
-  state(): HashState {
-    return absorb(absorb(this.prefixState, this.name), `|${this.n}`);
+    return target.restartAs(this, name, n, h1, h2, h3, h4);
   }
 
-  toString(): string {
-    return `${this.prefix}${this.name}|${this.n}`;
+  /** The spelt-out key of the fork `name`, `n`. */
+  keyOf(name: string, n: number): string {
+    return `${this.key}${name}|${n}`;
   }
 }
 

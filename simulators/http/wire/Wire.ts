@@ -36,8 +36,16 @@ export interface Wire {
   readClose(res: Response): Promise<{ closed: boolean; status: TradeStatus }>;
 }
 
+/** Read-only, so one object serves every response (on @hono/node-server it goes to `writeHead` as it is). */
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' });
+
 export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  return jsonText(JSON.stringify(body), status);
+}
+
+/** A JSON body already serialised (the hot routes render theirs from templates). */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, { status, headers: JSON_HEADERS });
 }
 
 export function form(fields: Record<string, string>, status = 200): Response {
