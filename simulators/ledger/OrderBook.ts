@@ -18,11 +18,13 @@ export interface Trade {
 /**
  * One (channel, order): the simulator's call counts on it (the n of each call's RNG stream), its
  * place in the order's charges, and, once money was asked for, its trade. The record is its own
- * trade (`trade` is the record itself once `status` is set): a load test keeps some hundred
- * thousand orders in the book, and every object per order is one more for the collector to copy
- * and mark, so an order is one object, with no timestamp boxed beside it (see `seenAt`).
+ * trade (`trade` points back at the record once opened): a load test keeps some hundred thousand
+ * orders in the book, and every object per order is one more for the collector to copy and mark,
+ * so an order is one object, with no timestamp boxed beside it (see `seenAt`). Records are object
+ * literals made at one place, which lets V8 allocate them straight in the old generation once it
+ * sees they live long (a class instance here is copied by every young collection it survives).
  */
-export class OrderRecord implements Trade {
+export interface OrderRecord extends Trade {
   readonly orderId: string;
   readonly channel: string;
   /** When the channel first saw the order, in ms after the book's first order: a small integer, stored unboxed. */
@@ -35,48 +37,12 @@ export class OrderRecord implements Trade {
   payer: number;
   /** This channel's place in the order's charges (1 = first charged anywhere); 0: not charged. */
   chargeSeq: number;
-  /** The record of the channel that saw the order first (itself for that channel): where its chain starts. */
-  readonly first: OrderRecord;
+  /** The record of the channel that saw the order first, where its chain starts; undefined on that record itself. */
+  readonly first: OrderRecord | undefined;
   /** The same order on a channel that saw it later (failover): rare, so a chain. */
   next: OrderRecord | undefined;
-  /** The order has left the book (older than its retention). */
-  forgotten: boolean;
-  // the trade: `status` is set when money is first asked for
-  status: Exclude<TradeStatus, 'NOT_EXIST'>;
-  opened: boolean;
-  amount: number;
-  answerLost: boolean;
-  callbackLost: boolean;
-  callbacksDelivered: number;
-  refunded: number;
-
-  constructor(orderId: string, channel: string, seenAt: number, first: OrderRecord | undefined) {
-    this.orderId = orderId;
-    this.channel = channel;
-    this.seenAt = seenAt;
-    this.pay = 0;
-    this.query = 0;
-    this.close = 0;
-    this.refund = 0;
-    this.probe = 0;
-    this.payer = 0;
-    this.chargeSeq = 0;
-    this.first = first ?? this;
-    this.next = undefined;
-    this.forgotten = false;
-    this.status = 'NOTPAY';
-    this.opened = false;
-    this.amount = 0;
-    this.answerLost = false;
-    this.callbackLost = false;
-    this.callbacksDelivered = 0;
-    this.refunded = 0;
-  }
-
-  /** The trade, once money was asked for on this channel. */
-  get trade(): OrderRecord | undefined {
-    return this.opened ? this : undefined;
-  }
+  /** The record itself once money was asked for on this channel (the trade is opened). */
+  trade: OrderRecord | undefined;
 }
 
 /** The simulator's operations, each counted per order. */
@@ -101,6 +67,8 @@ export class OrderBook {
   private newOrders = 0;
   /** The time of the book's first order: records keep their times relative to it. */
   private origin: number | undefined;
+  /** Orders first seen before this (relative, as `seenAt`) have been forgotten. */
+  private forgottenBefore = -Infinity;
 
   /**
    * @param retainMs Orders (their trades, charges and call counts) first seen longer ago than this
@@ -122,7 +90,27 @@ export class OrderBook {
     while (r !== undefined && r.channel !== channel) r = r.next;
     if (r !== undefined) return r;
     this.origin ??= at;
-    r = new OrderRecord(orderId, channel, at - this.origin, head);
+    r = {
+      orderId,
+      channel,
+      seenAt: at - this.origin,
+      pay: 0,
+      query: 0,
+      close: 0,
+      refund: 0,
+      probe: 0,
+      payer: 0,
+      chargeSeq: 0,
+      first: head,
+      next: undefined,
+      trade: undefined,
+      status: 'NOTPAY',
+      amount: 0,
+      answerLost: false,
+      callbackLost: false,
+      callbacksDelivered: 0,
+      refunded: 0,
+    };
     if (head !== undefined) {
       let last = head;
       while (last.next !== undefined) last = last.next;
@@ -145,7 +133,7 @@ export class OrderBook {
 
   /** Opens the trade (NOTPAY, for `amount`) of a record the caller holds that has none yet: no second lookup. */
   openIn(r: OrderRecord, amount: number): OrderRecord {
-    r.opened = true;
+    r.trade = r;
     r.amount = amount;
     return r;
   }
@@ -154,10 +142,11 @@ export class OrderBook {
   charge(t: OrderRecord): boolean {
     if (t.status === 'SUCCESS' || t.status === 'CLOSED') return false;
     t.status = 'SUCCESS';
+    const first = t.first ?? t;
     // a trade whose order was already forgotten (a payer confirming after retainMs) is outside the window
-    if (t.forgotten) return true;
+    if (first.seenAt < this.forgottenBefore) return true;
     let before = 0;
-    for (let r: OrderRecord | undefined = t.first; r !== undefined; r = r.next) if (r !== t && r.chargeSeq > 0) before++;
+    for (let r: OrderRecord | undefined = first; r !== undefined; r = r.next) if (r !== t && r.chargeSeq > 0) before++;
     t.chargeSeq = ++this.charges;
     if (before === 0) this.paid++;
     else if (before === 1) this.doubles++;
@@ -181,12 +170,11 @@ export class OrderBook {
   sweep(before: number): void {
     if (this.origin === undefined) return;
     const seenBefore = before - this.origin;
+    // the table is in order of first sight: every order seen before this is gone
+    this.forgottenBefore = Math.max(this.forgottenBefore, seenBefore);
     for (let head = this.records.oldest(); head !== undefined && head.seenAt < seenBefore; head = this.records.oldest()) {
       let charged = 0;
-      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) {
-        if (r.chargeSeq > 0) charged++;
-        r.forgotten = true;
-      }
+      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.chargeSeq > 0) charged++;
       if (charged > 0) this.paid--;
       if (charged > 1) this.doubles--;
       this.records.dropOldest();
