@@ -48,16 +48,16 @@ const PENDING_COMPLETES = 0.9;
  */
 export class ChannelSimulator {
   private readonly profiles = new Map<string, ChannelProfile>();
-  /** Per channel: each op's RNG forks (the calls so far per order, the n in each key, are in the book's records). */
-  private readonly forks = new Map<string, Partial<Record<OrderOp, RngForks>>>();
+  /** Per channel: each op's RNG forks, in the order of {@link OPS} (the calls so far per order, the n in each key, are in the book's records). */
+  private readonly forks = new Map<string, RngForks[]>();
   /**
    * One generator per kind of call, restarted on each call's own stream (no allocation per call).
    * A call draws from its stream before it returns and no callback keeps it, and a call of one kind
    * never runs inside another of the same kind, so a restart never pulls a stream from under a draw.
    */
-  private readonly streams: Record<OrderOp, Rng> = { pay: new Rng(''), query: new Rng(''), close: new Rng(''), refund: new Rng(''), probe: new Rng(''), payer: new Rng('') };
+  private readonly streams: Rng[] = OPS.map(() => new Rng(''));
   /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
-  private readonly answers = new Map<string, Map<string, AnswerBase>>();
+  private readonly answers: Record<ChannelProfile['flavour'], Map<string, AnswerBase>> = { wechat: new Map(), alipay: new Map(), unionpay: new Map(), bank: new Map() };
   private readonly opts: ChannelSimulatorOptions;
   /** USERPAYING orders waiting for their payer, on one timer. */
   private readonly payers: DueQueue;
@@ -275,8 +275,7 @@ export class ChannelSimulator {
 
   /** An answer, always built with the same fields in the same order (one object shape on the hot path). */
   private answer(flavour: ChannelProfile['flavour'], code: string, latencyMs: number, faultId?: string): CallFate & { kind: 'answer' } {
-    let byCode = this.answers.get(flavour);
-    if (!byCode) this.answers.set(flavour, (byCode = new Map()));
+    const byCode = this.answers[flavour];
     let a = byCode.get(code);
     if (!a) {
       const cls = flavourClassifiers[flavour].classify(code).cls;
@@ -322,11 +321,41 @@ export class ChannelSimulator {
    */
   private fork(op: OrderOp, channel: string, orderId: string, rec: OrderRecord): Rng {
     let byOp = this.forks.get(channel);
-    if (!byOp) this.forks.set(channel, (byOp = {}));
-    const forks = (byOp[op] ??= this.opts.rng.forks(`${op}|${channel}|`));
-    return forks.forkInto(this.streams[op], orderId, ++rec[op]);
+    if (!byOp) this.forks.set(channel, (byOp = OPS.map((o) => this.opts.rng.forks(`${o}|${channel}|`))));
+    // named fields and an index, not rec[op]: a property name that varies makes every such load a slow one
+    let n: number;
+    let i: number;
+    switch (op) {
+      case 'pay':
+        n = ++rec.pay;
+        i = 0;
+        break;
+      case 'query':
+        n = ++rec.query;
+        i = 1;
+        break;
+      case 'close':
+        n = ++rec.close;
+        i = 2;
+        break;
+      case 'refund':
+        n = ++rec.refund;
+        i = 3;
+        break;
+      case 'probe':
+        n = ++rec.probe;
+        i = 4;
+        break;
+      case 'payer':
+        n = ++rec.payer;
+        i = 5;
+        break;
+    }
+    return byOp[i].forkInto(this.streams[i], orderId, n);
   }
 }
+
+const OPS: readonly OrderOp[] = ['pay', 'query', 'close', 'refund', 'probe', 'payer'];
 
 /** The fate of a callback no fault touched: shared, never written. */
 const CALLBACK_UNTOUCHED: Readonly<CallbackFate> = Object.freeze({ lost: false, delayMs: 0, duplicate: false });

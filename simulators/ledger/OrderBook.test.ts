@@ -71,3 +71,15 @@ describe('OrderBook retention', () => {
     expect(book.summary()).toEqual({ paidOrders: 4096 - 3095, doubleCharges: 0, droppedOrders: 0 }); // o-3095 … o-4095 kept
   });
 });
+
+describe('OrderBook keys', () => {
+  it('finds an order by any string of its number, whichever string it was first seen with', () => {
+    const book = new OrderBook();
+    const parsed = (JSON.parse('{"id":"o-77"}') as { id: string }).id;
+    const t = book.open('wechat', parsed, 100, 0);
+    expect(t.orderId).toBe('o-77');
+    expect(book.get('wechat', `o-${77}`)).toBe(t);
+    expect(book.record('wechat', 'o-77', 1)).toBe(t);
+    expect(book.chargedOn('o-77')).toEqual([]);
+  });
+});
