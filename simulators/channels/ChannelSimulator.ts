@@ -47,9 +47,8 @@ const PENDING_COMPLETES = 0.9;
  * ChannelApi and the HTTP server are thin wrappers over this.
  */
 export class ChannelSimulator {
-  private readonly profiles = new Map<string, ChannelProfile>();
-  /** Per channel: each op's RNG forks, in the order of {@link OPS} (the calls so far per order, the n in each key, are in the book's records). */
-  private readonly forks = new Map<string, RngForks[]>();
+  /** Per channel, what every call needs: one map lookup per call. */
+  private readonly lanes = new Map<string, Lane>();
   /**
    * One generator per kind of call, restarted on each call's own stream (no allocation per call).
    * A call draws from its stream before it returns and no callback keeps it, and a call of one kind
@@ -67,7 +66,11 @@ export class ChannelSimulator {
   constructor(opts: ChannelSimulatorOptions) {
     this.opts = opts;
     this.payers = new DueQueue(opts.scheduler);
-    for (const p of opts.channels) this.profiles.set(p.id, p);
+    for (const p of opts.channels) {
+      // each op's RNG forks, in the order of OPS (the calls so far per order, the n in each key, are in the book's records)
+      const forks = OPS.map((op) => opts.rng.forks(`${op}|${p.id}|`));
+      this.lanes.set(p.id, { profile: p, codes: flavourCodes[p.flavour], forks });
+    }
     this.latencyScale = opts.latencyScale ?? 1;
     this.hangMs = opts.hangMs ?? 30_000;
   }
@@ -81,22 +84,27 @@ export class ChannelSimulator {
   }
 
   channels(): ChannelProfile[] {
-    return [...this.profiles.values()];
+    return [...this.lanes.values()].map((l) => l.profile);
   }
 
   profile(channel: string): ChannelProfile {
-    const p = this.profiles.get(channel);
-    if (!p) throw new SimulatorError('UNKNOWN_CHANNEL', `no channel "${channel}"`);
-    return p;
+    return this.lane(channel).profile;
+  }
+
+  private lane(channel: string): Lane {
+    const lane = this.lanes.get(channel);
+    if (!lane) throw new SimulatorError('UNKNOWN_CHANNEL', `no channel "${channel}"`);
+    return lane;
   }
 
   pay(channel: string, req: PayRequest): CallFate {
-    const p = this.profile(channel);
-    const codes = flavourCodes[p.flavour];
+    const lane = this.lane(channel);
+    const p = lane.profile;
+    const codes = lane.codes;
     const now = this.opts.scheduler.clock.now();
     // One record per (channel, order): this call's count and the trade, one map walk for the whole pay.
     const rec = this.opts.book.record(channel, req.orderId, now);
-    const rng = this.fork('pay', channel, req.orderId, rec);
+    const rng = this.fork('pay', lane, req.orderId, rec);
 
     // One draw per fault in force, whatever the outcome, so one fault more or less does not shift
     // the others' dice; a hit's draw, rescaled (u / p), is its uniform jitter.
@@ -160,8 +168,9 @@ export class ChannelSimulator {
   }
 
   query(channel: string, orderId: string): StatusFate {
-    const p = this.profile(channel);
-    const rng = this.fork('query', channel, orderId, this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now()));
+    const lane = this.lane(channel);
+    const p = lane.profile;
+    const rng = this.fork('query', lane, orderId, this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now()));
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     return { kind: 'answer', status: this.opts.book.status(channel, orderId), latencyMs: latency };
@@ -172,7 +181,7 @@ export class ChannelSimulator {
     const p = this.profile(channel);
     const now = this.opts.scheduler.clock.now();
     const rec = this.opts.book.record(channel, orderId, now);
-    const rng = this.fork('close', channel, orderId, rec);
+    const rng = this.fork('close', this.lane(channel), orderId, rec);
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade ?? this.opts.book.openIn(rec, 0);
@@ -184,7 +193,7 @@ export class ChannelSimulator {
   refund(channel: string, orderId: string, amount: number): StatusFate & { refunded?: number } {
     const p = this.profile(channel);
     const rec = this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now());
-    const rng = this.fork('refund', channel, orderId, rec);
+    const rng = this.fork('refund', this.lane(channel), orderId, rec);
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade;
@@ -196,10 +205,11 @@ export class ChannelSimulator {
 
   /** An active health probe: channel-wide faults only (a probe belongs to no store). */
   probe(channel: string): CallFate {
-    const p = this.profile(channel);
-    const codes = flavourCodes[p.flavour];
+    const lane = this.lane(channel);
+    const p = lane.profile;
+    const codes = lane.codes;
     const now = this.opts.scheduler.clock.now();
-    const rng = this.fork('probe', channel, '', this.opts.book.record(channel, '', now));
+    const rng = this.fork('probe', lane, '', this.opts.book.record(channel, '', now));
     let primary: Fault | undefined;
     let extra = 0;
     for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, {})) {
@@ -247,7 +257,7 @@ export class ChannelSimulator {
   private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
     const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     t.status = 'USERPAYING';
-    const rng = this.fork('payer', p.id, req.orderId, rec);
+    const rng = this.fork('payer', this.lane(p.id), req.orderId, rec);
     // The payer's own time, not channel latency: never scaled.
     const after = Math.round(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
     const completes = rng.chance(PENDING_COMPLETES);
@@ -319,9 +329,7 @@ export class ChannelSimulator {
    * This call's own stream, keyed `${op}|${channel}|${orderId}|${n}` for its n-th call of op on the
    * order; `rec` is the order's record in the book, which counts the calls.
    */
-  private fork(op: OrderOp, channel: string, orderId: string, rec: OrderRecord): Rng {
-    let byOp = this.forks.get(channel);
-    if (!byOp) this.forks.set(channel, (byOp = OPS.map((o) => this.opts.rng.forks(`${o}|${channel}|`))));
+  private fork(op: OrderOp, lane: Lane, orderId: string, rec: OrderRecord): Rng {
     // named fields and an index, not rec[op]: a property name that varies makes every such load a slow one
     let n: number;
     let i: number;
@@ -351,8 +359,14 @@ export class ChannelSimulator {
         i = 5;
         break;
     }
-    return byOp[i].forkInto(this.streams[i], orderId, n);
+    return lane.forks[i].forkInto(this.streams[i], orderId, n);
   }
+}
+
+interface Lane {
+  profile: ChannelProfile;
+  codes: FlavourCodes;
+  forks: RngForks[];
 }
 
 const OPS: readonly OrderOp[] = ['pay', 'query', 'close', 'refund', 'probe', 'payer'];
