@@ -3,9 +3,12 @@ import { Rng } from '../random/Rng.ts';
 import { OrderTable } from './OrderTable.ts';
 
 describe('OrderTable', () => {
-  it('agrees with a Map through adds, lookups and forgetting the oldest, across growth', () => {
+  it.each([
+    ['from 0', 0],
+    ['across the 32-bit wrap of insertion numbers', 2 ** 31 - 5_000],
+  ])('agrees with a Map through adds, lookups and forgetting the oldest, across growth (%s)', (_, firstNumber) => {
     const rng = new Rng(11);
-    const table = new OrderTable<{ orderId: string; n: number }>(4);
+    const table = new OrderTable<{ orderId: string; n: number }>(4, firstNumber);
     const model = new Map<string, { orderId: string; n: number }>();
     let next = 0;
     for (let step = 0; step < 20_000; step++) {

@@ -1,36 +1,38 @@
 /**
  * A string-keyed table kept in insertion order, forgetting from the oldest end: what the OrderBook
- * needs for order numbers, faster than a Map under load. Open addressing with linear probing over
- * a typed array of 32-bit key hashes: a new key costs one probe of that array (one cache line,
- * usually) instead of a Map's bucket-and-chain walk that dereferences every key on the chain; the
- * value (which holds its key) is only read on a hash match. Insertion order is a queue beside it.
+ * needs for order numbers, faster than a Map under load. The values sit in a ring in insertion
+ * order; the index is open addressing with linear probing over one typed array of (key hash,
+ * insertion number) pairs, so a probe reads one cache line and a value is only read on a hash
+ * match. A new key costs that one line and a write at the ring's tail; forgetting the oldest reads
+ * the ring's head and one line of the index (its hash is kept beside it in the ring).
  */
 export class OrderTable<V extends { readonly orderId: string }> {
-  /** Key hash per slot, 0 for empty (a hash of 0 is stored as 1). */
-  private hashes: Int32Array;
-  private slots: (V | undefined)[];
+  /** Per slot: [2i] the key's hash (0: empty; a hash of 0 is stored as 1), [2i + 1] the value's insertion number. */
+  private index: Int32Array;
+  /** Slots in the index - 1 (a power of two minus one). */
   private mask: number;
+  /** Values by insertion number (number & ringMask), the oldest at `first`, `count` of them; each one's hash beside it. */
+  private ring: (V | undefined)[];
+  private ringHashes: Int32Array;
+  private ringMask: number;
+  /** The insertion number of the oldest value held; they count on from it (32-bit, wrapping). */
+  private first = 0;
   private count = 0;
-  /**
-   * Values in insertion order, a ring: `head` is the oldest still held, `count` long. Each one's
-   * hash beside it, so forgetting the oldest does not hash its key again.
-   */
-  private queue: (V | undefined)[];
-  private queueHashes: Int32Array;
-  private head = 0;
   /** The key of the last {@link get} that missed, its hash and the empty slot its probe ended on: where {@link add} puts it. */
   private missKey: string | undefined;
   private missHash = 0;
   private missSlot = 0;
 
-  constructor(capacity = 1024) {
-    let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
-    this.hashes = new Int32Array(cap);
-    this.slots = new Array<V | undefined>(cap).fill(undefined);
-    this.mask = cap - 1;
-    this.queue = new Array<V | undefined>(cap / 2).fill(undefined);
-    this.queueHashes = new Int32Array(cap / 2);
+  /** @param firstNumber The first value's insertion number (tests start near 2^31 to cross the wrap). */
+  constructor(capacity = 1024, firstNumber = 0) {
+    this.first = firstNumber | 0;
+    let slots = 16;
+    while (slots < capacity * 2) slots *= 2;
+    this.index = new Int32Array(slots * 2);
+    this.mask = slots - 1;
+    this.ring = new Array<V | undefined>(slots / 2).fill(undefined);
+    this.ringHashes = new Int32Array(slots / 2);
+    this.ringMask = slots / 2 - 1;
   }
 
   get size(): number {
@@ -39,11 +41,12 @@ export class OrderTable<V extends { readonly orderId: string }> {
 
   get(key: string): V | undefined {
     const h = hashOf(key);
-    const hashes = this.hashes;
-    let i = h & this.mask;
-    for (; hashes[i] !== 0; i = (i + 1) & this.mask) {
-      if (hashes[i] === h) {
-        const v = this.slots[i]!;
+    const index = this.index;
+    const mask = this.mask;
+    let i = h & mask;
+    for (; index[2 * i] !== 0; i = (i + 1) & mask) {
+      if (index[2 * i] === h) {
+        const v = this.ring[index[2 * i + 1] & this.ringMask]!;
         if (v.orderId === key) return v;
       }
     }
@@ -55,104 +58,103 @@ export class OrderTable<V extends { readonly orderId: string }> {
 
   /** Adds a value whose key is not in the table (the caller has just seen {@link get} miss). */
   add(v: V): void {
-    if ((this.count + 1) * 2 > this.hashes.length) this.grow();
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    if (this.count === this.ring.length) this.growRing();
+    const n = (this.first + this.count) | 0;
     let h: number;
+    let i: number;
     if (v.orderId === this.missKey) {
       // the probe of the miss just before ended on this key's slot: nothing has moved since
       h = this.missHash;
-      this.hashes[this.missSlot] = h;
-      this.slots[this.missSlot] = v;
+      i = this.missSlot;
     } else {
       h = hashOf(v.orderId);
-      this.place(h, v);
+      i = this.freeSlot(h);
     }
     this.missKey = undefined;
-    if (this.count === this.queue.length) this.growQueue();
-    const at = (this.head + this.count) & (this.queue.length - 1);
-    this.queue[at] = v;
-    this.queueHashes[at] = h;
+    this.index[2 * i] = h;
+    this.index[2 * i + 1] = n;
+    this.ring[n & this.ringMask] = v;
+    this.ringHashes[n & this.ringMask] = h;
     this.count++;
   }
 
   /** The oldest value still held, if any. */
   oldest(): V | undefined {
-    return this.count > 0 ? this.queue[this.head] : undefined;
+    return this.count > 0 ? this.ring[this.first & this.ringMask] : undefined;
   }
 
   /** Forgets the oldest value. */
   dropOldest(): void {
     if (this.count === 0) return;
-    const v = this.queue[this.head]!;
-    const h = this.queueHashes[this.head];
-    this.queue[this.head] = undefined;
-    this.head = (this.head + 1) & (this.queue.length - 1);
-    this.remove(v, h);
+    const at = this.first & this.ringMask;
+    const h = this.ringHashes[at];
+    this.ring[at] = undefined;
+    this.removeFromIndex(h, this.first);
+    this.first = (this.first + 1) | 0;
+    this.count--;
   }
 
   /** Values in insertion order. */
   *values(): IterableIterator<V> {
-    const n = this.count;
-    const qmask = this.queue.length - 1;
-    for (let k = 0; k < n; k++) yield this.queue[(this.head + k) & qmask]!;
+    for (let k = 0; k < this.count; k++) yield this.ring[(this.first + k) & this.ringMask]!;
   }
 
-  private place(h: number, v: V): void {
+  private freeSlot(h: number): number {
     let i = h & this.mask;
-    while (this.hashes[i] !== 0) i = (i + 1) & this.mask;
-    this.hashes[i] = h;
-    this.slots[i] = v;
+    while (this.index[2 * i] !== 0) i = (i + 1) & this.mask;
+    return i;
   }
 
-  /** Removes by backward shift (no tombstones): later entries of the probe run move up into the gap. */
-  private remove(v: V, h: number): void {
+  /** Removes insertion number `n` (hash `h`) by backward shift (no tombstones): later entries of the probe run move up into the gap. */
+  private removeFromIndex(h: number, n: number): void {
     this.missKey = undefined;
-    const hashes = this.hashes;
-    const slots = this.slots;
+    const index = this.index;
     const mask = this.mask;
     let i = h & mask;
-    while (slots[i] !== v) {
-      if (hashes[i] === 0) return;
+    while (index[2 * i + 1] !== n || index[2 * i] !== h) {
+      if (index[2 * i] === 0) return;
       i = (i + 1) & mask;
     }
-    hashes[i] = 0;
-    slots[i] = undefined;
-    this.count--;
-    for (let j = (i + 1) & mask; hashes[j] !== 0; j = (j + 1) & mask) {
-      const home = hashes[j] & mask;
+    index[2 * i] = 0;
+    for (let j = (i + 1) & mask; index[2 * j] !== 0; j = (j + 1) & mask) {
+      const home = index[2 * j] & mask;
       // the entry at j may fill the gap at i unless its home lies cyclically within (i, j]
       const stays = i <= j ? home > i && home <= j : home > i || home <= j;
       if (stays) continue;
-      hashes[i] = hashes[j];
-      slots[i] = slots[j];
-      hashes[j] = 0;
-      slots[j] = undefined;
+      index[2 * i] = index[2 * j];
+      index[2 * i + 1] = index[2 * j + 1];
+      index[2 * j] = 0;
       i = j;
     }
   }
 
   private grow(): void {
     this.missKey = undefined;
-    const old = this.slots;
-    const oldHashes = this.hashes;
-    this.hashes = new Int32Array(oldHashes.length * 2);
-    this.slots = new Array<V | undefined>(oldHashes.length * 2).fill(undefined);
-    this.mask = this.hashes.length - 1;
-    for (let i = 0; i < old.length; i++) if (oldHashes[i] !== 0) this.place(oldHashes[i], old[i]!);
+    const old = this.index;
+    this.index = new Int32Array(old.length * 2);
+    this.mask = old.length - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      const j = this.freeSlot(old[i]);
+      this.index[2 * j] = old[i];
+      this.index[2 * j + 1] = old[i + 1];
+    }
   }
 
-  /** Doubles the ring, the oldest first. */
-  private growQueue(): void {
-    const n = this.count;
-    const qmask = this.queue.length - 1;
-    const queue = new Array<V | undefined>(this.queue.length * 2).fill(undefined);
-    const queueHashes = new Int32Array(this.queue.length * 2);
-    for (let k = 0; k < n; k++) {
-      queue[k] = this.queue[(this.head + k) & qmask];
-      queueHashes[k] = this.queueHashes[(this.head + k) & qmask];
+  /** Doubles the ring; a value's place is still its insertion number & ringMask. */
+  private growRing(): void {
+    const ring = new Array<V | undefined>(this.ring.length * 2).fill(undefined);
+    const ringHashes = new Int32Array(this.ring.length * 2);
+    const mask = ring.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const n = (this.first + k) | 0;
+      ring[n & mask] = this.ring[n & this.ringMask];
+      ringHashes[n & mask] = this.ringHashes[n & this.ringMask];
     }
-    this.queue = queue;
-    this.queueHashes = queueHashes;
-    this.head = 0;
+    this.ring = ring;
+    this.ringHashes = ringHashes;
+    this.ringMask = mask;
   }
 }
 
