@@ -7,9 +7,10 @@
  * The order book keeps the last RETAIN_MS of orders (see below); every order number is new, so
  * each request opens a trade.
  *
- * Each server runs as a child process. On Linux with `taskset` the child is pinned to the last
- * CPU, so that the kernel does not put it and the load generator (this process, left free) on one
- * core; the JSON says whether it was. A phase lasts a whole number of the fault mix's flapping
+ * Each server runs as a child process. On Linux with `taskset` the children are pinned to the
+ * last CPU (one of them loaded at a time), so that the kernel does not move the loaded server onto
+ * the load generator's core; the load generator (this process) is left to the scheduler. The JSON
+ * says whether they were pinned. A phase lasts a whole number of the fault mix's flapping
  * periods, so every phase sees the same share of "on" time. The two servers are measured
  * alternately, ROUNDS rounds after a warm-up (for the simulator, long enough to fill the order
  * book); the figures are the best round of each, and the per-round ratios are printed and kept
@@ -83,8 +84,10 @@ async function serve(mode: string): Promise<void> {
 
 function pinnableCpu(): number | undefined {
   if (process.platform !== 'linux' || cpus().length < 2) return undefined;
-  const probe = spawnSync('taskset', ['-c', '0', 'true']);
-  return probe.status === 0 ? cpus().length - 1 : undefined;
+  // the CPU list can be the host's in a container whose cpuset leaves some out: try the one we would use
+  const cpu = cpus().length - 1;
+  const probe = spawnSync('taskset', ['-c', String(cpu), 'true']);
+  return probe.status === 0 ? cpu : undefined;
 }
 
 function start(mode: string): Promise<{ child: ChildProcess; port: number }> {

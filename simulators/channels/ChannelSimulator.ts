@@ -47,7 +47,7 @@ const PENDING_COMPLETES = 0.9;
  * ChannelApi and the HTTP server are thin wrappers over this.
  */
 export class ChannelSimulator {
-  /** Per channel, what every call needs: one map lookup per call. */
+  /** Per channel, what every call needs, found with one map lookup (a pay, a query, a probe). */
   private readonly lanes = new Map<string, Lane>();
   /**
    * One generator per kind of call, restarted on each call's own stream (no allocation per call).
@@ -110,6 +110,7 @@ export class ChannelSimulator {
     // the others' dice; a hit's draw, rescaled (u / p), is its uniform jitter.
     let primary: Fault | undefined;
     let extraLatency = 0;
+    let cbHit = false;
     let cbLost = false;
     let cbDelayMs = 0;
     let cbDuplicate = false;
@@ -125,22 +126,26 @@ export class ChannelSimulator {
           break;
         case 'callback_lost':
           cbLost = true;
+          cbHit = true;
           break;
         case 'callback_delayed':
           cbDelayMs += fault.latencyMs ?? 60_000;
+          cbHit = true;
           break;
         case 'callback_reorder':
           cbDelayMs += (u / prob) * (fault.latencyMs ?? 30_000);
+          cbHit = true;
           break;
         case 'callback_duplicate':
           cbDuplicate = true;
+          cbHit = true;
           break;
         default:
           primary ??= fault;
       }
     }
     // the callback's fate: the shared untouched one unless a callback fault hit (most pays: no object)
-    const cb = cbLost || cbDelayMs > 0 || cbDuplicate ? { lost: cbLost, delayMs: cbDelayMs, duplicate: cbDuplicate } : CALLBACK_UNTOUCHED;
+    const cb = cbHit ? { lost: cbLost, delayMs: cbDelayMs, duplicate: cbDuplicate } : CALLBACK_UNTOUCHED;
     const uErr = rng.next();
     const uRisk = rng.next();
     const uDecline = rng.next();

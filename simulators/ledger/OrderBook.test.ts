@@ -72,6 +72,17 @@ describe('OrderBook retention', () => {
   });
 });
 
+describe('OrderBook with a clock that steps back', () => {
+  it('still counts the charges of an order seen after the step, against the sweep horizon', () => {
+    const book = new OrderBook(1000);
+    for (let i = 0; i < 4096; i++) book.record('wechat', `o-${i}`, 5000 + i); // the sweep at the 4096th forgets t < 8095
+    book.charge(book.open('wechat', 'x', 100, 3000));
+    book.charge(book.open('alipay', 'x', 100, 3000));
+    expect(book.chargedOn('x')).toEqual(['wechat', 'alipay']);
+    expect(book.summary()).toMatchObject({ paidOrders: 1, doubleCharges: 1 });
+  });
+});
+
 describe('OrderBook keys', () => {
   it('finds an order by any string of its number, whichever string it was first seen with', () => {
     const book = new OrderBook();

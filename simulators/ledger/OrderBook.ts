@@ -69,6 +69,8 @@ export class OrderBook {
   private origin: number | undefined;
   /** Orders first seen before this (relative, as `seenAt`) have been forgotten. */
   private forgottenBefore = -Infinity;
+  /** The latest `seenAt` given. */
+  private lastSeenAt = 0;
 
   /**
    * @param retainMs Orders (their trades, charges and call counts) first seen longer ago than this
@@ -90,10 +92,15 @@ export class OrderBook {
     while (r !== undefined && r.channel !== channel) r = r.next;
     if (r !== undefined) return r;
     this.origin ??= at;
+    // first-sight times never go back in the table's order (a clock stepped back counts as the
+    // last time seen), so that everything seen before the sweep horizon is what was swept
+    let seenAt = at - this.origin;
+    if (seenAt < this.lastSeenAt) seenAt = this.lastSeenAt;
+    else this.lastSeenAt = seenAt;
     r = {
       orderId: ownCopy(orderId),
       channel,
-      seenAt: at - this.origin,
+      seenAt,
       pay: 0,
       query: 0,
       close: 0,
@@ -170,7 +177,7 @@ export class OrderBook {
   sweep(before: number): void {
     if (this.origin === undefined) return;
     const seenBefore = before - this.origin;
-    // the table is in order of first sight: every order seen before this is gone
+    // the table is in order of first sight (seenAt never decreases along it): every order seen before this is gone
     this.forgottenBefore = Math.max(this.forgottenBefore, seenBefore);
     for (let head = this.records.oldest(); head !== undefined && head.seenAt < seenBefore; head = this.records.oldest()) {
       let charged = 0;
@@ -194,5 +201,6 @@ export class OrderBook {
  * dies with its request).
  */
 function ownCopy(orderId: string): string {
-  return orderId.length <= 16 ? ` ${orderId}`.slice(1) : orderId;
+  // ' ' + id is short enough to be made flat, and slicing a short flat string copies its characters
+  return orderId.length <= 10 ? ` ${orderId}`.slice(1) : orderId;
 }
