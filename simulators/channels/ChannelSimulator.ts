@@ -47,7 +47,7 @@ const PENDING_COMPLETES = 0.9;
  * ChannelApi and the HTTP server are thin wrappers over this.
  */
 export class ChannelSimulator {
-  /** Per channel, what every call needs, found with one map lookup (a pay, a query, a probe). */
+  /** Per channel, what every call needs, found with one map lookup per call. */
   private readonly lanes = new Map<string, Lane>();
   /**
    * One generator per kind of call, restarted on each call's own stream (no allocation per call).
@@ -183,11 +183,11 @@ export class ChannelSimulator {
 
   /** Closes an unpaid order so that a late payment cannot land on it; a paid one stays paid. */
   close(channel: string, orderId: string): StatusFate & { closed?: boolean } {
-    const p = this.profile(channel);
+    const lane = this.lane(channel);
     const now = this.opts.scheduler.clock.now();
     const rec = this.opts.book.record(channel, orderId, now);
-    const rng = this.fork('close', this.lane(channel), orderId, rec);
-    const latency = this.latency(rng, p, 0);
+    const rng = this.fork('close', lane, orderId, rec);
+    const latency = this.latency(rng, lane.profile, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade ?? this.opts.book.openIn(rec, 0);
     if (t.status === 'SUCCESS') return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
@@ -196,10 +196,10 @@ export class ChannelSimulator {
   }
 
   refund(channel: string, orderId: string, amount: number): StatusFate & { refunded?: number } {
-    const p = this.profile(channel);
+    const lane = this.lane(channel);
     const rec = this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now());
-    const rng = this.fork('refund', this.lane(channel), orderId, rec);
-    const latency = this.latency(rng, p, 0);
+    const rng = this.fork('refund', lane, orderId, rec);
+    const latency = this.latency(rng, lane.profile, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade;
     if (!t || t.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
