@@ -47,7 +47,7 @@ const PENDING_COMPLETES = 0.9;
  * ChannelApi and the HTTP server are thin wrappers over this.
  */
 export class ChannelSimulator {
-  /** Per channel, what every call needs, found with one map lookup per call. */
+  /** Per channel, what every call needs, found with one map lookup per call (a USERPAYING pay makes a second, for its payer). */
   private readonly lanes = new Map<string, Lane>();
   /**
    * One generator per kind of call, restarted on each call's own stream (no allocation per call).
