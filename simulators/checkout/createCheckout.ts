@@ -139,22 +139,25 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     return r;
   }
 
-  async function query(channel: string, orderId: string): Promise<QueryResult> {
-    let q: QueryResult = { kind: 'timeout', latencyMs: 0 };
-    for (let i = 0; i <= queryRetries && q.kind === 'timeout'; i++) {
-      stats.queries++;
-      q = await api.query(channel, orderId, queryTimeoutMs);
-    }
-    return q;
+  /** Calls once, then again on each timeout, `queryRetries` times at most. */
+  async function retryingTimeouts<R extends { kind: string }>(call: () => Promise<R>): Promise<R> {
+    let r = await call();
+    for (let i = 0; i < queryRetries && r.kind === 'timeout'; i++) r = await call();
+    return r;
   }
 
-  async function closeOrder(channel: string, orderId: string): Promise<CloseResult> {
-    let c: CloseResult = { kind: 'timeout', latencyMs: 0 };
-    for (let i = 0; i <= queryRetries && c.kind === 'timeout'; i++) {
+  function query(channel: string, orderId: string): Promise<QueryResult> {
+    return retryingTimeouts(() => {
+      stats.queries++;
+      return api.query(channel, orderId, queryTimeoutMs);
+    });
+  }
+
+  function closeOrder(channel: string, orderId: string): Promise<CloseResult> {
+    return retryingTimeouts(() => {
       stats.closes++;
-      c = await api.close(channel, orderId, queryTimeoutMs);
-    }
-    return c;
+      return api.close(channel, orderId, queryTimeoutMs);
+    });
   }
 
   /** Settle an order whose pay answer did not say: query, poll while pending, close if unpaid. */
