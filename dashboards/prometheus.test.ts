@@ -62,7 +62,7 @@ beforeAll(async () => {
   monitor.engine.setOverride('bank_b', { state: 'down', until, reason: 'prometheus test' });
   const url = monitor.url;
   traffic = (async () => {
-    for (let n = 0; !stopTraffic; n++) {
+    for (let _n = 0; !stopTraffic; _n++) {
       const events = ['wechat', 'alipay', 'unionpay'].flatMap((channel, i) => [
         { channel, outcome: 'success', latencyMs: 100 + 50 * i },
         { channel, outcome: 'decline', latencyMs: 900 },

@@ -165,7 +165,7 @@ function trial(c: Case, seed: number): { ms: number; naiveMs: number } {
   let naiveAt = Infinity;
   let nth = 0;
   let triggerAt = NaN;
-  const watch = (phase: 'before' | 'after') => (ch: number, cls: number, at: number) => {
+  const watch = (phase: 'before' | 'after') => (_ch: number, cls: number, at: number) => {
     if (naive.record(at, cls) && phase === 'after' && naiveAt === Infinity) naiveAt = at;
     if (phase === 'after' && c.fromNth && cls === c.fromNth.cls && ++nth === c.fromNth.n) triggerAt = at;
   };

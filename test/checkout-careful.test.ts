@@ -41,7 +41,7 @@ describe('careful checkout: one order, one charge', () => {
   });
 
   it('a transient timeout is retried once on the same channel under the same order number', async () => {
-    const { pay, fake } = setup((ch, call) => (call === 0 ? 'timeout' : 'ok'));
+    const { pay, fake } = setup((_ch, call) => (call === 0 ? 'timeout' : 'ok'));
     const r = await pay();
     expect(r).toMatchObject({ status: 'paid', attempts: 2, channels: ['wechat'] });
     expect(fake.calls).toEqual(['pay wechat', 'pay wechat']);

@@ -202,7 +202,7 @@ export class ChannelSimulator {
     const latency = this.latency(rng, lane.profile, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade;
-    if (!t || t.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
+    if (t?.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
     const refunded = Math.min(amount, t.amount - t.refunded);
     t.refunded += refunded;
     return { kind: 'answer', status: 'SUCCESS', refunded, latencyMs: latency };
@@ -259,7 +259,7 @@ export class ChannelSimulator {
     return this.answer(p.flavour, codes.success, latency);
   }
 
-  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
+  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, _now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
     const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     t.status = 'USERPAYING';
     const rng = this.fork('payer', this.lane(p.id), req.orderId, rec);
@@ -275,7 +275,7 @@ export class ChannelSimulator {
     return this.answer(p.flavour, codes.pending, latency, faultId);
   }
 
-  private failTrade(p: ChannelProfile, req: PayRequest, rec: OrderRecord, now: number, code: string, latency: number, faultId?: string): CallFate {
+  private failTrade(p: ChannelProfile, req: PayRequest, rec: OrderRecord, _now: number, code: string, latency: number, faultId?: string): CallFate {
     const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     if (t.status === 'NOTPAY') t.status = 'PAYERROR';
     return this.answer(p.flavour, code, latency, faultId);

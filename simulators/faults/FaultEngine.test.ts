@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
-import { SimulatorError } from '../SimulatorError.ts';
+import type { SimulatorError } from '../SimulatorError.ts';
 import { FaultEngine, probabilityAt } from './FaultEngine.ts';
 
 function engine() {

@@ -102,6 +102,8 @@ export function scoreExpectations(expect: readonly Expectation[], facts: RunFact
         const { injected, found } = c.droppedOrders;
         return { text: e.text, pass: found === injected, observed: `${found} of ${injected} found` };
       }
+      default:
+        return e satisfies never;
     }
   });
 }

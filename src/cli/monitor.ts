@@ -46,7 +46,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return 2;
   }
   const log = createLogger({ base: { svc: 'monitor' } });
-  let monitor;
+  let monitor: Awaited<ReturnType<typeof startMonitor>>;
   try {
     monitor = await startMonitor({ config, ...listen, log });
   } catch (e) {

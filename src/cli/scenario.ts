@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`bad --seed ${JSON.stringify(values.seed)}: give an integer\n`);
     return 2;
   }
-  let scenario;
+  let scenario: ReturnType<typeof loadScenario>;
   try {
     scenario = loadScenario(positionals[0]);
   } catch (e) {

@@ -105,7 +105,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     closers.unshift(() => checkout.close());
     const t0 = scheduler.clock.now();
     const timers = orders.map((o) => scheduler.setTimeout(() => void checkout.pay({ ...o, createdAt: t0 + o.createdAt }), o.createdAt));
-    closers.unshift(() => timers.forEach((t) => t.cancel()));
+    closers.unshift(() => {
+      for (const t of timers) t.cancel();
+    });
     const done = scheduler.setTimeout(() => log.info('traffic done', { ...checkout.stats(), latenciesMs: undefined }), scenario.durationMs + 10_000);
     closers.unshift(() => done.cancel());
     log.info('traffic started', { orders: orders.length, strategy: client ? 'switchyard' : 'staticPriority', durationMs: scenario.durationMs });

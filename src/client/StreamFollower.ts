@@ -125,7 +125,8 @@ export class StreamFollower {
     try {
       sock = this.opts.wsFactory(this.streamUrl());
     } catch {
-      return this.lost(null);
+      this.lost(null);
+      return;
     }
     this.sock = sock;
     this.watch(sock);
@@ -163,12 +164,16 @@ export class StreamFollower {
       this.handlers.snapshot(s, newEpoch);
     } else if (msg.type === 'decision' && typeof msg.seq === 'number' && this.epoch !== null) {
       const d = msg as Decision;
-      if (d.seq <= this.seq) return this.handlers.observed(d); // replay, already in the snapshot
+      if (d.seq <= this.seq) {
+        this.handlers.observed(d); // replay, already in the snapshot
+        return;
+      }
       if (d.seq > this.seq + 1) {
         // A gap: resume from what we have rather than apply out of order.
         this.drop(sock);
         this.attempt = 0;
-        return this.schedule(0);
+        this.schedule(0);
+        return;
       }
       this.seq = d.seq;
       this.handlers.decision(d);

@@ -124,7 +124,9 @@ export class ChannelMonitor {
   totals(): ChannelTotals {
     const all = this.ring.cumulative();
     const counts = {} as ChannelTotals['counts'];
-    RECORDED_CLASSES.forEach((name, i) => (counts[name] = { live: all.counts[i] - all.counts[PROBE + i], probe: all.counts[PROBE + i] }));
+    RECORDED_CLASSES.forEach((name, i) => {
+      counts[name] = { live: all.counts[i] - all.counts[PROBE + i], probe: all.counts[PROBE + i] };
+    });
     const cumulative: number[] = [];
     let running = 0;
     for (let i = 0; i < LATENCY_BINS; i++) cumulative.push((running += all.latency[i]));

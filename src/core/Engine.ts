@@ -113,7 +113,7 @@ export class Engine {
     // A sender's clock running ahead must not drag the windows forward (and every honest event
     // behind them into "late"): an event from the future counts as now.
     const now = this.clock.now();
-    this.recordRaw(ch.index, cls, o.latencyMs, o.at > now ? now : o.at, o.source === 'probe', instant, local, o.code);
+    this.recordRaw(ch.index, cls, o.latencyMs, Math.min(o.at , now), o.source === 'probe', instant, local, o.code);
   }
 
   /**
@@ -191,7 +191,10 @@ export class Engine {
 
   private apply(ch: ChannelMonitor, trip: Trip): void {
     const s = ch.state;
-    if (trip.to === 'down') return this.eject(ch, trip);
+    if (trip.to === 'down') {
+      this.eject(ch, trip);
+      return;
+    }
     if (s.state !== 'healthy') return;
     // A fresh state is held for the minimum dwell unless the evidence is urgent: no flapping.
     if (!trip.urgent && this.clock.now() - s.since < this.options.states.minDwellMs) return;

@@ -104,7 +104,7 @@ export function describeIssues(raw: unknown, index: number, ctx: ParseContext, o
   const code = r.code;
   if (code !== undefined && (typeof code !== 'string' || code === '' || code.length > 64)) bad('code', 'must be the channel\'s raw result code, a non-empty string of at most 64 characters');
 
-  let outcome = r.outcome as OutcomeClass | undefined;
+  const outcome = r.outcome as OutcomeClass | undefined;
   if (outcome !== undefined && (typeof outcome !== 'string' || !OUTCOMES.has(outcome))) bad('outcome', `must be one of ${OUTCOME_CLASSES.join(', ')} (or leave it out and give the channel's raw code)`);
   else if (outcome === undefined && code === undefined) bad('outcome', 'required unless `code` is given: one of ' + OUTCOME_CLASSES.join(', '));
 

@@ -86,7 +86,9 @@ export class Metrics {
       for (const t of totals()) {
         const { bounds, counts, sum, count } = t.latency;
         const base = { channel: t.id, pool: t.pool };
-        bounds.forEach((b, i) => out.push({ metricName: 'switchyard_latency_seconds_bucket', labels: { ...base, le: Number.isFinite(b) ? String(b) : '+Inf' }, value: counts[i] }));
+        bounds.forEach((b, i) => {
+          out.push({ metricName: 'switchyard_latency_seconds_bucket', labels: { ...base, le: Number.isFinite(b) ? String(b) : '+Inf' }, value: counts[i] });
+        });
         if (bounds.length && Number.isFinite(bounds[bounds.length - 1])) out.push({ metricName: 'switchyard_latency_seconds_bucket', labels: { ...base, le: '+Inf' }, value: count });
         out.push({ metricName: 'switchyard_latency_seconds_sum', labels: base, value: sum });
         out.push({ metricName: 'switchyard_latency_seconds_count', labels: base, value: count });

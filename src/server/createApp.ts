@@ -185,7 +185,7 @@ export function createApp({
 }
 
 function bearerMatches(header: string | undefined, token: Buffer): boolean {
-  if (!header || !header.startsWith('Bearer ')) return false;
+  if (!header?.startsWith('Bearer ')) return false;
   const given = Buffer.from(header.slice(7).trim());
   return given.length === token.length && timingSafeEqual(given, token);
 }

@@ -68,7 +68,7 @@ function draw() {
   let html = '';
   for (const pool of state.pools) {
     const list = channels.filter((c) => (pool.channels || []).includes(c.id));
-    list.forEach((c) => pooled.add(c.id));
+    for (const c of list) pooled.add(c.id);
     html += poolHtml(pool, list, { now, admin, selected: ui.filter });
   }
   const loose = channels.filter((c) => !pooled.has(c.id));
