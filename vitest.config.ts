@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'simulators/**/*.test.ts', 'test/**/*.test.ts', 'dashboards/**/*.test.ts', 'loadtests/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'simulators/**/*.test.ts',
+      'test/**/*.test.ts',
+      'dashboards/**/*.test.ts',
+      'loadtests/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -8,7 +8,10 @@ export interface Family {
 
 const SAMPLE = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+\S+/;
 const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
-const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['_sum', '_count'] };
+const SUFFIXES: Record<string, string[]> = {
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['_sum', '_count'],
+};
 
 /** Reads `# TYPE` lines and samples; a sample belongs to the family it follows. */
 export function parseExposition(text: string): Map<string, Family> {

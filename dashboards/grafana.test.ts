@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_PATH, allPanels, dashboardQueries, loadDashboard, type GrafanaPanel } from './queries.ts';
+import {
+  DASHBOARD_PATH,
+  allPanels,
+  dashboardQueries,
+  loadDashboard,
+  type GrafanaPanel,
+} from './queries.ts';
 
 const PROMETHEUS = { type: 'prometheus', uid: '${datasource}' };
 const dashboard = loadDashboard();
@@ -21,7 +27,9 @@ describe('Grafana dashboard switchyard.json', () => {
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
     // A datasource uid from someone's Grafana would break the import elsewhere.
     const uids = [...text.matchAll(/"uid":\s*"([^"]*)"/g)].map((m) => m[1]);
-    expect(new Set(uids)).toEqual(new Set(['switchyard-channels', '${datasource}', '-- Grafana --']));
+    expect(new Set(uids)).toEqual(
+      new Set(['switchyard-channels', '${datasource}', '-- Grafana --']),
+    );
   });
 
   it('has a Prometheus datasource variable and pool and channel variables that use it', () => {
@@ -57,14 +65,24 @@ describe('Grafana dashboard switchyard.json', () => {
 
   it('lays panels out on the 24-column grid without overlaps', () => {
     // Collapsed rows keep their children apart; each layout is checked on its own.
-    const layouts = [dashboard.panels, ...dashboard.panels.filter((p) => p.collapsed).map((p) => p.panels ?? [])];
+    const layouts = [
+      dashboard.panels,
+      ...dashboard.panels.filter((p) => p.collapsed).map((p) => p.panels ?? []),
+    ];
     for (const layout of layouts) {
       for (const p of layout) {
         expect(p.gridPos, `panel ${p.id}`).toBeDefined();
-        expect(p.gridPos!.x + p.gridPos!.w, `panel ${p.id} is wider than the grid`).toBeLessThanOrEqual(24);
+        expect(
+          p.gridPos!.x + p.gridPos!.w,
+          `panel ${p.id} is wider than the grid`,
+        ).toBeLessThanOrEqual(24);
       }
       for (let i = 0; i < layout.length; i++) {
-        for (let j = i + 1; j < layout.length; j++) expect(overlaps(layout[i], layout[j]), `panels ${layout[i].id} and ${layout[j].id} overlap`).toBe(false);
+        for (let j = i + 1; j < layout.length; j++)
+          expect(
+            overlaps(layout[i], layout[j]),
+            `panels ${layout[i].id} and ${layout[j].id} overlap`,
+          ).toBe(false);
       }
     }
   });
@@ -76,12 +94,25 @@ describe('Grafana dashboard switchyard.json', () => {
     const types = new Set(queryPanels.map((p) => p.type));
     expect(types).toEqual(new Set(['stat', 'timeseries', 'state-timeline']));
     // Every panel type used is declared, so that an import names what it needs.
-    const required = new Set((dashboard.__requires ?? []).filter((r) => r.type === 'panel').map((r) => r.id));
+    const required = new Set(
+      (dashboard.__requires ?? []).filter((r) => r.type === 'panel').map((r) => r.id),
+    );
     for (const t of types) expect(required.has(t), `__requires lacks panel ${t}`).toBe(true);
     const exprs = queryPanels.flatMap((p) => p.targets!.map((t) => t.expr!));
-    expect(exprs.some((e) => /histogram_quantile\(0\.95, .*switchyard_latency_seconds_bucket/.test(e))).toBe(true);
-    for (const metric of ['switchyard_channel_weight', 'switchyard_channel_state', 'switchyard_decisions_total', 'switchyard_probe_results_total', 'switchyard_unknown_codes_total']) {
-      expect(exprs.some((e) => e.includes(metric)), metric).toBe(true);
+    expect(
+      exprs.some((e) => /histogram_quantile\(0\.95, .*switchyard_latency_seconds_bucket/.test(e)),
+    ).toBe(true);
+    for (const metric of [
+      'switchyard_channel_weight',
+      'switchyard_channel_state',
+      'switchyard_decisions_total',
+      'switchyard_probe_results_total',
+      'switchyard_unknown_codes_total',
+    ]) {
+      expect(
+        exprs.some((e) => e.includes(metric)),
+        metric,
+      ).toBe(true);
     }
   });
 
@@ -93,10 +124,13 @@ describe('Grafana dashboard switchyard.json', () => {
 
   it('uses only variables it defines', () => {
     const defined = new Set(dashboard.templating!.list.map((v) => v.name));
-    const used = dashboardQueries(dashboard).flatMap((q) => [...q.expr.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]));
+    const used = dashboardQueries(dashboard).flatMap((q) =>
+      [...q.expr.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]),
+    );
     const unknown = used.filter((v) => !v.startsWith('__') && !defined.has(v));
     expect(used.length).toBeGreaterThan(0);
     expect(unknown).toEqual([]);
-    for (const r of panels.filter((p) => p.repeat)) expect(defined.has(r.repeat!), `repeat ${r.repeat}`).toBe(true);
+    for (const r of panels.filter((p) => p.repeat))
+      expect(defined.has(r.repeat!), `repeat ${r.repeat}`).toBe(true);
   });
 });

@@ -18,7 +18,11 @@ beforeAll(async () => {
   const input = demoConfigInput();
   const config = resolveConfig({
     ...input,
-    channels: input.channels.map((c) => (c.id === 'wechat' ? { ...c, probe: { url: 'http://probe.test/wechat', intervalMs: 1000, timeoutMs: 500 } } : c)),
+    channels: input.channels.map((c) =>
+      c.id === 'wechat'
+        ? { ...c, probe: { url: 'http://probe.test/wechat', intervalMs: 1000, timeoutMs: 500 } }
+        : c,
+    ),
   });
   const scheduler = new VirtualScheduler(Date.UTC(2026, 10, 22));
   let probed = 0;
@@ -26,15 +30,32 @@ beforeAll(async () => {
     probed++;
     return new Response('ok');
   }) as typeof globalThis.fetch;
-  monitor = await startMonitor({ config, port: 0, host: '127.0.0.1', scheduler, log: silentLogger, fetch, epoch: 'metrics-test', processMetrics: true });
+  monitor = await startMonitor({
+    config,
+    port: 0,
+    host: '127.0.0.1',
+    scheduler,
+    log: silentLogger,
+    fetch,
+    epoch: 'metrics-test',
+    processMetrics: true,
+  });
   for (let i = 0; i < 5 && probed === 0; i++) await scheduler.advance(1000);
   expect(probed).toBeGreaterThan(0);
   const ingest = await globalThis.fetch(`${monitor.url}/v1/outcomes`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([{ channel: 'wechat', outcome: 'success', latencyMs: 120 }, { channel: 'alipay', code: 'NOT_A_KNOWN_CODE', latencyMs: 80 }]),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([
+      { channel: 'wechat', outcome: 'success', latencyMs: 120 },
+      { channel: 'alipay', code: 'NOT_A_KNOWN_CODE', latencyMs: 80 },
+    ]),
   });
   expect(ingest.status).toBe(202);
-  monitor.engine.setOverride('alipay', { state: 'down', until: scheduler.clock.now() + 60_000, reason: 'metrics test' });
+  monitor.engine.setOverride('alipay', {
+    state: 'down',
+    until: scheduler.clock.now() + 60_000,
+    reason: 'metrics test',
+  });
   const res = await globalThis.fetch(`${monitor.url}/metrics`);
   expect(res.status).toBe(200);
   families = parseExposition(await res.text());
@@ -50,7 +71,11 @@ describe('every metric the dashboard and the rules read', () => {
   it('is exported by the monitor', () => {
     const used = new Set(queries.flatMap((q) => metricNames(q.expr)));
     expect(used.size).toBeGreaterThanOrEqual(15);
-    const missing = queries.flatMap((q) => metricNames(q.expr).filter((n) => !familyOf(n, families)).map((n) => `${n} (${q.where})`));
+    const missing = queries.flatMap((q) =>
+      metricNames(q.expr)
+        .filter((n) => !familyOf(n, families))
+        .map((n) => `${n} (${q.where})`),
+    );
     expect(missing, `not in GET /metrics: ${missing.join(', ')}`).toEqual([]);
   });
 
@@ -61,7 +86,9 @@ describe('every metric the dashboard and the rules read', () => {
       for (const s of selectors(q.expr)) {
         const family = familyOf(s.metric, families);
         if (!family) continue; // reported by the test above
-        const samples = families.get(family)!.samples.filter((x) => x.name === s.metric || family === s.metric);
+        const samples = families
+          .get(family)!
+          .samples.filter((x) => x.name === s.metric || family === s.metric);
         if (samples.length === 0) {
           problems.push(`${s.metric} has no sample to check labels against (${q.where})`);
           continue;
@@ -73,7 +100,8 @@ describe('every metric the dashboard and the rules read', () => {
             continue;
           }
           for (const v of literalValues(m) ?? []) {
-            if (!samples.some((x) => x.labels[m.label] === v)) problems.push(`${s.metric} never has ${m.label}="${v}" (${q.where})`);
+            if (!samples.some((x) => x.labels[m.label] === v))
+              problems.push(`${s.metric} never has ${m.label}="${v}" (${q.where})`);
           }
         }
       }

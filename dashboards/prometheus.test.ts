@@ -16,7 +16,10 @@ import { RULES_PATH, dashboardQueries, loadDashboard } from './queries.ts';
 // every 250 ms while traffic flows: each panel, annotation and variable must return series.
 // Scrapes run on real time, so the test polls for data (up to a deadline) instead of sleeping.
 
-interface Series { metric: Record<string, string>; value: [number, string] }
+interface Series {
+  metric: Record<string, string>;
+  value: [number, string];
+}
 const prometheusBin = findTool('prometheus');
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-prometheus-'));
 let monitor: RunningMonitor | undefined;
@@ -28,10 +31,12 @@ let prometheusLog = '';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    }).on('error', reject);
+    const s = createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      })
+      .on('error', reject);
   });
 }
 
@@ -44,7 +49,11 @@ async function query(expr: string): Promise<Series[]> {
 
 /** Grafana's variables as a Grafana over this Prometheus would fill them in. */
 function fill(expr: string): string {
-  return expr.replaceAll('$__rate_interval', '2s').replaceAll('$__range', '1m').replaceAll('$pool', '.*').replaceAll('$channel', '.*');
+  return expr
+    .replaceAll('$__rate_interval', '2s')
+    .replaceAll('$__range', '1m')
+    .replaceAll('$pool', '.*')
+    .replaceAll('$channel', '.*');
 }
 
 beforeAll(async () => {
@@ -52,10 +61,21 @@ beforeAll(async () => {
   const input = demoConfigInput();
   const config = resolveConfig({
     ...input,
-    channels: input.channels.map((c) => (c.id === 'wechat' ? { ...c, probe: { url: 'http://probe.test/wechat', intervalMs: 200, timeoutMs: 100 } } : c)),
+    channels: input.channels.map((c) =>
+      c.id === 'wechat'
+        ? { ...c, probe: { url: 'http://probe.test/wechat', intervalMs: 200, timeoutMs: 100 } }
+        : c,
+    ),
   });
   const fakeFetch = (async () => new Response('ok')) as typeof globalThis.fetch;
-  monitor = await startMonitor({ config, port: 0, host: '127.0.0.1', log: silentLogger, fetch: fakeFetch, epoch: 'prometheus-test' });
+  monitor = await startMonitor({
+    config,
+    port: 0,
+    host: '127.0.0.1',
+    log: silentLogger,
+    fetch: fakeFetch,
+    epoch: 'prometheus-test',
+  });
   // Both card channels forced down: pool card in panic, a decision for each.
   const until = Date.now() + 600_000;
   monitor.engine.setOverride('bank_a', { state: 'down', until, reason: 'prometheus test' });
@@ -67,23 +87,40 @@ beforeAll(async () => {
         { channel, outcome: 'success', latencyMs: 100 + 50 * i },
         { channel, outcome: 'decline', latencyMs: 900 },
       ]);
-      await fetch(`${url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) }).catch(() => undefined);
+      await fetch(`${url}/v1/outcomes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(events),
+      }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
 
   const port = await freePort();
   api = `http://127.0.0.1:${port}`;
-  writeFileSync(join(tmp, 'prometheus.yml'), stringify({
-    global: { scrape_interval: '250ms', evaluation_interval: '1s' },
-    rule_files: [RULES_PATH],
-    scrape_configs: [{ job_name: 'switchyard', static_configs: [{ targets: [new URL(url).host] }] }],
-  }));
-  prometheus = spawn(prometheusBin, [
-    `--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  prometheus.stderr!.on('data', (d) => { prometheusLog = (prometheusLog + d).slice(-4000); });
+  writeFileSync(
+    join(tmp, 'prometheus.yml'),
+    stringify({
+      global: { scrape_interval: '250ms', evaluation_interval: '1s' },
+      rule_files: [RULES_PATH],
+      scrape_configs: [
+        { job_name: 'switchyard', static_configs: [{ targets: [new URL(url).host] }] },
+      ],
+    }),
+  );
+  prometheus = spawn(
+    prometheusBin,
+    [
+      `--config.file=${join(tmp, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(tmp, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  prometheus.stderr!.on('data', (d) => {
+    prometheusLog = (prometheusLog + d).slice(-4000);
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -117,7 +154,10 @@ describe('the Grafana dashboard on a real Prometheus scraping a real monitor', (
       const results = await Promise.all(empty.map((q) => query(q.expr).catch(() => [])));
       empty = empty.filter((_, i) => results[i].length === 0);
     }
-    expect(empty.map((q) => `${q.where}: ${q.expr}`), `no data; prometheus said: ${prometheusLog}`).toEqual([]);
+    expect(
+      empty.map((q) => `${q.where}: ${q.expr}`),
+      `no data; prometheus said: ${prometheusLog}`,
+    ).toEqual([]);
   }, 30_000);
 
   it('shows what the monitor knows: states coded, weights adding up, panic, success without declines', async () => {
@@ -125,11 +165,17 @@ describe('the Grafana dashboard on a real Prometheus scraping a real monitor', (
     const dashboard = loadDashboard();
     const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
     const expr = (title: string) => fill(panels.find((p) => p.title === title)!.targets![0].expr!);
-    const byLabel = (series: Series[], label: string) => Object.fromEntries(series.map((s) => [s.metric[label], Number(s.value[1])]));
+    const byLabel = (series: Series[], label: string) =>
+      Object.fromEntries(series.map((s) => [s.metric[label], Number(s.value[1])]));
 
     const states = byLabel(await query(expr('Channel states — $pool')), 'channel');
     expect(states).toEqual({ bank_a: 3, bank_b: 3, wechat: 1, alipay: 1, unionpay: 1 }); // 3 = down, 1 = healthy
-    const weights = byLabel(await query(`sum by (pool) (${expr('Traffic weights — $pool').replace('max by (channel)', 'max by (pool, channel)')})`), 'pool');
+    const weights = byLabel(
+      await query(
+        `sum by (pool) (${expr('Traffic weights — $pool').replace('max by (channel)', 'max by (pool, channel)')})`,
+      ),
+      'pool',
+    );
     expect(weights.qr).toBeCloseTo(1, 9);
     expect(Number((await query(expr('Pools in panic')))[0].value[1])).toBe(1);
     // As many declines as successes, nothing else: counted as failures, declines would make it 50%.

@@ -34,7 +34,8 @@ export function selectors(expr: string): Selector[] {
   const out: Selector[] = [];
   for (const [, metric, body] of expr.matchAll(SELECTOR)) {
     const matchers: LabelMatcher[] = [];
-    for (const [, label, op, value] of body.matchAll(MATCHER)) matchers.push({ label, op: op as LabelMatcher['op'], value: JSON.parse(`"${value}"`) });
+    for (const [, label, op, value] of body.matchAll(MATCHER))
+      matchers.push({ label, op: op as LabelMatcher['op'], value: JSON.parse(`"${value}"`) });
     out.push({ metric, matchers });
   }
   return out;

@@ -16,7 +16,11 @@ export interface Query {
 }
 
 // Grafana dashboard JSON, as much of it as the checks read.
-export interface GrafanaTarget { refId?: string; expr?: string; datasource?: { type?: string; uid?: string } }
+export interface GrafanaTarget {
+  refId?: string;
+  expr?: string;
+  datasource?: { type?: string; uid?: string };
+}
 export interface GrafanaPanel {
   id?: number;
   type: string;
@@ -33,8 +37,18 @@ export interface GrafanaDashboard {
   title?: string;
   schemaVersion?: number;
   panels: GrafanaPanel[];
-  annotations?: { list: { name: string; expr?: string; datasource?: { type?: string; uid?: string } }[] };
-  templating?: { list: { name: string; type: string; query?: unknown; definition?: string; datasource?: { type?: string; uid?: string } }[] };
+  annotations?: {
+    list: { name: string; expr?: string; datasource?: { type?: string; uid?: string } }[];
+  };
+  templating?: {
+    list: {
+      name: string;
+      type: string;
+      query?: unknown;
+      definition?: string;
+      datasource?: { type?: string; uid?: string };
+    }[];
+  };
   __requires?: { type: string; id: string }[];
 }
 
@@ -51,17 +65,34 @@ export function allPanels(panels: GrafanaPanel[]): GrafanaPanel[] {
 export function dashboardQueries(d: GrafanaDashboard): Query[] {
   const out: Query[] = [];
   for (const p of allPanels(d.panels)) {
-    for (const t of p.targets ?? []) if (t.expr) out.push({ where: `panel ${p.id} "${p.title}" target ${t.refId}`, expr: t.expr, promql: true });
+    for (const t of p.targets ?? [])
+      if (t.expr)
+        out.push({
+          where: `panel ${p.id} "${p.title}" target ${t.refId}`,
+          expr: t.expr,
+          promql: true,
+        });
   }
-  for (const a of d.annotations?.list ?? []) if (a.expr) out.push({ where: `annotation "${a.name}"`, expr: a.expr, promql: true });
-  for (const v of d.templating?.list ?? []) if (v.type === 'query' && v.definition) out.push({ where: `variable ${v.name}`, expr: v.definition, promql: false });
+  for (const a of d.annotations?.list ?? [])
+    if (a.expr) out.push({ where: `annotation "${a.name}"`, expr: a.expr, promql: true });
+  for (const v of d.templating?.list ?? [])
+    if (v.type === 'query' && v.definition)
+      out.push({ where: `variable ${v.name}`, expr: v.definition, promql: false });
   return out;
 }
 
 /** Every `expr` of a Prometheus rules file. */
 export function ruleQueries(path = RULES_PATH): Query[] {
-  const doc = parse(readFileSync(path, 'utf8')) as { groups: { name: string; rules: { alert?: string; record?: string; expr: string }[] }[] };
-  return doc.groups.flatMap((g) => g.rules.map((r) => ({ where: r.alert ? `alert ${r.alert}` : `record ${r.record}`, expr: String(r.expr), promql: true })));
+  const doc = parse(readFileSync(path, 'utf8')) as {
+    groups: { name: string; rules: { alert?: string; record?: string; expr: string }[] }[];
+  };
+  return doc.groups.flatMap((g) =>
+    g.rules.map((r) => ({
+      where: r.alert ? `alert ${r.alert}` : `record ${r.record}`,
+      expr: String(r.expr),
+      promql: true,
+    })),
+  );
 }
 
 /**
@@ -70,6 +101,9 @@ export function ruleQueries(path = RULES_PATH): Query[] {
  */
 export function withGrafanaVariables(expr: string): string {
   return expr
-    .replace(/\$(__rate_interval|__interval|__range)\b|\$\{(__rate_interval|__interval|__range)\}/g, '5m')
+    .replace(
+      /\$(__rate_interval|__interval|__range)\b|\$\{(__rate_interval|__interval|__range)\}/g,
+      '5m',
+    )
     .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, 'x');
 }

@@ -38,7 +38,9 @@ function makeStream(n: number) {
 }
 
 function report(label: string, rate: number): number {
-  console.log(`${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(14)} outcomes/s`);
+  console.log(
+    `${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(14)} outcomes/s`,
+  );
   return rate;
 }
 
@@ -52,7 +54,13 @@ function timed(seconds: number, pass: () => number): number {
 }
 
 // Each contender's loop is a plain function over its arguments, so that none pays for closure access.
-function enginePass(engine: Engine, clock: ManualClock, cls: Uint8Array, lat: Float64Array, start: number): number {
+function enginePass(
+  engine: Engine,
+  clock: ManualClock,
+  cls: Uint8Array,
+  lat: Float64Array,
+  start: number,
+): number {
   let t = start;
   const n = cls.length;
   // Three channels at 500/s each: the 24 h noise case.
@@ -74,7 +82,11 @@ function cockatielPass(breaker: SamplingBreaker, cls: Uint8Array): void {
 }
 
 /** One call at a time, as a gateway awaits its payment: opossum's fastest way here (batches of concurrent calls measured slower). */
-async function opossumPass(breaker: CircuitBreaker<[number], number>, cls: Uint8Array, n: number): Promise<void> {
+async function opossumPass(
+  breaker: CircuitBreaker<[number], number>,
+  cls: Uint8Array,
+  n: number,
+): Promise<void> {
   for (let i = 0; i < n; i++) await breaker.fire(cls[i]).catch(() => undefined);
 }
 
@@ -90,15 +102,28 @@ async function throughput() {
   let recordPerSec = 0;
   let cockatielPerSec = 0;
   for (let round = 0; round < 3; round++) {
-    recordPerSec = Math.max(recordPerSec, timed(seconds, () => ((at = enginePass(engine, clock, cls, lat, at)), N)));
-    cockatielPerSec = Math.max(cockatielPerSec, timed(seconds, () => (cockatielPass(breaker, cls), N)));
+    recordPerSec = Math.max(
+      recordPerSec,
+      timed(seconds, () => ((at = enginePass(engine, clock, cls, lat, at)), N)),
+    );
+    cockatielPerSec = Math.max(
+      cockatielPerSec,
+      timed(seconds, () => (cockatielPass(breaker, cls), N)),
+    );
   }
   report('switchyard Engine.recordRaw', recordPerSec);
   report('cockatiel SamplingBreaker', cockatielPerSec);
 
   // No per-call timeout: opossum would otherwise arm a timer per call, which is not what we compare.
-  const action = (c: number) => (isTechFailure(c) ? Promise.reject(new Error('tech')) : Promise.resolve(c));
-  const opossum = new CircuitBreaker(action, { timeout: false, errorThresholdPercentage: 50, rollingCountTimeout: 10_000, rollingCountBuckets: 10, volumeThreshold: 10 });
+  const action = (c: number) =>
+    isTechFailure(c) ? Promise.reject(new Error('tech')) : Promise.resolve(c);
+  const opossum = new CircuitBreaker(action, {
+    timeout: false,
+    errorThresholdPercentage: 50,
+    rollingCountTimeout: 10_000,
+    rollingCountBuckets: 10,
+    volumeThreshold: 10,
+  });
   const M = 1 << 14;
   await opossumPass(opossum, cls, M);
   let done = 0;
@@ -107,7 +132,10 @@ async function throughput() {
     await opossumPass(opossum, cls, M);
     done += M;
   }
-  const opossumPerSec = report('opossum CircuitBreaker.fire', done / ((performance.now() - t0) / 1000));
+  const opossumPerSec = report(
+    'opossum CircuitBreaker.fire',
+    done / ((performance.now() - t0) / 1000),
+  );
   opossum.shutdown();
   return { recordPerSec, cockatielPerSec, opossumPerSec };
 }
@@ -136,12 +164,26 @@ interface Case {
 
 const WECHAT = 0;
 const CASES: Case[] = [
-  { name: 'errors-30pct-500rps', before: [{ channel: WECHAT, ratePerSec: 500, mix: HEALTHY }], after: [{ channel: WECHAT, ratePerSec: 500, mix: { ...HEALTHY, error: 0.3 } }] },
-  { name: 'errors-5pct-500rps', before: [{ channel: WECHAT, ratePerSec: 500, mix: HEALTHY }], after: [{ channel: WECHAT, ratePerSec: 500, mix: { ...HEALTHY, error: 0.05 } }] },
+  {
+    name: 'errors-30pct-500rps',
+    before: [{ channel: WECHAT, ratePerSec: 500, mix: HEALTHY }],
+    after: [{ channel: WECHAT, ratePerSec: 500, mix: { ...HEALTHY, error: 0.3 } }],
+  },
+  {
+    name: 'errors-5pct-500rps',
+    before: [{ channel: WECHAT, ratePerSec: 500, mix: HEALTHY }],
+    after: [{ channel: WECHAT, ratePerSec: 500, mix: { ...HEALTHY, error: 0.05 } }],
+  },
   {
     name: 'errors-50pct-2rps',
-    before: [{ channel: WECHAT, ratePerSec: 2, mix: HEALTHY }, { channel: WECHAT, ratePerSec: 1, mix: { error: 0.005 }, source: 'probe' }],
-    after: [{ channel: WECHAT, ratePerSec: 2, mix: { error: 0.5 } }, { channel: WECHAT, ratePerSec: 1, mix: { error: 0.5 }, source: 'probe' }],
+    before: [
+      { channel: WECHAT, ratePerSec: 2, mix: HEALTHY },
+      { channel: WECHAT, ratePerSec: 1, mix: { error: 0.005 }, source: 'probe' },
+    ],
+    after: [
+      { channel: WECHAT, ratePerSec: 2, mix: { error: 0.5 } },
+      { channel: WECHAT, ratePerSec: 1, mix: { error: 0.5 }, source: 'probe' },
+    ],
   },
   {
     name: 'maintenance-code',
@@ -167,19 +209,39 @@ function trial(c: Case, seed: number): { ms: number; naiveMs: number } {
   let triggerAt = NaN;
   const watch = (phase: 'before' | 'after') => (_ch: number, cls: number, at: number) => {
     if (naive.record(at, cls) && phase === 'after' && naiveAt === Infinity) naiveAt = at;
-    if (phase === 'after' && c.fromNth && cls === c.fromNth.cls && ++nth === c.fromNth.n) triggerAt = at;
+    if (phase === 'after' && c.fromNth && cls === c.fromNth.cls && ++nth === c.fromNth.n)
+      triggerAt = at;
   };
   feed(engine, clock, rng, c.before, 20_000 + rng() * 20_000, watch('before'));
-  if (decisions.length) throw new Error(`${c.name} seed ${seed}: decision during warm-up: ${JSON.stringify(decisions[0])}`);
+  if (decisions.length)
+    throw new Error(
+      `${c.name} seed ${seed}: decision during warm-up: ${JSON.stringify(decisions[0])}`,
+    );
   const onset = clock.now();
-  feed(engine, clock, rng, c.after, 120_000, watch('after'), () => decisions.length > 0 && naiveAt < Infinity);
+  feed(
+    engine,
+    clock,
+    rng,
+    c.after,
+    120_000,
+    watch('after'),
+    () => decisions.length > 0 && naiveAt < Infinity,
+  );
   const from = c.fromNth ? triggerAt : onset;
   const first: Decision | undefined = decisions[0];
   return { ms: first ? first.at - from : Infinity, naiveMs: naiveAt - from };
 }
 
 /** `run` from the test support with a tap on every outcome (for the naive rule and trigger times). */
-function feed(engine: Engine, clock: ManualClock, rng: Random, lanes: Lane[], ms: number, tap: (ch: number, cls: number, at: number) => void, until?: () => boolean) {
+function feed(
+  engine: Engine,
+  clock: ManualClock,
+  rng: Random,
+  lanes: Lane[],
+  ms: number,
+  tap: (ch: number, cls: number, at: number) => void,
+  until?: () => boolean,
+) {
   const tapped = new Proxy(engine, {
     get(target, prop, recv) {
       if (prop === 'recordRaw')
@@ -191,7 +253,14 @@ function feed(engine: Engine, clock: ManualClock, rng: Random, lanes: Lane[], ms
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
-  run(tapped, clock, rng, lanes.map((l) => ({ ...l, mix: l.mix })), ms, until);
+  run(
+    tapped,
+    clock,
+    rng,
+    lanes.map((l) => ({ ...l, mix: l.mix })),
+    ms,
+    until,
+  );
 }
 
 function percentile(xs: number[], q: number): number {
@@ -204,8 +273,18 @@ function detection() {
     const results = Array.from({ length: TRIALS }, (_, i) => trial(c, 1000 + i));
     const ms = results.map((r) => r.ms);
     const naive = results.map((r) => r.naiveMs);
-    const row = { case: c.name, trials: TRIALS, medianMs: Math.round(percentile(ms, 0.5)), p95Ms: Math.round(percentile(ms, 0.95)), naiveMedianMs: Math.round(percentile(naive, 0.5)), naiveP95Ms: Math.round(percentile(naive, 0.95)), missed: ms.filter((x) => x === Infinity).length };
-    console.log(`${c.name.padEnd(22)} median ${String(row.medianMs).padStart(6)} ms  p95 ${String(row.p95Ms).padStart(6)} ms   naive median ${String(row.naiveMedianMs).padStart(6)} ms  p95 ${String(row.naiveP95Ms).padStart(6)} ms`);
+    const row = {
+      case: c.name,
+      trials: TRIALS,
+      medianMs: Math.round(percentile(ms, 0.5)),
+      p95Ms: Math.round(percentile(ms, 0.95)),
+      naiveMedianMs: Math.round(percentile(naive, 0.5)),
+      naiveP95Ms: Math.round(percentile(naive, 0.95)),
+      missed: ms.filter((x) => x === Infinity).length,
+    };
+    console.log(
+      `${c.name.padEnd(22)} median ${String(row.medianMs).padStart(6)} ms  p95 ${String(row.p95Ms).padStart(6)} ms   naive median ${String(row.naiveMedianMs).padStart(6)} ms  p95 ${String(row.naiveP95Ms).padStart(6)} ms`,
+    );
     return row;
   });
 }
@@ -231,14 +310,18 @@ function falseSwitches(hours: number) {
     },
   });
   for (let h = 0; h < hours; h++) run(counting, clock, rng, lanes, 3_600_000);
-  console.log(`healthy noise ${hours} h: ${events.toLocaleString('en-US')} outcomes, ${decisions.length} decisions (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `healthy noise ${hours} h: ${events.toLocaleString('en-US')} outcomes, ${decisions.length} decisions (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   return { decisions: decisions.length, events };
 }
 
 // ---- main ---------------------------------------------------------------------------------------
 
 const tp = await throughput();
-console.log(`  vs cockatiel ${(tp.recordPerSec / tp.cockatielPerSec).toFixed(2)}x, vs opossum ${(tp.recordPerSec / tp.opossumPerSec).toFixed(1)}x`);
+console.log(
+  `  vs cockatiel ${(tp.recordPerSec / tp.cockatielPerSec).toFixed(2)}x, vs opossum ${(tp.recordPerSec / tp.opossumPerSec).toFixed(1)}x`,
+);
 const det = detection();
 const fs = falseSwitches(quick ? 1 : 24);
 const result = {
@@ -252,5 +335,8 @@ const result = {
   quick,
 };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/core.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(
+  new URL('./results/core.json', import.meta.url),
+  JSON.stringify(result, null, 2) + '\n',
+);
 console.log('wrote loadtests/results/core.json');

@@ -71,15 +71,28 @@ interface ScenarioShape {
 function benchScenario(file: string): ScenarioShape {
   const sc = loadScenario(file);
   return {
-    name: sc.name, durationMs: sc.durationMs, faults: sc.faults, channels: sc.channels,
-    customerDeclineRate: sc.traffic?.customerDeclines ?? 0.02, pools: sc.traffic?.pools ?? { qr: 1 }, payTimeoutMs: sc.traffic?.timeoutMs ?? 3_000,
+    name: sc.name,
+    durationMs: sc.durationMs,
+    faults: sc.faults,
+    channels: sc.channels,
+    customerDeclineRate: sc.traffic?.customerDeclines ?? 0.02,
+    pools: sc.traffic?.pools ?? { qr: 1 },
+    payTimeoutMs: sc.traffic?.timeoutMs ?? 3_000,
   };
 }
 
 /** Shrinks a fault's place in the timeline; what a single request feels (latency, hang length) stays. */
 function compressFault(f: FaultSpec, k: number): FaultSpec {
-  const c = (v: string | number | undefined) => (v === undefined ? undefined : Math.round(parseDuration(v) / k));
-  return { ...f, at: c(f.at ?? 0), for: c(f.for ?? 300_000), ...(f.ramp !== undefined && { ramp: c(f.ramp) }), ...(f.on !== undefined && { on: c(f.on) }), ...(f.off !== undefined && { off: c(f.off) }) };
+  const c = (v: string | number | undefined) =>
+    v === undefined ? undefined : Math.round(parseDuration(v) / k);
+  return {
+    ...f,
+    at: c(f.at ?? 0),
+    for: c(f.for ?? 300_000),
+    ...(f.ramp !== undefined && { ramp: c(f.ramp) }),
+    ...(f.on !== undefined && { on: c(f.on) }),
+    ...(f.off !== undefined && { off: c(f.off) }),
+  };
 }
 
 /** The same customer declines on every channel and in every strategy: hash the order number without its strategy prefix. */
@@ -98,11 +111,27 @@ async function main(): Promise<void> {
   const scheduler = new RealScheduler();
   const clock = scheduler.clock;
   const profiles = scenario.channels;
-  const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour, minAmount, maxAmount }) => ({ id, pool, priority, flavour, minAmount, maxAmount }));
+  const routes: CheckoutRoute[] = profiles.map(
+    ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
+      id,
+      pool,
+      priority,
+      flavour,
+      minAmount,
+      maxAmount,
+    }),
+  );
 
   // Channel simulators over HTTP.
-  const sim = createSimulation({ scheduler, seed, channels: profiles, customerDeclines: declinesEverywhere(scenario.customerDeclineRate) });
-  const simServer = createAdaptorServer({ fetch: createSimulatorApp({ sim: sim.sim, scheduler }).fetch });
+  const sim = createSimulation({
+    scheduler,
+    seed,
+    channels: profiles,
+    customerDeclines: declinesEverywhere(scenario.customerDeclineRate),
+  });
+  const simServer = createAdaptorServer({
+    fetch: createSimulatorApp({ sim: sim.sim, scheduler }).fetch,
+  });
   await new Promise<void>((r) => simServer.listen(0, '127.0.0.1', r));
   const simUrl = `http://127.0.0.1:${(simServer.address() as { port: number }).port}`;
   const channelApi = new HttpChannels({ baseUrl: simUrl, channels: profiles, scheduler });
@@ -110,7 +139,15 @@ async function main(): Promise<void> {
   // The monitor, probing the simulators as it would in production.
   const monitor = await startMonitor({
     config: resolveConfig({
-      channels: profiles.map(({ id, flavour, pool, priority, minAmount, maxAmount }) => ({ id, flavour, pool, priority, minAmount, maxAmount, probe: { url: `${simUrl}/${id}/health`, intervalMs: 1000, timeoutMs: 800 } })),
+      channels: profiles.map(({ id, flavour, pool, priority, minAmount, maxAmount }) => ({
+        id,
+        flavour,
+        pool,
+        priority,
+        minAmount,
+        maxAmount,
+        probe: { url: `${simUrl}/${id}/health`, intervalMs: 1000, timeoutMs: 800 },
+      })),
       pools: [...new Set(profiles.map((p) => p.pool))].map((id) => ({ id })),
     }),
     port: 0,
@@ -119,7 +156,13 @@ async function main(): Promise<void> {
   });
   const decisions: Decision[] = [];
   monitor.engine.onDecision((d) => decisions.push(d));
-  const client = createClient({ url: monitor.url, channels: routes, scheduler, rng: seededRandom(seed), backoffRng: seededRandom(seed + 1) });
+  const client = createClient({
+    url: monitor.url,
+    channels: routes,
+    scheduler,
+    rng: seededRandom(seed),
+    backoffRng: seededRandom(seed + 1),
+  });
   const t0 = clock.now() + 2_000; // a short warm-up so the stream is followed before the first order
   const timeline = new ResultTimeline(t0, Math.max(500, Math.round(runMs / 60)));
   const checkouts = {} as Record<Strategy, CarefulCheckout>;
@@ -130,7 +173,13 @@ async function main(): Promise<void> {
     latencies[st] = [];
     failedBy[st] = {};
     checkouts[st] = createCheckout({
-      strategy: st, channels: channelApi, scheduler, routes, client, oracle: sim.faults, payTimeoutMs: scenario.payTimeoutMs,
+      strategy: st,
+      channels: channelApi,
+      scheduler,
+      routes,
+      client,
+      oracle: sim.faults,
+      payTimeoutMs: scenario.payTimeoutMs,
       onResult: (o, r) => {
         if (o.createdAt < t0 || o.createdAt >= t0 + runMs) return;
         timeline.add(st, o.createdAt, r.status);
@@ -145,11 +194,15 @@ async function main(): Promise<void> {
   const server = await startCheckoutServer({ checkouts, clock, port: 0 });
 
   // The compressed fault timeline, anchored at t0.
-  const faults: Fault[] = scenario.faults.map((f) => sim.faults.add(toFaultInput(compressFault(f, compress), t0, 'scenario')));
+  const faults: Fault[] = scenario.faults.map((f) =>
+    sim.faults.add(toFaultInput(compressFault(f, compress), t0, 'scenario')),
+  );
   while (!client.stats().connected) await scheduler.sleep(20);
   await scheduler.sleep(Math.max(0, t0 - clock.now()));
 
-  process.stderr.write(`bench:failover: ${scenario.name}, ${faults.length} faults, ${scenario.durationMs / 1000}s compressed ${compress}× to ${runMs / 1000}s, ${rate} orders/s per strategy, 4 strategies\n`);
+  process.stderr.write(
+    `bench:failover: ${scenario.name}, ${faults.length} faults, ${scenario.durationMs / 1000}s compressed ${compress}× to ${runMs / 1000}s, ${rate} orders/s per strategy, 4 strategies\n`,
+  );
   const poolShares = Object.entries(scenario.pools);
   const poolTotal = poolShares.reduce((a, [, w]) => a + w, 0);
   const pickPool = (u: number) => {
@@ -173,10 +226,24 @@ async function main(): Promise<void> {
           method: 'POST',
           setupRequest: (req: autocannon.Request) => {
             n++;
-            const amount = rng() < 0.05 ? 50_000 + Math.floor(rng() * 400_000) : 500 + Math.floor(rng() * 30_000);
+            const amount =
+              rng() < 0.05
+                ? 50_000 + Math.floor(rng() * 400_000)
+                : 500 + Math.floor(rng() * 30_000);
             const store = `s-${String(1 + Math.floor(rng() * 40)).padStart(3, '0')}`;
             const pool = pickPool(rng());
-            return { ...req, body: JSON.stringify({ id: `o${n}`, amount, pool, method: pool, store, terminal: `t-${1 + Math.floor(rng() * 4)}`, segment: rng() < 0.1 ? 'new' : 'regular' }) };
+            return {
+              ...req,
+              body: JSON.stringify({
+                id: `o${n}`,
+                amount,
+                pool,
+                method: pool,
+                store,
+                terminal: `t-${1 + Math.floor(rng() * 4)}`,
+                segment: rng() < 0.1 ? 'new' : 'regular',
+              }),
+            };
           },
         },
       ],
@@ -194,21 +261,51 @@ async function main(): Promise<void> {
     const succeeded = pts.reduce((a, p) => a + p.paid, 0);
     const declined = pts.reduce((a, p) => a + p.declined, 0);
     rates[st] = succeeded / Math.max(1, attempts - declined);
-    strategies[st] = { attempts, succeeded, successRate: round(rates[st]), declined, rawSuccessRate: round(succeeded / Math.max(1, attempts)), unresolved: checkouts[st].stats().unresolved };
+    strategies[st] = {
+      attempts,
+      succeeded,
+      successRate: round(rates[st]),
+      declined,
+      rawSuccessRate: round(succeeded / Math.max(1, attempts)),
+      unresolved: checkouts[st].stats().unresolved,
+    };
   }
   // Loss of the static single channel over the fault windows: the scenario's severity.
-  const tops = new Set(routes.filter((r) => !routes.some((o) => o.pool === r.pool && o.priority < r.priority)).map((r) => r.id));
-  const inFault = (t: number) => faults.some((f) => tops.has(f.channel) && t >= f.from - t0 && t < f.to - t0);
+  const tops = new Set(
+    routes
+      .filter((r) => !routes.some((o) => o.pool === r.pool && o.priority < r.priority))
+      .map((r) => r.id),
+  );
+  const inFault = (t: number) =>
+    faults.some((f) => tops.has(f.channel) && t >= f.from - t0 && t < f.to - t0);
   const single = timeline.points('staticSingle').filter((p) => inFault(p.t));
   const singleTakeable = single.reduce((a, p) => a + p.attempts - p.declined, 0);
-  const singleLossInFaults = singleTakeable ? 1 - single.reduce((a, p) => a + p.paid, 0) / singleTakeable : 0;
+  const singleLossInFaults = singleTakeable
+    ? 1 - single.reduce((a, p) => a + p.paid, 0) / singleTakeable
+    : 0;
 
-  const dropped = [...sim.book.all()].filter((t) => t.status === 'SUCCESS' && t.answerLost && t.callbackLost);
+  const dropped = [...sim.book.all()].filter(
+    (t) => t.status === 'SUCCESS' && t.answerLost && t.callbackLost,
+  );
   const foundAll = new Set(STRATEGIES.flatMap((st) => [...checkouts[st].foundOrderIds()]));
   const sw = [...latencies.switchyard].sort((a, b) => a - b);
   const faultRows = faults.map((f) => {
-    const hit = decisions.find((d) => d.channel === f.channel && d.at >= f.from && d.at <= f.to && (d.to === 'down' || d.to === 'degraded' || d.to === 'maintenance'));
-    return { channel: f.channel, kind: f.kind, probability: f.probability, from: f.from - t0, to: f.to - t0, detectedAt: hit ? hit.at - t0 : null, detectionMs: hit ? hit.at - f.from : null };
+    const hit = decisions.find(
+      (d) =>
+        d.channel === f.channel &&
+        d.at >= f.from &&
+        d.at <= f.to &&
+        (d.to === 'down' || d.to === 'degraded' || d.to === 'maintenance'),
+    );
+    return {
+      channel: f.channel,
+      kind: f.kind,
+      probability: f.probability,
+      from: f.from - t0,
+      to: f.to - t0,
+      detectedAt: hit ? hit.at - t0 : null,
+      detectionMs: hit ? hit.at - f.from : null,
+    };
   });
   const achieved = results.map((r) => r.requests.total / (runMs / 1000));
   const report = {
@@ -218,12 +315,22 @@ async function main(): Promise<void> {
     scenarioMs: scenario.durationMs,
     runMs,
     targetRatePerStrategy: rate,
-    ordersPerSec: round(achieved.reduce((a, b) => a + b, 0), 1),
-    ordersPerSecPerStrategy: Object.fromEntries(STRATEGIES.map((st, i) => [st, round(achieved[i], 1)])),
-    httpErrors: Object.fromEntries(STRATEGIES.map((st, i) => [st, results[i].errors + results[i].timeouts])),
+    ordersPerSec: round(
+      achieved.reduce((a, b) => a + b, 0),
+      1,
+    ),
+    ordersPerSecPerStrategy: Object.fromEntries(
+      STRATEGIES.map((st, i) => [st, round(achieved[i], 1)]),
+    ),
+    httpErrors: Object.fromEntries(
+      STRATEGIES.map((st, i) => [st, results[i].errors + results[i].timeouts]),
+    ),
     strategies,
     doubleCharges: sim.book.summary().doubleCharges,
-    droppedOrders: { injected: dropped.length, found: dropped.filter((t) => foundAll.has(t.orderId)).length },
+    droppedOrders: {
+      injected: dropped.length,
+      found: dropped.filter((t) => foundAll.has(t.orderId)).length,
+    },
     checkoutP50Ms: quantile(sw, 0.5),
     checkoutP99Ms: quantile(sw, 0.99),
     staticSingleLossInFaultWindows: round(singleLossInFaults),
@@ -237,19 +344,36 @@ async function main(): Promise<void> {
     },
     client: client.stats(),
     /** Per strategy, per bucket: [ms from start, orders, paid, declined]. */
-    timeline: { bucketMs: timeline.bucketMs, series: Object.fromEntries(STRATEGIES.map((st) => [st, timeline.points(st).map((p) => [p.t, p.attempts, p.paid, p.declined])])) },
+    timeline: {
+      bucketMs: timeline.bucketMs,
+      series: Object.fromEntries(
+        STRATEGIES.map((st) => [
+          st,
+          timeline.points(st).map((p) => [p.t, p.attempts, p.paid, p.declined]),
+        ]),
+      ),
+    },
     failedBy: Object.fromEntries(STRATEGIES.map((st) => [st, failedBy[st]])),
   };
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
   const svgPath = args.out.replace(/\.json$/, '') + '.svg';
-  writeFileSync(svgPath, renderSuccessChart({
-    title: `${scenario.name}: checkout success per strategy (timeline compressed ${compress}×, seed ${seed})`,
-    series: Object.fromEntries(STRATEGIES.map((st) => [st, timeline.points(st)])),
-    faults: faultRows,
-    durationMs: runMs,
-  }));
-  process.stdout.write(JSON.stringify({ ...report, client: undefined, timeline: undefined, failedBy: undefined }, null, 2) + '\n');
+  writeFileSync(
+    svgPath,
+    renderSuccessChart({
+      title: `${scenario.name}: checkout success per strategy (timeline compressed ${compress}×, seed ${seed})`,
+      series: Object.fromEntries(STRATEGIES.map((st) => [st, timeline.points(st)])),
+      faults: faultRows,
+      durationMs: runMs,
+    }),
+  );
+  process.stdout.write(
+    JSON.stringify(
+      { ...report, client: undefined, timeline: undefined, failedBy: undefined },
+      null,
+      2,
+    ) + '\n',
+  );
   process.stderr.write(`wrote ${args.out} and ${svgPath}\n`);
 
   await server.close();

@@ -49,12 +49,18 @@ async function serve(mode: string): Promise<void> {
       const text = await c.req.text();
       let n = 0;
       if (c.req.header('content-type') === 'application/x-ndjson') {
-        for (const line of text.split('\n')) if (line) { JSON.parse(line); n++; }
+        for (const line of text.split('\n'))
+          if (line) {
+            JSON.parse(line);
+            n++;
+          }
       } else {
         const v = JSON.parse(text);
         n = Array.isArray(v) ? v.length : 1;
       }
-      return c.body(`{"accepted":${n}}`, 202, { 'content-type': 'application/json; charset=utf-8' });
+      return c.body(`{"accepted":${n}}`, 202, {
+        'content-type': 'application/json; charset=utf-8',
+      });
     });
     const server = createAdaptorServer({ fetch: app.fetch });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -70,7 +76,9 @@ async function serve(mode: string): Promise<void> {
         res.writeHead(202).end();
       });
     });
-    server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
+    server.on('upgrade', (req, socket, head) =>
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   } else {
@@ -81,7 +89,11 @@ async function serve(mode: string): Promise<void> {
 }
 
 function startChild(mode: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', mode],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -98,9 +110,17 @@ function startChild(mode: string): Promise<{ url: string; child: ChildProcess }>
 function event(i: number): Record<string, unknown> {
   const channel = CHANNELS[i % CHANNELS.length];
   // A healthy mix: mostly successes, some declines (never held against a channel), some raw codes.
-  if (i % 20 === 7) return { channel, outcome: 'decline', latencyMs: 90 + (i % 50), store: `s-${i % 40}` };
-  if (i % 20 === 13) return { channel: 'wechat', code: 'SUCCESS', latencyMs: 110 + (i % 70), method: 'qr' };
-  return { channel, outcome: 'success', latencyMs: 100 + (i % 200), amount: 3980 + i, orderId: `o-${i}` };
+  if (i % 20 === 7)
+    return { channel, outcome: 'decline', latencyMs: 90 + (i % 50), store: `s-${i % 40}` };
+  if (i % 20 === 13)
+    return { channel: 'wechat', code: 'SUCCESS', latencyMs: 110 + (i % 70), method: 'qr' };
+  return {
+    channel,
+    outcome: 'success',
+    latencyMs: 100 + (i % 200),
+    amount: 3980 + i,
+    orderId: `o-${i}`,
+  };
 }
 
 const SINGLE = JSON.stringify(event(0));
@@ -108,10 +128,20 @@ const BATCH = Array.from({ length: 100 }, (_, i) => event(i));
 const BATCH_JSON = JSON.stringify(BATCH);
 const BATCH_NDJSON = BATCH.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
-async function load(url: string, body: string, contentType: string, seconds: number): Promise<{ requests: number; seconds: number }> {
+async function load(
+  url: string,
+  body: string,
+  contentType: string,
+  seconds: number,
+): Promise<{ requests: number; seconds: number }> {
   const r = await autocannon({
-    url: `${url}/v1/outcomes`, method: 'POST', body, headers: { 'content-type': contentType },
-    connections: CONNECTIONS, pipelining: 1, duration: seconds,
+    url: `${url}/v1/outcomes`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType },
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
   });
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return { requests: r.requests.total, seconds: r.duration || seconds };
@@ -123,14 +153,27 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-interface Peer { label: string; url: string; pid: number }
-interface Figure { rate: number; cpuUsPerEvent: number }
+interface Peer {
+  label: string;
+  url: string;
+  pid: number;
+}
+interface Figure {
+  rate: number;
+  cpuUsPerEvent: number;
+}
 
 /**
  * The monitor and its bare peer, alternately in short slices, so that noise from other work on
  * the machine falls on both alike. Rates are per event (per request when perRequest is 1).
  */
-async function pair(base: Peer, mon: Peer, body: string, contentType: string, perRequest: number): Promise<[Figure, Figure]> {
+async function pair(
+  base: Peer,
+  mon: Peer,
+  body: string,
+  contentType: string,
+  perRequest: number,
+): Promise<[Figure, Figure]> {
   await load(base.url, body, contentType, WARMUP);
   await load(mon.url, body, contentType, WARMUP);
   const acc = [base, mon].map(() => ({ requests: 0, seconds: 0, cpu: 0 }));
@@ -146,8 +189,13 @@ async function pair(base: Peer, mon: Peer, body: string, contentType: string, pe
   }
   const unit = perRequest === 1 ? 'req/s' : 'events/s';
   const figures = acc.map((a, k) => {
-    const f = { rate: (a.requests / a.seconds) * perRequest, cpuUsPerEvent: (a.cpu * 1e6) / (a.requests * perRequest) };
-    console.log(`${[base, mon][k].label.padEnd(40)} ${Math.round(f.rate).toLocaleString('en-US').padStart(12)} ${unit.padEnd(9)} server CPU ${f.cpuUsPerEvent.toFixed(2)} µs/${perRequest === 1 ? 'req' : 'event'}`);
+    const f = {
+      rate: (a.requests / a.seconds) * perRequest,
+      cpuUsPerEvent: (a.cpu * 1e6) / (a.requests * perRequest),
+    };
+    console.log(
+      `${[base, mon][k].label.padEnd(40)} ${Math.round(f.rate).toLocaleString('en-US').padStart(12)} ${unit.padEnd(9)} server CPU ${f.cpuUsPerEvent.toFixed(2)} µs/${perRequest === 1 ? 'req' : 'event'}`,
+    );
     return f;
   });
   return [figures[0], figures[1]];
@@ -163,38 +211,64 @@ interface Subscribers {
 
 async function subscribe(wsUrl: string, n: number): Promise<Subscribers> {
   const clients: WebSocket[] = [];
-  let pending: { t0: number; match: (m: string) => boolean; got: number[]; done: boolean[]; left: number; resolve: (v: number[]) => void } | null = null;
+  let pending: {
+    t0: number;
+    match: (m: string) => boolean;
+    got: number[];
+    done: boolean[];
+    left: number;
+    resolve: (v: number[]) => void;
+  } | null = null;
   for (let i = 0; i < n; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, n - i) }, (_, k) => new Promise<void>((resolve, reject) => {
-      const idx = i + k;
-      const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
-      ws.on('message', (data) => {
-        const p = pending;
-        if (!p || p.done[idx]) return;
-        const text = String(data);
-        if (!p.match(text)) return;
-        p.got[idx] = performance.now() - p.t0;
-        p.done[idx] = true;
-        if (--p.left === 0) {
-          pending = null;
-          p.resolve(p.got);
-        }
-      });
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-      clients.push(ws);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: Math.min(100, n - i) },
+        (_, k) =>
+          new Promise<void>((resolve, reject) => {
+            const idx = i + k;
+            const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
+            ws.on('message', (data) => {
+              const p = pending;
+              if (!p || p.done[idx]) return;
+              const text = String(data);
+              if (!p.match(text)) return;
+              p.got[idx] = performance.now() - p.t0;
+              p.done[idx] = true;
+              if (--p.left === 0) {
+                pending = null;
+                p.resolve(p.got);
+              }
+            });
+            ws.once('open', () => resolve());
+            ws.once('error', reject);
+            clients.push(ws);
+          }),
+      ),
+    );
   }
   return {
-    await: (t0, match) => new Promise((resolve) => {
-      pending = { t0, match, got: new Array(n), done: new Array(n).fill(false), left: n, resolve };
-    }),
+    await: (t0, match) =>
+      new Promise((resolve) => {
+        pending = {
+          t0,
+          match,
+          got: new Array(n),
+          done: new Array(n).fill(false),
+          left: n,
+          resolve,
+        };
+      }),
     close: async () => {
-      await Promise.all(clients.map((ws) => new Promise<void>((r) => {
-        if (ws.readyState === WebSocket.CLOSED) return r();
-        ws.once('close', () => r());
-        ws.close();
-      })));
+      await Promise.all(
+        clients.map(
+          (ws) =>
+            new Promise<void>((r) => {
+              if (ws.readyState === WebSocket.CLOSED) return r();
+              ws.once('close', () => r());
+              ws.close();
+            }),
+        ),
+      );
     },
   };
 }
@@ -205,22 +279,54 @@ function quantile(xs: number[], q: number): number {
 }
 
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timeout: ${what}`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timeout: ${what}`)), ms).unref(),
+    ),
+  ]);
 
-async function fanoutMonitor(url: string, query: string, trips: number): Promise<{ latencies: number[]; sample: string }> {
+async function fanoutMonitor(
+  url: string,
+  query: string,
+  trips: number,
+): Promise<{ latencies: number[]; sample: string }> {
   const subs = await subscribe(`${url.replace('http', 'ws')}/v1/stream${query}`, SUBSCRIBERS);
   const latencies: number[] = [];
   let sample = '';
-  const burst = JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ channel: 'wechat', outcome: i % 10 ? 'error' : 'success', code: 'SYSTEMERROR', latencyMs: 200 })));
+  const burst = JSON.stringify(
+    Array.from({ length: 300 }, (_, i) => ({
+      channel: 'wechat',
+      outcome: i % 10 ? 'error' : 'success',
+      code: 'SYSTEMERROR',
+      latencyMs: 200,
+    })),
+  );
   for (let round = -1; round < trips; round++) {
     // Put wechat back to healthy (an override set and cleared) and let every subscriber see it.
-    const set = await (await fetch(`${url}/v1/channels/wechat/override`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'healthy', forMs: 60_000, reason: 'bench reset' }) })).json();
-    const seen = subs.await(performance.now(), (m) => m.includes('"type":"decision"') && m.includes(`"seq":${set.decision.seq + 1},`));
+    const set = await (
+      await fetch(`${url}/v1/channels/wechat/override`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state: 'healthy', forMs: 60_000, reason: 'bench reset' }),
+      })
+    ).json();
+    const seen = subs.await(
+      performance.now(),
+      (m) => m.includes('"type":"decision"') && m.includes(`"seq":${set.decision.seq + 1},`),
+    );
     await fetch(`${url}/v1/channels/wechat/override`, { method: 'DELETE' });
     await within(seen, 10_000, 'reset decision');
     const t0 = performance.now();
-    const arrived = subs.await(t0, (m) => m.includes('"type":"decision"') && m.includes('"to":"down"'));
-    const res = await fetch(`${url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: burst });
+    const arrived = subs.await(
+      t0,
+      (m) => m.includes('"type":"decision"') && m.includes('"to":"down"'),
+    );
+    const res = await fetch(`${url}/v1/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: burst,
+    });
     if (res.status !== 202) throw new Error(`burst -> ${res.status}`);
     const got = await within(arrived, 10_000, 'trip decision');
     if (round >= 0) latencies.push(...got);
@@ -237,7 +343,11 @@ async function fanoutBaseline(url: string, decisionJson: string, trips: number):
   for (let round = -1; round < trips; round++) {
     const t0 = performance.now();
     const arrived = subs.await(t0, () => true);
-    await fetch(`${url}/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: decisionJson });
+    await fetch(`${url}/broadcast`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: decisionJson,
+    });
     const got = await within(arrived, 10_000, 'baseline broadcast');
     if (round >= 0) latencies.push(...got);
     await new Promise((r) => setTimeout(r, 50));
@@ -250,17 +360,43 @@ async function fanoutBaseline(url: string, decisionJson: string, trips: number):
 
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
-  const stopAll = () => { for (const c of children) if (c.exitCode === null) c.kill('SIGTERM'); };
+  const stopAll = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
   process.on('exit', stopAll);
   try {
     const monitor = await startChild('monitor');
     const hono = await startChild('hono');
     children.push(monitor.child, hono.child);
-    console.log(`bench:ingest — ${CONNECTIONS} connections, ${DURATION} s per phase, ${cpus().length} cpus, node ${process.version}`);
-    const peer = (label: string, p: { url: string; child: ChildProcess }): Peer => ({ label, url: p.url, pid: p.child.pid! });
-    const [hs, ms] = await pair(peer('bare hono POST, 1 event', hono), peer('monitor POST /v1/outcomes, 1 event', monitor), SINGLE, 'application/json', 1);
-    const [hb, mb] = await pair(peer('bare hono POST, 100-event array', hono), peer('monitor POST, 100-event array', monitor), BATCH_JSON, 'application/json', 100);
-    const [hn, mn] = await pair(peer('bare hono POST, 100-event NDJSON', hono), peer('monitor POST, 100-event NDJSON', monitor), BATCH_NDJSON, 'application/x-ndjson', 100);
+    console.log(
+      `bench:ingest — ${CONNECTIONS} connections, ${DURATION} s per phase, ${cpus().length} cpus, node ${process.version}`,
+    );
+    const peer = (label: string, p: { url: string; child: ChildProcess }): Peer => ({
+      label,
+      url: p.url,
+      pid: p.child.pid!,
+    });
+    const [hs, ms] = await pair(
+      peer('bare hono POST, 1 event', hono),
+      peer('monitor POST /v1/outcomes, 1 event', monitor),
+      SINGLE,
+      'application/json',
+      1,
+    );
+    const [hb, mb] = await pair(
+      peer('bare hono POST, 100-event array', hono),
+      peer('monitor POST, 100-event array', monitor),
+      BATCH_JSON,
+      'application/json',
+      100,
+    );
+    const [hn, mn] = await pair(
+      peer('bare hono POST, 100-event NDJSON', hono),
+      peer('monitor POST, 100-event NDJSON', monitor),
+      BATCH_NDJSON,
+      'application/x-ndjson',
+      100,
+    );
     const [honoBaselineReqPerSec, singleReqPerSec] = [hs.rate, ms.rate];
     const [honoBatchBaselineEventsPerSec, batchEventsPerSec] = [hb.rate, mb.rate];
     const [honoBatchNdjsonBaselineEventsPerSec, batchNdjsonEventsPerSec] = [hn.rate, mn.rate];
@@ -278,15 +414,23 @@ async function main(): Promise<void> {
       const f = await fanoutMonitor(monitor.url, '', ROUNDS / BLOCKS);
       fan.latencies.push(...f.latencies);
       fan.sample = f.sample;
-      fanQuiet.latencies.push(...(await fanoutMonitor(monitor.url, '?stats=0', ROUNDS / BLOCKS)).latencies);
+      fanQuiet.latencies.push(
+        ...(await fanoutMonitor(monitor.url, '?stats=0', ROUNDS / BLOCKS)).latencies,
+      );
       base.push(...(await fanoutBaseline(ws.url, fan.sample, ROUNDS / BLOCKS)));
     }
     ws.child.kill('SIGTERM');
     const fanoutP99Ms = quantile(fan.latencies, 0.99);
     const wsBaselineP99Ms = quantile(base, 0.99);
-    console.log(`${'fan-out to 1,000 subscribers, p50 / p99'.padEnd(40)} ${quantile(fan.latencies, 0.5).toFixed(1).padStart(7)} / ${fanoutP99Ms.toFixed(1)} ms (${ROUNDS} trips)`);
-    console.log(`${'  same, subscribers with ?stats=0'.padEnd(40)} ${quantile(fanQuiet.latencies, 0.5).toFixed(1).padStart(7)} / ${quantile(fanQuiet.latencies, 0.99).toFixed(1)} ms`);
-    console.log(`${'bare ws broadcast, p50 / p99'.padEnd(40)} ${quantile(base, 0.5).toFixed(1).padStart(7)} / ${wsBaselineP99Ms.toFixed(1)} ms`);
+    console.log(
+      `${'fan-out to 1,000 subscribers, p50 / p99'.padEnd(40)} ${quantile(fan.latencies, 0.5).toFixed(1).padStart(7)} / ${fanoutP99Ms.toFixed(1)} ms (${ROUNDS} trips)`,
+    );
+    console.log(
+      `${'  same, subscribers with ?stats=0'.padEnd(40)} ${quantile(fanQuiet.latencies, 0.5).toFixed(1).padStart(7)} / ${quantile(fanQuiet.latencies, 0.99).toFixed(1)} ms`,
+    );
+    console.log(
+      `${'bare ws broadcast, p50 / p99'.padEnd(40)} ${quantile(base, 0.5).toFixed(1).padStart(7)} / ${wsBaselineP99Ms.toFixed(1)} ms`,
+    );
 
     const metrics = await (await fetch(`${monitor.url}/metrics`)).text();
     const rss = Number(/^switchyard_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1]);
@@ -303,7 +447,10 @@ async function main(): Promise<void> {
       batchVsBaseline: round(batchEventsPerSec / honoBatchBaselineEventsPerSec, 3),
       batchNdjsonEventsPerSec: round(batchNdjsonEventsPerSec),
       honoBatchNdjsonBaselineEventsPerSec: round(honoBatchNdjsonBaselineEventsPerSec),
-      batchNdjsonVsBaseline: round(batchNdjsonEventsPerSec / honoBatchNdjsonBaselineEventsPerSec, 3),
+      batchNdjsonVsBaseline: round(
+        batchNdjsonEventsPerSec / honoBatchNdjsonBaselineEventsPerSec,
+        3,
+      ),
       // Server CPU per request / per event: what the ratios tend to when the server is the bottleneck.
       serverCpuUs: {
         single: { monitor: round(ms.cpuUsPerEvent, 2), hono: round(hs.cpuUsPerEvent, 2) },
@@ -318,14 +465,28 @@ async function main(): Promise<void> {
       wsBaselineP99Ms: round(wsBaselineP99Ms, 1),
       fanoutVsBaseline: round(fanoutP99Ms / wsBaselineP99Ms, 3),
       rssMb,
-      targets: { singleVsBaseline: '>= 0.8', batchVsBaseline: '>= 0.7', fanoutVsBaseline: '<= 1.25' },
-      setup: { connections: CONNECTIONS, durationSec: DURATION, subscribers: SUBSCRIBERS, trips: ROUNDS, cpus: cpus().length, node: process.version, quick },
+      targets: {
+        singleVsBaseline: '>= 0.8',
+        batchVsBaseline: '>= 0.7',
+        fanoutVsBaseline: '<= 1.25',
+      },
+      setup: {
+        connections: CONNECTIONS,
+        durationSec: DURATION,
+        subscribers: SUBSCRIBERS,
+        trips: ROUNDS,
+        cpus: cpus().length,
+        node: process.version,
+        quick,
+      },
       at: new Date().toISOString(),
     };
     const dir = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${dir}ingest.json`, JSON.stringify(result, null, 2) + '\n');
-    console.log(`ratios: single ${result.singleVsBaseline} (target >= 0.8), batch ${result.batchVsBaseline} (>= 0.7), ndjson ${result.batchNdjsonVsBaseline}, fan-out ${result.fanoutVsBaseline} (<= 1.25)`);
+    console.log(
+      `ratios: single ${result.singleVsBaseline} (target >= 0.8), batch ${result.batchVsBaseline} (>= 0.7), ndjson ${result.batchNdjsonVsBaseline}, fan-out ${result.fanoutVsBaseline} (<= 1.25)`,
+    );
     console.log(`wrote ${dir}ingest.json`);
   } finally {
     stopAll();

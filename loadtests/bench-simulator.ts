@@ -64,15 +64,35 @@ async function serve(mode: string): Promise<void> {
     const { createSimulation } = await import('../simulators/createSimulation.ts');
     const { createSimulatorApp } = await import('../simulators/http/createSimulatorApp.ts');
     const scheduler = new RealScheduler();
-    const channels = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE }));
-    const sim = createSimulation({ scheduler, seed: 1, channels, latencyScale: 0, retainMs: RETAIN_MS });
+    const channels = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({
+      id,
+      flavour,
+      pool,
+      priority,
+      ...DEFAULT_BASELINE,
+    }));
+    const sim = createSimulation({
+      scheduler,
+      seed: 1,
+      channels,
+      latencyScale: 0,
+      retainMs: RETAIN_MS,
+    });
     if (mode === 'simulator') for (const f of FAULT_MIX) sim.faults.add({ ...f, ttlMs: 3_600_000 });
     fetchFn = createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch;
   } else {
     const app = new Hono();
     app.post(PATH, async (c) => {
       const b = (await c.req.json()) as { out_trade_no: string; amount: { total: number } };
-      return c.json({ mchid: '1900000109', out_trade_no: b.out_trade_no, transaction_id: `42000${b.out_trade_no}`, trade_type: 'MICROPAY', trade_state: 'SUCCESS', trade_state_desc: '支付成功', amount: { total: b.amount.total, payer_total: b.amount.total, currency: 'CNY' } });
+      return c.json({
+        mchid: '1900000109',
+        out_trade_no: b.out_trade_no,
+        transaction_id: `42000${b.out_trade_no}`,
+        trade_type: 'MICROPAY',
+        trade_state: 'SUCCESS',
+        trade_state_desc: '支付成功',
+        amount: { total: b.amount.total, payer_total: b.amount.total, currency: 'CNY' },
+      });
     });
     fetchFn = app.fetch;
   }
@@ -91,8 +111,16 @@ function pinnableCpu(): number | undefined {
 }
 
 function start(mode: string): Promise<{ child: ChildProcess; port: number }> {
-  const node = [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', mode];
-  const [cmd, ...args] = SERVER_CPU === undefined ? node : ['taskset', '-c', String(SERVER_CPU), ...node];
+  const node = [
+    process.execPath,
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--serve',
+    mode,
+  ];
+  const [cmd, ...args] =
+    SERVER_CPU === undefined ? node : ['taskset', '-c', String(SERVER_CPU), ...node];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -117,7 +145,16 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-async function measure(port: number, seconds: number, pid?: number): Promise<{ reqPerSec: number; p99Ms: number; serverCpuUsPerReq?: number; statuses: Record<string, number> }> {
+async function measure(
+  port: number,
+  seconds: number,
+  pid?: number,
+): Promise<{
+  reqPerSec: number;
+  p99Ms: number;
+  serverCpuUsPerReq?: number;
+  statuses: Record<string, number>;
+}> {
   const statuses: Record<string, number> = {};
   const inst = autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -130,24 +167,58 @@ async function measure(port: number, seconds: number, pid?: number): Promise<{ r
         headers: { 'content-type': 'application/json', 'x-timeout-ms': '3000' },
         setupRequest: (req) => {
           n++;
-          return { ...req, body: JSON.stringify({ appid: 'wxd678efh567hg6787', mchid: '1900000109', description: 'bench', out_trade_no: `b-${n}`, amount: { total: 100 + (n % 5000), currency: 'CNY' }, scene_info: { store_info: { id: `s-${String(n % 20).padStart(3, '0')}` }, device_id: `t-${n % 3}` }, payer: { auth_code: '134567890123456789' } }) };
+          return {
+            ...req,
+            body: JSON.stringify({
+              appid: 'wxd678efh567hg6787',
+              mchid: '1900000109',
+              description: 'bench',
+              out_trade_no: `b-${n}`,
+              amount: { total: 100 + (n % 5000), currency: 'CNY' },
+              scene_info: {
+                store_info: { id: `s-${String(n % 20).padStart(3, '0')}` },
+                device_id: `t-${n % 3}`,
+              },
+              payer: { auth_code: '134567890123456789' },
+            }),
+          };
         },
       },
     ],
   });
-  (inst as unknown as { on(ev: 'response', fn: (c: unknown, status: number) => void): void }).on('response', (_c, status) => void (statuses[status] = (statuses[status] ?? 0) + 1));
+  (inst as unknown as { on(ev: 'response', fn: (c: unknown, status: number) => void): void }).on(
+    'response',
+    (_c, status) => void (statuses[status] = (statuses[status] ?? 0) + 1),
+  );
   const cpu0 = cpuSeconds(pid);
   const r = await inst;
   const cpu1 = cpuSeconds(pid);
-  const serverCpuUsPerReq = cpu0 !== undefined && cpu1 !== undefined ? Math.round(((cpu1 - cpu0) * 1e6) / r.requests.total) : undefined;
-  return { reqPerSec: Math.round(r.requests.average), p99Ms: r.latency.p99, serverCpuUsPerReq, statuses };
+  const serverCpuUsPerReq =
+    cpu0 !== undefined && cpu1 !== undefined
+      ? Math.round(((cpu1 - cpu0) * 1e6) / r.requests.total)
+      : undefined;
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p99Ms: r.latency.p99,
+    serverCpuUsPerReq,
+    statuses,
+  };
 }
 
 async function main(): Promise<void> {
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-  const rounds: { round: number; reqPerSec: number; honoBaselineReqPerSec: number; ratio: number }[] = [];
-  const servers = { hono: await start('hono'), simulator: await start('simulator') } as Record<string, { child: ChildProcess; port: number }>;
-  if (process.argv.includes('--no-fault-peer')) servers['simulator-nofault'] = await start('simulator-nofault');
+  const rounds: {
+    round: number;
+    reqPerSec: number;
+    honoBaselineReqPerSec: number;
+    ratio: number;
+  }[] = [];
+  const servers = { hono: await start('hono'), simulator: await start('simulator') } as Record<
+    string,
+    { child: ChildProcess; port: number }
+  >;
+  if (process.argv.includes('--no-fault-peer'))
+    servers['simulator-nofault'] = await start('simulator-nofault');
   try {
     // Alternate the two, best of ROUNDS each: on a shared 2-core machine one phase can land on a busy moment.
     for (let round = 0; round < ROUNDS; round++) {
@@ -155,14 +226,25 @@ async function main(): Promise<void> {
       for (const mode of Object.keys(servers)) {
         // warm-up: JIT, connection pool; the simulator's long enough to fill its order book (RETAIN_MS), so that
         // every measured round is the steady state with orders being forgotten, not a book still growing
-        if (round === 0) await measure(servers[mode].port, mode.startsWith('simulator') ? RETAIN_MS / 1000 + 1 : 1);
+        if (round === 0)
+          await measure(
+            servers[mode].port,
+            mode.startsWith('simulator') ? RETAIN_MS / 1000 + 1 : 1,
+          );
         const r = await measure(servers[mode].port, DURATION, servers[mode].child.pid);
-        process.stdout.write(`${mode.padEnd(10)} ${r.reqPerSec} req/s  p99 ${r.p99Ms} ms  server CPU ${r.serverCpuUsPerReq ?? '?'} µs/req  statuses ${JSON.stringify(r.statuses)}\n`);
+        process.stdout.write(
+          `${mode.padEnd(10)} ${r.reqPerSec} req/s  p99 ${r.p99Ms} ms  server CPU ${r.serverCpuUsPerReq ?? '?'} µs/req  statuses ${JSON.stringify(r.statuses)}\n`,
+        );
         if (!results[mode] || r.reqPerSec > results[mode].reqPerSec) results[mode] = r;
         thisRound[mode] = r.reqPerSec;
       }
       const ratio = Math.round((thisRound.simulator / thisRound.hono) * 1000) / 1000;
-      rounds.push({ round: round + 1, reqPerSec: thisRound.simulator, honoBaselineReqPerSec: thisRound.hono, ratio });
+      rounds.push({
+        round: round + 1,
+        reqPerSec: thisRound.simulator,
+        honoBaselineReqPerSec: thisRound.hono,
+        ratio,
+      });
       process.stdout.write(`round ${round + 1}: ratio ${ratio}\n`);
     }
   } finally {
@@ -194,7 +276,9 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     node: process.version,
   };
-  process.stdout.write(`ratio ${out.ratio} of the bare hono route (target ≥ ${out.target}), median of the rounds' ratios ${out.medianRoundRatio}${SERVER_CPU === undefined ? '' : `, servers pinned to CPU ${SERVER_CPU}`}\n`);
+  process.stdout.write(
+    `ratio ${out.ratio} of the bare hono route (target ≥ ${out.target}), median of the rounds' ratios ${out.medianRoundRatio}${SERVER_CPU === undefined ? '' : `, servers pinned to CPU ${SERVER_CPU}`}\n`,
+  );
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}simulator.json`, `${JSON.stringify(out, null, 2)}\n`);

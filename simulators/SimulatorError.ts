@@ -24,6 +24,10 @@ export class SimulatorError extends Error {
 
   /** HTTP status for the control API. */
   get status(): number {
-    return this.code === 'FAULT_NOT_FOUND' || this.code === 'UNKNOWN_CHANNEL' || this.code === 'SCENARIO_NOT_FOUND' ? 404 : 400;
+    return this.code === 'FAULT_NOT_FOUND' ||
+      this.code === 'UNKNOWN_CHANNEL' ||
+      this.code === 'SCENARIO_NOT_FOUND'
+      ? 404
+      : 400;
   }
 }

@@ -32,9 +32,15 @@ export interface Simulation {
 }
 
 export function createSimulation(o: SimulationOptions): Simulation {
-  const faults = new FaultEngine({ clock: o.scheduler.clock, channels: o.channels.map((c) => c.id), onChange: o.onFaultChange });
+  const faults = new FaultEngine({
+    clock: o.scheduler.clock,
+    channels: o.channels.map((c) => c.id),
+    onChange: o.onFaultChange,
+  });
   const book = new OrderBook(o.retainMs);
-  const callbacks = o.callbackSink ? new CallbackDispatcher(o.scheduler, o.callbackSink) : undefined;
+  const callbacks = o.callbackSink
+    ? new CallbackDispatcher(o.scheduler, o.callbackSink)
+    : undefined;
   const sim = new ChannelSimulator({
     scheduler: o.scheduler,
     faults,
@@ -46,5 +52,12 @@ export function createSimulation(o: SimulationOptions): Simulation {
     hangMs: o.hangMs,
     customerDeclines: o.customerDeclines,
   });
-  return { scheduler: o.scheduler, faults, book, sim, api: new InProcessChannels(sim, o.scheduler), callbacks };
+  return {
+    scheduler: o.scheduler,
+    faults,
+    book,
+    sim,
+    api: new InProcessChannels(sim, o.scheduler),
+    callbacks,
+  };
 }

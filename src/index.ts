@@ -5,13 +5,28 @@
  */
 export * from './core/index.ts';
 export { ConfigError, type ConfigIssue, type ConfigErrorCode } from './config/ConfigError.ts';
-export { loadConfigFile, parseConfigText, resolveConfig, type MonitorConfig, type PlannedWindow, type ProbeTarget as ConfigProbeTarget } from './config/loadConfig.ts';
+export {
+  loadConfigFile,
+  parseConfigText,
+  resolveConfig,
+  type MonitorConfig,
+  type PlannedWindow,
+  type ProbeTarget as ConfigProbeTarget,
+} from './config/loadConfig.ts';
 export { demoConfigInput } from './config/demoConfig.ts';
 export { configSchema, type ConfigInput } from './config/schema.ts';
 export { parseZonedTime, TimeParseError } from './config/zonedTime.ts';
 export { createApp, type AppOptions } from './server/createApp.ts';
-export { startMonitor, type StartMonitorOptions, type RunningMonitor } from './server/startMonitor.ts';
-export { DecisionStream, type DecisionStreamOptions, type StreamSource } from './server/DecisionStream.ts';
+export {
+  startMonitor,
+  type StartMonitorOptions,
+  type RunningMonitor,
+} from './server/startMonitor.ts';
+export {
+  DecisionStream,
+  type DecisionStreamOptions,
+  type StreamSource,
+} from './server/DecisionStream.ts';
 export { Metrics, type MetricsOptions, type MetricsSource } from './server/Metrics.ts';
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './server/Logger.ts';
 export { HttpError, type HttpErrorCode } from './server/HttpError.ts';

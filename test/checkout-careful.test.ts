@@ -16,13 +16,30 @@ const routes: CheckoutRoute[] = [
 ];
 let seq = 0;
 const order = (over: Partial<Order> = {}): Order => ({
-  id: `o-${++seq}`, amount: 3_980, pool: 'qr', method: 'qr', store: 's-1', terminal: 't-1', segment: 'regular', createdAt: 0, ...over,
+  id: `o-${++seq}`,
+  amount: 3_980,
+  pool: 'qr',
+  method: 'qr',
+  store: 's-1',
+  terminal: 't-1',
+  segment: 'regular',
+  createdAt: 0,
+  ...over,
 });
 
-function setup(script: (ch: string, call: number, id: string) => Behaviour, over: Partial<CheckoutOptions> = {}) {
+function setup(
+  script: (ch: string, call: number, id: string) => Behaviour,
+  over: Partial<CheckoutOptions> = {},
+) {
   const s = new VirtualScheduler();
   const fake = new FakeChannels(s, script);
-  const checkout = createCheckout({ strategy: 'staticPriority', channels: fake, scheduler: s, routes, ...over });
+  const checkout = createCheckout({
+    strategy: 'staticPriority',
+    channels: fake,
+    scheduler: s,
+    routes,
+    ...over,
+  });
   /** Pay one order, running virtual time until it settles. */
   const pay = async (o = order()) => {
     const p = checkout.pay(o);
@@ -36,7 +53,12 @@ describe('careful checkout: one order, one charge', () => {
   it('a plain success is one call on the first channel', async () => {
     const { pay, checkout } = setup(() => 'ok');
     const r = await pay();
-    expect(r).toMatchObject({ status: 'paid', attempts: 1, channels: ['wechat'], finalChannel: 'wechat' });
+    expect(r).toMatchObject({
+      status: 'paid',
+      attempts: 1,
+      channels: ['wechat'],
+      finalChannel: 'wechat',
+    });
     expect(checkout.stats()).toMatchObject({ attempts: 1, succeeded: 1, queries: 0 });
   });
 
@@ -69,8 +91,19 @@ describe('careful checkout: one order, one charge', () => {
   it('timeouts that charged nothing: query says unpaid, the order is closed, then the next channel pays', async () => {
     const { pay, fake } = setup((ch) => (ch === 'wechat' ? 'timeout' : 'ok'));
     const r = await pay();
-    expect(r).toMatchObject({ status: 'paid', attempts: 3, channels: ['wechat', 'alipay'], finalChannel: 'alipay' });
-    expect(fake.calls).toEqual(['pay wechat', 'pay wechat', 'query wechat', 'close wechat', 'pay alipay']);
+    expect(r).toMatchObject({
+      status: 'paid',
+      attempts: 3,
+      channels: ['wechat', 'alipay'],
+      finalChannel: 'alipay',
+    });
+    expect(fake.calls).toEqual([
+      'pay wechat',
+      'pay wechat',
+      'query wechat',
+      'close wechat',
+      'pay alipay',
+    ]);
   });
 
   it('pending (USERPAYING) is polled until paid', async () => {
@@ -81,7 +114,10 @@ describe('careful checkout: one order, one charge', () => {
   });
 
   it('pending that never confirms is closed after a bounded number of polls before switching; a late confirmation cannot land', async () => {
-    const { pay, fake } = setup((ch) => (ch === 'wechat' ? 'userpaying' : 'ok'), { maxPolls: 3, pollIntervalMs: 500 });
+    const { pay, fake } = setup((ch) => (ch === 'wechat' ? 'userpaying' : 'ok'), {
+      maxPolls: 3,
+      pollIntervalMs: 500,
+    });
     const o = order();
     const r = await pay(o);
     expect(r).toMatchObject({ status: 'paid', channels: ['wechat', 'alipay'] });
@@ -100,7 +136,9 @@ describe('careful checkout: one order, one charge', () => {
   });
 
   it('when no query can confirm the order unpaid, it is not switched; the reconciler finds it paid later', async () => {
-    const { s, pay, fake, checkout } = setup((ch) => (ch === 'wechat' ? 'charged_timeout' : 'ok'), { reconcileEveryMs: 5_000 });
+    const { s, pay, fake, checkout } = setup((ch) => (ch === 'wechat' ? 'charged_timeout' : 'ok'), {
+      reconcileEveryMs: 5_000,
+    });
     fake.queryTimesOut.add('wechat');
     const o = order();
     const r = await pay(o);
@@ -122,40 +160,66 @@ describe('strategies', () => {
   it('staticSingle never leaves the top channel; staticPriority falls back in priority order', async () => {
     const single = setup(failing, { strategy: 'staticSingle' });
     expect(await single.pay()).toMatchObject({ status: 'failed', channels: ['wechat'] });
-    const prio = setup((ch) => (ch === 'unionpay' ? 'ok' : 'maintenance'), { strategy: 'staticPriority' });
-    expect(await prio.pay()).toMatchObject({ status: 'paid', channels: ['wechat', 'alipay', 'unionpay'] });
+    const prio = setup((ch) => (ch === 'unionpay' ? 'ok' : 'maintenance'), {
+      strategy: 'staticPriority',
+    });
+    expect(await prio.pay()).toMatchObject({
+      status: 'paid',
+      channels: ['wechat', 'alipay', 'unionpay'],
+    });
   });
 
   it('oracle goes straight to the channel the faults spare', async () => {
-    const oracle = { failureProbability: (ch: string) => (ch === 'wechat' ? 0.9 : ch === 'alipay' ? 0.1 : 0) };
+    const oracle = {
+      failureProbability: (ch: string) => (ch === 'wechat' ? 0.9 : ch === 'alipay' ? 0.1 : 0),
+    };
     const o = setup(failing, { strategy: 'oracle', oracle });
     expect(await o.pay()).toMatchObject({ status: 'paid', channels: ['unionpay'] });
   });
 
-  it('switchyard follows the engine\'s weights and reports every attempt to it', async () => {
+  it("switchyard follows the engine's weights and reports every attempt to it", async () => {
     const recorded: Outcome[] = [];
     const listeners: ((d: never) => void)[] = [];
     const engine: EngineLike = {
       seq: 0,
       epoch: 'e',
       onDecision: (fn) => (listeners.push(fn as never), () => {}),
-      pools: () => [{ id: 'qr', weights: { wechat: 0.5, alipay: 0.5, unionpay: 0 }, channels: ['wechat', 'alipay', 'unionpay'], panic: false }],
+      pools: () => [
+        {
+          id: 'qr',
+          weights: { wechat: 0.5, alipay: 0.5, unionpay: 0 },
+          channels: ['wechat', 'alipay', 'unionpay'],
+          panic: false,
+        },
+      ],
       channels: () => [],
       record: (o) => void recorded.push(o),
       classifier: () => ({ healthClass: () => 'error' }),
       hasChannel: () => true,
     };
     const s0 = new VirtualScheduler();
-    const client = createEngineClient({ engine, clock: s0.clock, channels: routes, rng: seededRandom(5) });
+    const client = createEngineClient({
+      engine,
+      clock: s0.clock,
+      channels: routes,
+      rng: seededRandom(5),
+    });
     const sw = setup(failing, { strategy: 'switchyard', client });
     const results = [];
     for (let i = 0; i < 20; i++) results.push(await sw.pay());
     expect(results.every((r) => r.status === 'paid')).toBe(true);
-    expect(results.some((r) => r.channels[0] === 'alipay') && results.some((r) => r.channels[0] === 'wechat')).toBe(true);
+    expect(
+      results.some((r) => r.channels[0] === 'alipay') &&
+        results.some((r) => r.channels[0] === 'wechat'),
+    ).toBe(true);
     expect(results.every((r) => r.channels.includes('unionpay') === false)).toBe(true); // weight 0, never needed
     const payCalls = sw.checkout.stats().payCalls;
     expect(recorded).toHaveLength(payCalls);
-    expect(recorded.filter((o) => o.channel === 'wechat').every((o) => o.outcome === 'maintenance' && o.code === 'SERVICE_UNAVAILABLE')).toBe(true);
+    expect(
+      recorded
+        .filter((o) => o.channel === 'wechat')
+        .every((o) => o.outcome === 'maintenance' && o.code === 'SERVICE_UNAVAILABLE'),
+    ).toBe(true);
     // The peers do not feed the monitor.
     const peer = setup(failing, { strategy: 'staticPriority', client });
     await peer.pay();
@@ -164,16 +228,32 @@ describe('strategies', () => {
 });
 
 describe('property: whatever the channels do, no order is charged twice', () => {
-  const behaviours: Behaviour[] = ['ok', 'timeout', 'charged_timeout', 'systemerror', 'systemerror_charged', 'maintenance', 'decline', 'userpaying', 'userpaying_then_pays'];
+  const behaviours: Behaviour[] = [
+    'ok',
+    'timeout',
+    'charged_timeout',
+    'systemerror',
+    'systemerror_charged',
+    'maintenance',
+    'decline',
+    'userpaying',
+    'userpaying_then_pays',
+  ];
   it('holds over random fates per call, with and without query outages', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom(...behaviours), { minLength: 9, maxLength: 9 }),
         fc.boolean(),
-        fc.constantFrom('staticPriority', 'staticSingle') as fc.Arbitrary<'staticPriority' | 'staticSingle'>,
+        fc.constantFrom('staticPriority', 'staticSingle') as fc.Arbitrary<
+          'staticPriority' | 'staticSingle'
+        >,
         async (fates, queryDown, strategy) => {
           const idx = { wechat: 0, alipay: 3, unionpay: 6 } as Record<string, number>;
-          const { pay, fake, checkout } = setup((ch, call) => fates[idx[ch] + Math.min(call, 2)], { strategy, maxPolls: 2, pollIntervalMs: 500 });
+          const { pay, fake, checkout } = setup((ch, call) => fates[idx[ch] + Math.min(call, 2)], {
+            strategy,
+            maxPolls: 2,
+            pollIntervalMs: 500,
+          });
           if (queryDown) fake.queryTimesOut.add('wechat');
           const o = order();
           const r = await pay(o);

@@ -1,4 +1,10 @@
-import type { ChannelApi, CloseResult, PayRequest, PayResult, QueryResult } from '../simulators/channels/ChannelApi.ts';
+import type {
+  ChannelApi,
+  CloseResult,
+  PayRequest,
+  PayResult,
+  QueryResult,
+} from '../simulators/channels/ChannelApi.ts';
 import { OrderBook } from '../simulators/ledger/OrderBook.ts';
 import type { Scheduler } from '../src/core/scheduler.ts';
 import type { RecordedClass } from '../src/core/outcome.ts';
@@ -67,8 +73,16 @@ export class FakeChannels implements ChannelApi {
       case 'userpaying':
       case 'userpaying_then_pays':
         t.status = 'USERPAYING';
-        if (b === 'userpaying_then_pays') this.scheduler.setTimeout(() => void this.book.charge(t), 1_500);
-        return { kind: 'answer', code: 'USERPAYING', outcome: 'neutral', pending: true, httpStatus: 202, latencyMs: 30 };
+        if (b === 'userpaying_then_pays')
+          this.scheduler.setTimeout(() => void this.book.charge(t), 1_500);
+        return {
+          kind: 'answer',
+          code: 'USERPAYING',
+          outcome: 'neutral',
+          pending: true,
+          httpStatus: 202,
+          latencyMs: 30,
+        };
     }
   }
 
@@ -89,7 +103,8 @@ export class FakeChannels implements ChannelApi {
       return { kind: 'timeout', latencyMs: timeoutMs };
     }
     const t = this.book.get(channel, orderId);
-    if (t?.status === 'SUCCESS') return { kind: 'answer', closed: false, status: 'SUCCESS', latencyMs: 20 };
+    if (t?.status === 'SUCCESS')
+      return { kind: 'answer', closed: false, status: 'SUCCESS', latencyMs: 20 };
     if (t) t.status = 'CLOSED';
     return { kind: 'answer', closed: true, status: 'CLOSED', latencyMs: 20 };
   }

@@ -5,8 +5,18 @@ describe('renderSuccessChart', () => {
   const svg = renderSuccessChart({
     title: 'flash-sale <test>',
     series: {
-      switchyard: [{ t: 0, successRate: 1 }, { t: 1000, successRate: 0.99 }, { t: 2000, successRate: null }, { t: 3000, successRate: 1 }],
-      staticSingle: [{ t: 0, successRate: 1 }, { t: 1000, successRate: 0.5 }, { t: 2000, successRate: 0.6 }, { t: 3000, successRate: 1 }],
+      switchyard: [
+        { t: 0, successRate: 1 },
+        { t: 1000, successRate: 0.99 },
+        { t: 2000, successRate: null },
+        { t: 3000, successRate: 1 },
+      ],
+      staticSingle: [
+        { t: 0, successRate: 1 },
+        { t: 1000, successRate: 0.5 },
+        { t: 2000, successRate: 0.6 },
+        { t: 3000, successRate: 1 },
+      ],
     },
     faults: [{ channel: 'wechat', kind: 'error', from: 800, to: 2500 }],
     durationMs: 4000,

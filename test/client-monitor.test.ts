@@ -29,13 +29,28 @@ afterEach(async () => {
 });
 
 async function monitor(port = 0, epoch?: string): Promise<RunningMonitor> {
-  const m = await startMonitor({ config: resolveConfig(demoConfigInput()), port, host: '127.0.0.1', log: silentLogger, processMetrics: false, epoch });
+  const m = await startMonitor({
+    config: resolveConfig(demoConfigInput()),
+    port,
+    host: '127.0.0.1',
+    log: silentLogger,
+    processMetrics: false,
+    epoch,
+  });
   open.push(m);
   return m;
 }
 
 function client(url: string, staleAfterMs = 30_000): SwitchyardClient {
-  const c = createClient({ url, channels: rules, staleAfterMs, rng: seededRandom(1), backoffRng: seededRandom(2), reconnect: { baseMs: 20, maxMs: 100 }, reporting: { flushIntervalMs: 10 } });
+  const c = createClient({
+    url,
+    channels: rules,
+    staleAfterMs,
+    rng: seededRandom(1),
+    backoffRng: seededRandom(2),
+    reconnect: { baseMs: 20, maxMs: 100 },
+    reporting: { flushIntervalMs: 10 },
+  });
   open.push(c);
   return c;
 }
@@ -48,8 +63,10 @@ describe('client against a real monitor (port 0)', () => {
     expect(c.stats().epoch).toBe(m.engine.epoch);
     expect(c.weights('qr').wechat).toBeGreaterThan(0.5);
     // A burst of system errors on wechat, reported the way a gateway does.
-    for (let i = 0; i < 60; i++) c.report({ channel: 'wechat', outcome: 'error', code: 'SYSTEMERROR', latencyMs: 30 });
-    for (let i = 0; i < 60; i++) c.report({ channel: 'alipay', outcome: 'success', code: 'SUCCESS', latencyMs: 30 });
+    for (let i = 0; i < 60; i++)
+      c.report({ channel: 'wechat', outcome: 'error', code: 'SYSTEMERROR', latencyMs: 30 });
+    for (let i = 0; i < 60; i++)
+      c.report({ channel: 'alipay', outcome: 'success', code: 'SUCCESS', latencyMs: 30 });
     await until(() => c.weights('qr').wechat === 0);
     expect(c.stats().reported).toBe(120);
     expect(c.stats().seq).toBe(m.engine.seq);
@@ -61,7 +78,8 @@ describe('client against a real monitor (port 0)', () => {
     const port = m1.port;
     const c = client(m1.url, 300);
     await until(() => c.stats().connected);
-    for (let i = 0; i < 60; i++) c.report({ channel: 'wechat', outcome: 'error', code: 'SYSTEMERROR', latencyMs: 30 });
+    for (let i = 0; i < 60; i++)
+      c.report({ channel: 'wechat', outcome: 'error', code: 'SYSTEMERROR', latencyMs: 30 });
     await until(() => c.weights('qr').wechat === 0);
     await m1.close();
     await until(() => !c.stats().connected);

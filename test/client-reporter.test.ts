@@ -5,7 +5,12 @@ import { OutcomeReporter } from '../src/client/OutcomeReporter.ts';
 import { RealScheduler } from '../src/time/RealScheduler.ts';
 import { VirtualScheduler } from '../src/time/VirtualScheduler.ts';
 
-const ev = (i: number) => ({ channel: 'wechat', outcome: 'success' as const, latencyMs: 10, at: i });
+const ev = (i: number) => ({
+  channel: 'wechat',
+  outcome: 'success' as const,
+  latencyMs: 10,
+  at: i,
+});
 
 describe('OutcomeReporter (injected fetch, virtual time)', () => {
   it('batches: many reports become a few POSTs after the flush interval', async () => {
@@ -15,7 +20,13 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
       bodies.push(JSON.parse(String(init.body)));
       return new Response('{"accepted":1}', { status: 202 });
     }) as typeof fetch;
-    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 200, maxBatch: 100 });
+    const r = new OutcomeReporter({
+      url: 'http://m',
+      scheduler: s,
+      fetch: fetchFn,
+      flushIntervalMs: 200,
+      maxBatch: 100,
+    });
     for (let i = 0; i < 250; i++) r.report(ev(i));
     await s.advance(1_000);
     expect(bodies.map((b) => b.length)).toEqual([100, 100, 50]);
@@ -30,7 +41,12 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
       bodies.push(JSON.parse(String(init.body)));
       return new Response('{"accepted":1}', { status: 202 });
     }) as typeof fetch;
-    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 10 });
+    const r = new OutcomeReporter({
+      url: 'http://m',
+      scheduler: s,
+      fetch: fetchFn,
+      flushIntervalMs: 10,
+    });
     r.report({ channel: 'wechat', outcome: 'neutral', code: 'USERPAYING', latencyMs: 40, at: 1 });
     r.report({ channel: 'wechat', outcome: 'neutral', latencyMs: 40, at: 2 });
     await s.advance(100);
@@ -46,7 +62,13 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
       void init;
       return new Response('{"accepted":1}', { status: 202 });
     }) as typeof fetch;
-    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 200, maxBatch: 10 });
+    const r = new OutcomeReporter({
+      url: 'http://m',
+      scheduler: s,
+      fetch: fetchFn,
+      flushIntervalMs: 200,
+      maxBatch: 10,
+    });
     r.report(ev(0));
     await s.advance(50);
     for (let i = 1; i < 10; i++) r.report(ev(i));
@@ -60,9 +82,20 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
     let calls = 0;
     const hang = ((_u: string, init: RequestInit) => {
       calls++;
-      return new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      return new Promise<Response>((_, reject) =>
+        init.signal!.addEventListener('abort', () =>
+          reject(new DOMException('aborted', 'AbortError')),
+        ),
+      );
     }) as typeof fetch;
-    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: hang, flushIntervalMs: 10, maxBatch: 5, maxBuffer: 20 });
+    const r = new OutcomeReporter({
+      url: 'http://m',
+      scheduler: s,
+      fetch: hang,
+      flushIntervalMs: 10,
+      maxBatch: 5,
+      maxBuffer: 20,
+    });
     for (let i = 0; i < 5; i++) r.report(ev(i));
     await s.advance(50);
     expect(calls).toBe(1);
@@ -82,7 +115,15 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
       accepted += JSON.parse(String(init.body)).length;
       return new Response('{}', { status: 202 });
     }) as typeof fetch;
-    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 100, maxBatch: 50, maxBuffer: 1_000, retryMs: 100 });
+    const r = new OutcomeReporter({
+      url: 'http://m',
+      scheduler: s,
+      fetch: fetchFn,
+      flushIntervalMs: 100,
+      maxBatch: 50,
+      maxBuffer: 1_000,
+      retryMs: 100,
+    });
     let peak = 0;
     for (let t = 0; t < 100; t++) {
       for (let i = 0; i < 500; i++) r.report(ev(t * 500 + i));
@@ -106,7 +147,12 @@ describe('OutcomeReporter (injected fetch, virtual time)', () => {
       calls++;
       return new Response('{"error":"bad"}', { status: 400 });
     }) as typeof fetch;
-    const r = new OutcomeReporter({ url: 'http://m', scheduler: s, fetch: fetchFn, flushIntervalMs: 10 });
+    const r = new OutcomeReporter({
+      url: 'http://m',
+      scheduler: s,
+      fetch: fetchFn,
+      flushIntervalMs: 10,
+    });
     r.report(ev(1));
     r.report(ev(2));
     await s.advance(5_000);
@@ -131,7 +177,12 @@ describe('OutcomeReporter over HTTP (msw)', () => {
   afterAll(() => server.close());
 
   it('POSTs a JSON array to /v1/outcomes with the token', async () => {
-    const r = new OutcomeReporter({ url: 'http://monitor.test/', scheduler: new RealScheduler(), token: 'sekret', flushIntervalMs: 5 });
+    const r = new OutcomeReporter({
+      url: 'http://monitor.test/',
+      scheduler: new RealScheduler(),
+      token: 'sekret',
+      flushIntervalMs: 5,
+    });
     for (let i = 0; i < 30; i++) r.report(ev(i));
     await r.close();
     expect(received).toHaveLength(30);

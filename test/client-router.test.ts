@@ -32,20 +32,31 @@ describe('Router', () => {
   it('honours amount limits: a large order never goes to a channel whose limit is below it', () => {
     const r = new Router(rules, seededRandom(1));
     r.setWeights('qr', { wechat: 0.7, alipay: 0.2, unionpay: 0.1 });
-    for (let i = 0; i < 500; i++) expect(r.pick('qr', { amount: 900_00, segment: 'regular' }, 'live').channel).not.toBe('wechat');
+    for (let i = 0; i < 500; i++)
+      expect(r.pick('qr', { amount: 900_00, segment: 'regular' }, 'live').channel).not.toBe(
+        'wechat',
+      );
     // Too small for unionpay: only wechat and alipay remain.
-    for (let i = 0; i < 500; i++) expect(r.pick('qr', { amount: 5_00, segment: 'regular' }, 'live').channel).not.toBe('unionpay');
+    for (let i = 0; i < 500; i++)
+      expect(r.pick('qr', { amount: 5_00, segment: 'regular' }, 'live').channel).not.toBe(
+        'unionpay',
+      );
   });
 
   it('platform- and segment-specific channels serve only their platform and segment', () => {
-    expect(admits(rules[3], { amount: 1, segment: 'regular', platform: 'wechat-miniprogram' })).toBe(true);
+    expect(
+      admits(rules[3], { amount: 1, segment: 'regular', platform: 'wechat-miniprogram' }),
+    ).toBe(true);
     expect(admits(rules[3], { amount: 1, segment: 'regular', platform: 'h5' })).toBe(false);
     expect(admits(rules[3], { amount: 1, segment: 'regular' })).toBe(false);
     expect(admits(rules[4], { amount: 1, segment: 'corporate' })).toBe(true);
     expect(admits(rules[4], { amount: 1, segment: 'vip' })).toBe(false);
     const r = new Router(rules, seededRandom(1));
     r.setWeights('qr', { wechat: 0, alipay: 0, unionpay: 0, miniapp: 1, corp: 0 });
-    expect(r.pick('qr', { ...order, platform: 'wechat-miniprogram' }, 'live')).toEqual({ channel: 'miniapp', reason: 'weight' });
+    expect(r.pick('qr', { ...order, platform: 'wechat-miniprogram' }, 'live')).toEqual({
+      channel: 'miniapp',
+      reason: 'weight',
+    });
   });
 
   it('next() skips what was tried and draws among the rest by weight', () => {
@@ -57,8 +68,13 @@ describe('Router', () => {
       expect(['alipay', 'unionpay']).toContain(p.channel);
     }
     // Everything with weight tried: the rest by priority, still a channel rather than a refusal.
-    expect(r.next('qr', order, ['wechat', 'alipay', 'unionpay'], 'live')).toEqual({ channel: null, reason: 'no_eligible_channel' });
-    expect(r.next('qr', { ...order, segment: 'corporate' }, ['wechat', 'alipay', 'unionpay'], 'live')).toEqual({ channel: 'corp', reason: 'last_resort' });
+    expect(r.next('qr', order, ['wechat', 'alipay', 'unionpay'], 'live')).toEqual({
+      channel: null,
+      reason: 'no_eligible_channel',
+    });
+    expect(
+      r.next('qr', { ...order, segment: 'corporate' }, ['wechat', 'alipay', 'unionpay'], 'live'),
+    ).toEqual({ channel: 'corp', reason: 'last_resort' });
   });
 
   it('static mode and missing weights route by priority; all-zero weights fall back to the best by priority', () => {
@@ -66,10 +82,16 @@ describe('Router', () => {
     expect(r.pick('qr', order, 'live')).toEqual({ channel: 'wechat', reason: 'static' });
     r.setWeights('qr', { wechat: 0, alipay: 1, unionpay: 0 });
     expect(r.pick('qr', order, 'static')).toEqual({ channel: 'wechat', reason: 'static' });
-    expect(r.next('qr', order, ['wechat'], 'static')).toEqual({ channel: 'alipay', reason: 'static' });
+    expect(r.next('qr', order, ['wechat'], 'static')).toEqual({
+      channel: 'alipay',
+      reason: 'static',
+    });
     expect(r.pick('qr', { amount: 900_00, segment: 'regular' }, 'live').channel).toBe('alipay');
     r.setWeights('qr', { wechat: 1, alipay: 0, unionpay: 0 });
-    expect(r.pick('qr', { amount: 900_00, segment: 'regular' }, 'live')).toEqual({ channel: 'alipay', reason: 'last_resort' });
+    expect(r.pick('qr', { amount: 900_00, segment: 'regular' }, 'live')).toEqual({
+      channel: 'alipay',
+      reason: 'last_resort',
+    });
     expect(r.weights('qr', 'static')).toMatchObject({ wechat: 1, alipay: 0 });
     expect(r.pick('nope', order, 'live')).toEqual({ channel: null, reason: 'no_eligible_channel' });
   });

@@ -37,7 +37,16 @@ const snapshot = (epoch: string, seq: number, weights: Record<string, number>) =
   pools: [{ id: 'qr', weights, channels: Object.keys(weights), panic: false }],
 });
 const decision = (seq: number, channel: string, to: string, weights: Record<string, number>) => ({
-  type: 'decision', seq, at: 0, channel, pool: 'qr', from: 'healthy', to, reason: 'error_rate', evidence: {}, weights,
+  type: 'decision',
+  seq,
+  at: 0,
+  channel,
+  pool: 'qr',
+  from: 'healthy',
+  to,
+  reason: 'error_rate',
+  evidence: {},
+  weights,
 });
 
 function setup(staleAfterMs = 30_000) {
@@ -152,19 +161,24 @@ describe('client following /v1/stream', () => {
     await client.close();
   });
 
-  it('a maintenance answer takes the channel out of this gateway\'s picks at once, for maintenanceHoldMs, before the monitor says so', async () => {
+  it("a maintenance answer takes the channel out of this gateway's picks at once, for maintenanceHoldMs, before the monitor says so", async () => {
     const { s, sockets, client } = setup();
     sockets[0].send(snapshot('e1', 1, { wechat: 0.5, alipay: 0.5, unionpay: 0 }));
     client.report({ channel: 'alipay', outcome: 'maintenance', code: '20000', latencyMs: 40 });
     for (let i = 0; i < 200; i++) expect(client.pick('qr', order).channel).toBe('wechat');
     // Still a last resort once everything else was tried.
-    expect(client.next('qr', order, ['wechat', 'unionpay'])).toEqual({ channel: 'alipay', reason: 'last_resort' });
+    expect(client.next('qr', order, ['wechat', 'unionpay'])).toEqual({
+      channel: 'alipay',
+      reason: 'last_resort',
+    });
     await s.advance(3_001);
     const seen = new Set(Array.from({ length: 200 }, () => client.pick('qr', order).channel));
     expect(seen).toEqual(new Set(['wechat', 'alipay']));
     // Other outcomes do not hold a channel.
     client.report({ channel: 'alipay', outcome: 'error', code: 'ACQ.SYSTEM_ERROR', latencyMs: 40 });
-    expect(new Set(Array.from({ length: 200 }, () => client.pick('qr', order).channel)).has('alipay')).toBe(true);
+    expect(
+      new Set(Array.from({ length: 200 }, () => client.pick('qr', order).channel)).has('alipay'),
+    ).toBe(true);
     await client.close();
   });
 
@@ -181,7 +195,8 @@ describe('client following /v1/stream', () => {
     expect(client.pick('qr', order)).toEqual({ channel: 'wechat', reason: 'static' });
     expect(client.next('qr', order, ['wechat'])).toEqual({ channel: 'alipay', reason: 'static' });
     // Reporting while away neither throws nor grows without bound.
-    for (let i = 0; i < 50_000; i++) client.report({ channel: 'wechat', outcome: 'success', latencyMs: 1 });
+    for (let i = 0; i < 50_000; i++)
+      client.report({ channel: 'wechat', outcome: 'success', latencyMs: 1 });
     expect(client.stats().buffered).toBeLessThanOrEqual(10_000 + 500);
     expect(client.stats().dropped).toBeGreaterThan(39_000);
     setRefuse(false);

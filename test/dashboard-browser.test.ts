@@ -47,7 +47,15 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -72,28 +80,50 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
       const events = CHANNELS.flatMap((channel, c) =>
         Array.from({ length: 10 }, (_, i) => {
           const k = tick * 10 + i + c;
-          return { channel, outcome: k % 50 === 0 ? 'error' : 'success', latencyMs: 120 + ((k * 37) % 160) + c * 25, at };
+          return {
+            channel,
+            outcome: k % 50 === 0 ? 'error' : 'success',
+            latencyMs: 120 + ((k * 37) % 160) + c * 25,
+            at,
+          };
         }),
       );
       tick++;
-      void fetch(`${m.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) }).catch(() => {});
+      void fetch(`${m.url}/v1/outcomes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(events),
+      }).catch(() => {});
     }, 200);
     onTestFinished(() => clearInterval(pump));
     await page.goto(`${m.url}/`, { waitUntil: 'load' });
 
     // Every demo channel gets a tile with its state word, grouped by pool.
-    for (const id of CHANNELS) await page.locator(`#tile-${id}[data-state="healthy"]`).waitFor({ timeout: 5000 });
+    for (const id of CHANNELS)
+      await page.locator(`#tile-${id}[data-state="healthy"]`).waitFor({ timeout: 5000 });
     expect(await page.locator('.pool').count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('#tile-wechat').innerText()).toMatch(/healthy/i);
     await page.locator('#conn.live').waitFor({ timeout: 5000 });
 
     // A burst of technical errors on wechat: tile and timeline turn within seconds.
     const now = Date.now();
-    const burst = Array.from({ length: 400 }, () => ({ channel: 'wechat', outcome: 'error', code: 'SYSTEMERROR', latencyMs: 300, at: now }));
-    const res = await fetch(`${m.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(burst) });
+    const burst = Array.from({ length: 400 }, () => ({
+      channel: 'wechat',
+      outcome: 'error',
+      code: 'SYSTEMERROR',
+      latencyMs: 300,
+      at: now,
+    }));
+    const res = await fetch(`${m.url}/v1/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(burst),
+    });
     expect(res.status).toBe(202);
     const t0 = Date.now();
-    await page.locator('#tile-wechat:is([data-state="down"], [data-state="degraded"])').waitFor({ timeout: 5000 });
+    await page
+      .locator('#tile-wechat:is([data-state="down"], [data-state="degraded"])')
+      .waitFor({ timeout: 5000 });
     const turnedMs = Date.now() - t0;
     const tile = await page.locator('#tile-wechat').innerText();
     expect(tile).toMatch(/\b(down|degraded)\b/i);
@@ -103,7 +133,10 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     expect(await entry.innerText()).toMatch(/healthy\s*→\s*(down|degraded)/);
     expect(await page.locator('#summary').innerText()).toMatch(/wechat/);
     // The decision is marked on wechat's chart once the charts redraw (at most once a second).
-    await page.locator('svg.chart[data-channel="wechat"] g.mark').first().waitFor({ state: 'attached', timeout: 3000 });
+    await page
+      .locator('svg.chart[data-channel="wechat"] g.mark')
+      .first()
+      .waitFor({ state: 'attached', timeout: 3000 });
     console.log(`dashboard: wechat tile turned ${turnedMs} ms after the burst was accepted`);
 
     // SRE actions are hidden until a token is given; then an override goes through.
@@ -118,9 +151,15 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     await page.click('#overrideForm button[type="submit"]');
     await page.locator('#tile-bank_b[data-state="down"]').waitFor({ timeout: 5000 });
     await page.locator('#tile-bank_b .override').waitFor({ timeout: 5000 });
-    expect(await page.locator('#tile-bank_b .override').innerText()).toMatch(/forced down until .*drill/);
-    expect(m.engine.channels().find((c) => c.id === 'bank_b')?.override?.reason).toBe('drill: bank_b settlement delay');
-    await expect.poll(() => page.locator('#timeline li.dec[data-channel="bank_b"]').first().innerText()).toMatch(/manual/);
+    expect(await page.locator('#tile-bank_b .override').innerText()).toMatch(
+      /forced down until .*drill/,
+    );
+    expect(m.engine.channels().find((c) => c.id === 'bank_b')?.override?.reason).toBe(
+      'drill: bank_b settlement delay',
+    );
+    await expect
+      .poll(() => page.locator('#timeline li.dec[data-channel="bank_b"]').first().innerText())
+      .toMatch(/manual/);
 
     // Maintenance from the page lands in the engine and in the list.
     await page.selectOption('#maintForm select[name="channel"]', 'bank_a');
@@ -152,22 +191,34 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     expect(await page.locator('#conn').innerText()).toBe('reconnecting');
     m = await monitor(port, 'epoch-two');
     await page.locator('#banner').waitFor({ state: 'hidden', timeout: 15_000 });
-    await expect.poll(() => page.locator('#meta').innerText(), { timeout: 5000 }).toMatch(/epoch epoch-two/);
+    await expect
+      .poll(() => page.locator('#meta').innerText(), { timeout: 5000 })
+      .toMatch(/epoch epoch-two/);
     await page.locator('#tile-wechat[data-state="healthy"]').waitFor({ timeout: 5000 });
     await page.locator('#tile-bank_b[data-state="healthy"]').waitFor({ timeout: 5000 });
     // The old epoch's decisions are gone from the timeline; the charts keep a dashed restart line.
     expect(await page.locator('#timeline li.dec').count()).toBe(0);
-    await expect.poll(() => page.locator('svg.chart line.restart').count(), { timeout: 3000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('svg.chart line.restart').count(), { timeout: 3000 })
+      .toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 
   it('shades a fault injected through the simulator and turns the channel it hits', async () => {
     // The demo's channel simulators in process, the monitor probing bank_b there every 250 ms.
     const scheduler = new RealScheduler();
-    const profiles = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE }));
+    const profiles = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({
+      id,
+      flavour,
+      pool,
+      priority,
+      ...DEFAULT_BASELINE,
+    }));
     // Latencies a tenth of the demo's, so a 200 ms probe timeout only ever fires on the fault.
     const sim = createSimulation({ scheduler, seed: 6, channels: profiles, latencyScale: 0.1 });
-    const simServer = createAdaptorServer({ fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch }) as Server;
+    const simServer = createAdaptorServer({
+      fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch,
+    }) as Server;
     await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
     onTestFinished(async () => {
       // The monitor's probes keep connections alive: stop them first, then drop what is left.
@@ -182,24 +233,43 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
       ...input,
       port: 0,
       simulatorUrl: simUrl,
-      channels: input.channels.map((c) => (c.id === 'bank_b' ? { ...c, probe: { url: `${simUrl}/bank_b/health`, intervalMs: 250, timeoutMs: 200 } } : c)),
+      channels: input.channels.map((c) =>
+        c.id === 'bank_b'
+          ? { ...c, probe: { url: `${simUrl}/bank_b/health`, intervalMs: 250, timeoutMs: 200 } }
+          : c,
+      ),
     });
     await m?.close();
-    m = await startMonitor({ config, log: silentLogger, processMetrics: false, epoch: 'epoch-sim' });
+    m = await startMonitor({
+      config,
+      log: silentLogger,
+      processMetrics: false,
+      epoch: 'epoch-sim',
+    });
     await page.goto(`${m.url}/`, { waitUntil: 'load' });
     await page.locator('#tile-bank_b[data-state="healthy"]').waitFor({ timeout: 5000 });
     expect(await page.locator('#faultsPanel').isHidden()).toBe(true);
 
-    const res = await fetch(`${simUrl}/_chaos/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'bank_b', kind: 'error', for: '2m' }) });
+    const res = await fetch(`${simUrl}/_chaos/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'bank_b', kind: 'error', for: '2m' }),
+    });
     expect(res.status).toBe(201);
     const t0 = Date.now();
     await page.locator('#tile-bank_b[data-state="down"]').waitFor({ timeout: 8000 });
     const turnedMs = Date.now() - t0;
-    await expect.poll(() => page.locator('#timeline li.dec[data-channel="bank_b"]').first().innerText()).toMatch(/healthy\s*→\s*down\s*probe_failures/);
+    await expect
+      .poll(() => page.locator('#timeline li.dec[data-channel="bank_b"]').first().innerText())
+      .toMatch(/healthy\s*→\s*down\s*probe_failures/);
     // The fault shows in the list (polled every 3 s) and shaded on bank_b's chart.
     await page.locator('#faults li', { hasText: 'bank_b' }).waitFor({ timeout: 6000 });
-    await page.locator('svg.chart[data-channel="bank_b"] rect.fault[data-kind="error"]').waitFor({ state: 'attached', timeout: 3000 });
+    await page
+      .locator('svg.chart[data-channel="bank_b"] rect.fault[data-kind="error"]')
+      .waitFor({ state: 'attached', timeout: 3000 });
     expect(pageErrors).toEqual([]);
-    console.log(`dashboard: bank_b tile down ${turnedMs} ms after the simulator fault was injected`);
+    console.log(
+      `dashboard: bank_b tile down ${turnedMs} ms after the simulator fault was injected`,
+    );
   });
 });

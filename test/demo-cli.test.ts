@@ -17,10 +17,16 @@ async function eventually<T>(check: () => Promise<T | undefined>, ms: number): P
 
 describe('switchyard demo (what npm start runs)', () => {
   it('runs monitor, simulators, checkout and traffic, probes every channel, and stops on Ctrl-C with 0', async () => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--sim-port', '0', '--checkout-port', '0', '--rate', '40'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'demo', '--port', '0', '--sim-port', '0', '--checkout-port', '0', '--rate', '40'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     try {
       const urls = await eventually(async () => {
         const dash = /dashboard\s+(http:\S+)\//.exec(err);
@@ -30,16 +36,28 @@ describe('switchyard demo (what npm start runs)', () => {
       expect((await fetch(`${urls.monitor}/`)).status).toBe(200);
       // shop traffic flows through the checkout, following the monitor
       const paid = await eventually(async () => {
-        const s = (await (await fetch(`${urls.checkout}/stats`)).json()) as { strategies: { switchyard: { succeeded: number } } };
-        return s.strategies.switchyard.succeeded >= 20 ? s.strategies.switchyard.succeeded : undefined;
+        const s = (await (await fetch(`${urls.checkout}/stats`)).json()) as {
+          strategies: { switchyard: { succeeded: number } };
+        };
+        return s.strategies.switchyard.succeeded >= 20
+          ? s.strategies.switchyard.succeeded
+          : undefined;
       }, 15_000);
       expect(paid).toBeGreaterThanOrEqual(20);
       // the monitor hears live outcomes and its own probes of every channel
       const channels = await eventually(async () => {
-        const body = (await (await fetch(`${urls.monitor}/v1/channels`)).json()) as { channels: Array<{ id: string; windows: { '60s': { probes: number; total: number } } }> };
+        const body = (await (await fetch(`${urls.monitor}/v1/channels`)).json()) as {
+          channels: Array<{ id: string; windows: { '60s': { probes: number; total: number } } }>;
+        };
         return body.channels.every((c) => c.windows['60s'].probes > 0) ? body.channels : undefined;
       }, 15_000);
-      expect(channels.map((c) => c.id).sort()).toEqual(['alipay', 'bank_a', 'bank_b', 'unionpay', 'wechat']);
+      expect(channels.map((c) => c.id).sort()).toEqual([
+        'alipay',
+        'bank_a',
+        'bank_b',
+        'unionpay',
+        'wechat',
+      ]);
       expect(channels.some((c) => c.windows['60s'].total > c.windows['60s'].probes)).toBe(true);
     } finally {
       child.kill('SIGINT');

@@ -36,7 +36,9 @@ describe('real time and virtual time agree', () => {
     const real = (await runRealtime(scenario, { drainMs: 2500 })).report;
     expect(real.virtual).toBe(false);
     expect(virtual.verdict).toBe('pass');
-    expect(real.expectations.map((e) => [e.text, e.pass])).toEqual(virtual.expectations.map((e) => [e.text, e.pass]));
+    expect(real.expectations.map((e) => [e.text, e.pass])).toEqual(
+      virtual.expectations.map((e) => [e.text, e.pass]),
+    );
     const dv = virtual.faults[0].detectionMs!;
     const dr = real.faults[0].detectionMs!;
     expect(dv).not.toBeNull();

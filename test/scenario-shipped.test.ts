@@ -5,25 +5,35 @@ import { loadScenario } from '../simulators/scenario/loadScenario.ts';
 import { runVirtual } from '../simulators/scenario/runVirtual.ts';
 
 const DIR = fileURLToPath(new URL('../simulators/scenarios/', import.meta.url));
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 /** Every scenario runs with its own seed and these; none is tuned to one seed. */
 const SEEDS = [1, 2, 3, 4, 6];
 
 describe('shipped scenarios pass under --virtual, for several seeds', () => {
   expect(FILES).toEqual([
-    'flapping-channel.yaml', 'flash-sale.yaml', 'healthy-noise.yaml', 'local-terminal-fault.yaml',
-    'lost-callbacks.yaml', 'maintenance-night.yaml', 'risk-storm.yaml',
+    'flapping-channel.yaml',
+    'flash-sale.yaml',
+    'healthy-noise.yaml',
+    'local-terminal-fault.yaml',
+    'lost-callbacks.yaml',
+    'maintenance-night.yaml',
+    'risk-storm.yaml',
   ]);
   for (const file of FILES) {
     const scenario = loadScenario(`${DIR}${file}`);
     for (const seed of [scenario.seed, ...SEEDS]) {
       it(`${scenario.name} seed ${seed}`, async () => {
         const { report } = await runVirtual(scenario, { seed });
-        const failed = report.expectations.filter((e) => !e.pass).map((e) => `${e.text}: ${e.observed}`);
+        const failed = report.expectations
+          .filter((e) => !e.pass)
+          .map((e) => `${e.text}: ${e.observed}`);
         expect(failed).toEqual([]);
         expect(report.verdict).toBe('pass');
         // every fault of the file is in the ground truth, with its window
-        for (const f of scenario.faults) expect(report.faults.some((r) => r.id === f.id)).toBe(true);
+        for (const f of scenario.faults)
+          expect(report.faults.some((r) => r.id === f.id)).toBe(true);
       }, 30_000);
     }
   }
@@ -41,8 +51,25 @@ describe('virtual reports', () => {
 
   it('carry the contract fields and score the peers on the same traffic', async () => {
     const { report } = await runVirtual(loadScenario(`${DIR}flash-sale.yaml`));
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['scenario', 'seed', 'virtual', 'verdict', 'expectations', 'faults', 'falseSwitches', 'checkout']));
-    expect(report.faults[0]).toMatchObject({ id: 'wechat-busy', channel: 'wechat', kind: 'error', from: 517_000, to: 757_000 });
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining([
+        'scenario',
+        'seed',
+        'virtual',
+        'verdict',
+        'expectations',
+        'faults',
+        'falseSwitches',
+        'checkout',
+      ]),
+    );
+    expect(report.faults[0]).toMatchObject({
+      id: 'wechat-busy',
+      channel: 'wechat',
+      kind: 'error',
+      from: 517_000,
+      to: 757_000,
+    });
     expect(report.faults[0].detectionMs).toBe(report.faults[0].detectedAt! - report.faults[0].from);
     const c = report.checkout!;
     expect(Object.keys(c.strategies)).toEqual(['switchyard', 'staticSingle', 'oracle']);

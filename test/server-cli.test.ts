@@ -58,16 +58,25 @@ describe('switchyard CLI', () => {
   it('takes port and host from flags, then environment, then the file', () => {
     const config = resolveConfig({ ...demoConfigInput(), port: 9000, host: '127.0.0.2' });
     expect(resolveListen(config, {}, {})).toEqual({ port: 9000, host: '127.0.0.2' });
-    expect(resolveListen(config, {}, { SWITCHYARD_PORT: '9100', SWITCHYARD_HOST: '0.0.0.0' })).toEqual({ port: 9100, host: '0.0.0.0' });
-    expect(resolveListen(config, { port: '9200', host: '::1' }, { SWITCHYARD_PORT: '9100' })).toEqual({ port: 9200, host: '::1' });
+    expect(
+      resolveListen(config, {}, { SWITCHYARD_PORT: '9100', SWITCHYARD_HOST: '0.0.0.0' }),
+    ).toEqual({ port: 9100, host: '0.0.0.0' });
+    expect(
+      resolveListen(config, { port: '9200', host: '::1' }, { SWITCHYARD_PORT: '9100' }),
+    ).toEqual({ port: 9200, host: '::1' });
     expect(resolveListen(config, { port: '70000' }, {})).toMatch(/bad port/);
   });
 });
 
 describe('switchyard monitor process', () => {
   it('serves, then shuts down cleanly with exit 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     try {
       let stderr = '';
       const url = await new Promise<string>((resolve, reject) => {

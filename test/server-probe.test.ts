@@ -26,11 +26,17 @@ describe('active probes in the monitor', () => {
     const input = demoConfigInput();
     input.channels[4] = { ...input.channels[4], probe: { url, intervalMs: 1000, timeoutMs: 500 } };
     const vs = new VirtualScheduler(T0);
-    m = await startMonitor({ config: resolveConfig({ ...input, port: 0 }), scheduler: vs, log: silentLogger, processMetrics: false });
+    m = await startMonitor({
+      config: resolveConfig({ ...input, port: 0 }),
+      scheduler: vs,
+      log: silentLogger,
+      processMetrics: false,
+    });
     const decisions: Decision[] = [];
     m.engine.onDecision((d) => decisions.push(d));
     // Probes do real HTTP; virtual time moves on only once the previous probe's outcome is recorded.
-    const probed = () => Object.values(m!.engine.totals()[4].counts).reduce((n, c) => n + c.probe, 0);
+    const probed = () =>
+      Object.values(m!.engine.totals()[4].counts).reduce((n, c) => n + c.probe, 0);
     const probeOnce = async () => {
       const before = probed();
       await vs.advance(1000);
@@ -39,21 +45,71 @@ describe('active probes in the monitor', () => {
 
     for (let i = 0; i < 3; i++) await probeOnce();
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ channel: 'bank_b', from: 'healthy', to: 'down', reason: 'probe_failures' });
+    expect(decisions[0]).toMatchObject({
+      channel: 'bank_b',
+      from: 'healthy',
+      to: 'down',
+      reason: 'probe_failures',
+    });
 
     // the target heals; after the ejection time the channel is probed back
     status = 200;
     const ejectionMs = Number(decisions[0].evidence.ejectionMs);
-    for (let t = 0; t < ejectionMs + 6000 && decisions.at(-1)!.to !== 'healthy'; t += 1000) await probeOnce();
-    expect(decisions.map((d) => [d.to, d.reason])).toEqual([['down', 'probe_failures'], ['probing', 'ejection_elapsed'], ['healthy', 'recovered']]);
+    for (let t = 0; t < ejectionMs + 6000 && decisions.at(-1)!.to !== 'healthy'; t += 1000)
+      await probeOnce();
+    expect(decisions.map((d) => [d.to, d.reason])).toEqual([
+      ['down', 'probe_failures'],
+      ['probing', 'ejection_elapsed'],
+      ['healthy', 'recovered'],
+    ]);
 
     const metrics = await (await fetch(`${m.url}/metrics`)).text();
-    expect(probeOutcome(m.engine, { channel: 'wechat', outcome: 'error', latencyMs: 5, at: T0, status: 503, code: 'SYSTEMERROR' })).toMatchObject({ outcome: 'error', code: 'SYSTEMERROR', source: 'probe' });
-    expect(probeOutcome(m.engine, { channel: 'wechat', outcome: 'error', latencyMs: 5, at: T0, status: 503, code: 'SERVICEUNAVAILABLE' }).outcome).toBe('maintenance');
-    expect(probeOutcome(m.engine, { channel: 'wechat', outcome: 'error', latencyMs: 5, at: T0, status: 500, code: 'SUCCESS' }).outcome).toBe('error');
-    expect(probeOutcome(m.engine, { channel: 'bank_a', outcome: 'error', latencyMs: 5, at: T0, status: 500, code: 'NOT_A_BANK_CODE' })).toMatchObject({ outcome: 'error', unknownCode: true });
+    expect(
+      probeOutcome(m.engine, {
+        channel: 'wechat',
+        outcome: 'error',
+        latencyMs: 5,
+        at: T0,
+        status: 503,
+        code: 'SYSTEMERROR',
+      }),
+    ).toMatchObject({ outcome: 'error', code: 'SYSTEMERROR', source: 'probe' });
+    expect(
+      probeOutcome(m.engine, {
+        channel: 'wechat',
+        outcome: 'error',
+        latencyMs: 5,
+        at: T0,
+        status: 503,
+        code: 'SERVICEUNAVAILABLE',
+      }).outcome,
+    ).toBe('maintenance');
+    expect(
+      probeOutcome(m.engine, {
+        channel: 'wechat',
+        outcome: 'error',
+        latencyMs: 5,
+        at: T0,
+        status: 500,
+        code: 'SUCCESS',
+      }).outcome,
+    ).toBe('error');
+    expect(
+      probeOutcome(m.engine, {
+        channel: 'bank_a',
+        outcome: 'error',
+        latencyMs: 5,
+        at: T0,
+        status: 500,
+        code: 'NOT_A_BANK_CODE',
+      }),
+    ).toMatchObject({ outcome: 'error', unknownCode: true });
     expect(metrics).toContain('switchyard_probe_results_total{channel="bank_b",outcome="error"} 3');
-    expect(metrics).toMatch(/switchyard_probe_results_total\{channel="bank_b",outcome="success"\} \d+/);
-    expect(metrics).toMatch(/switchyard_outcomes_total\{channel="bank_b",pool="card",outcome="error",source="probe"\} 3/);
+    expect(metrics).toMatch(
+      /switchyard_probe_results_total\{channel="bank_b",outcome="success"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /switchyard_outcomes_total\{channel="bank_b",pool="card",outcome="error",source="probe"\} 3/,
+    );
   });
 });

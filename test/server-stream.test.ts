@@ -18,7 +18,13 @@ afterEach(async () => {
 async function monitor(extra: Partial<ConfigInput> = {}) {
   const vs = new VirtualScheduler(T0);
   const config = resolveConfig({ ...demoConfigInput(), port: 0, ...extra });
-  const m = await startMonitor({ config, scheduler: vs, log: silentLogger, processMetrics: false, epoch: 'e-test' });
+  const m = await startMonitor({
+    config,
+    scheduler: vs,
+    log: silentLogger,
+    processMetrics: false,
+    epoch: 'e-test',
+  });
   open.push(m);
   return { m, vs };
 }
@@ -34,12 +40,17 @@ function client(m: RunningMonitor, query = '', options: WebSocket.ClientOptions 
   });
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   ws.on('error', () => {});
-  open.push({ close: () => { ws.terminate(); } });
-  /** Resolves once `pred` holds over the messages so far (checked on each arrival). */
-  const until = (pred: (m: Msg[]) => boolean) => new Promise<void>((resolve) => {
-    const check = () => (pred(msgs) ? resolve() : waiters.push(check));
-    check();
+  open.push({
+    close: () => {
+      ws.terminate();
+    },
   });
+  /** Resolves once `pred` holds over the messages so far (checked on each arrival). */
+  const until = (pred: (m: Msg[]) => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => (pred(msgs) ? resolve() : waiters.push(check));
+      check();
+    });
   return { ws, msgs, closed, until, decisions: () => msgs.filter((x) => x.type === 'decision') };
 }
 
@@ -47,7 +58,12 @@ function client(m: RunningMonitor, query = '', options: WebSocket.ClientOptions 
 function flip(m: RunningMonitor, vs: VirtualScheduler, n: number) {
   for (let i = 0; i < n; i++) {
     if (m.engine.channels()[1].override) m.engine.clearOverride('alipay');
-    else m.engine.setOverride('alipay', { state: 'down', until: vs.clock.now() + 3_600_000, reason: 'test' });
+    else
+      m.engine.setOverride('alipay', {
+        state: 'down',
+        until: vs.clock.now() + 3_600_000,
+        reason: 'test',
+      });
   }
 }
 
@@ -57,15 +73,31 @@ describe('WS /v1/stream', () => {
     const c = client(m);
     await c.until((x) => x.length >= 1);
     expect(c.msgs[0]).toMatchObject({ type: 'snapshot', epoch: 'e-test', seq: 0 });
-    expect((c.msgs[0].channels as { id: string }[]).map((x) => x.id)).toEqual(['wechat', 'alipay', 'unionpay', 'bank_a', 'bank_b']);
+    expect((c.msgs[0].channels as { id: string }[]).map((x) => x.id)).toEqual([
+      'wechat',
+      'alipay',
+      'unionpay',
+      'bank_a',
+      'bank_b',
+    ]);
     expect((c.msgs[0].pools as unknown[]).length).toBe(2);
-    const burst = Array.from({ length: 100 }, (_, i) => ({ channel: 'wechat', outcome: i % 10 ? 'error' : 'success', latencyMs: 200 }));
-    const res = await fetch(`${m.url}/v1/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(burst) });
+    const burst = Array.from({ length: 100 }, (_, i) => ({
+      channel: 'wechat',
+      outcome: i % 10 ? 'error' : 'success',
+      latencyMs: 200,
+    }));
+    const res = await fetch(`${m.url}/v1/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(burst),
+    });
     expect(await res.json()).toEqual({ accepted: 100 });
     await c.until((x) => x.some((y) => y.type === 'decision'));
     const d = c.decisions()[0];
     expect(d).toMatchObject({ seq: 1, channel: 'wechat', from: 'healthy', to: 'down' });
-    expect(Object.values(d.weights as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(
+      Object.values(d.weights as Record<string, number>).reduce((a, b) => a + b, 0),
+    ).toBeCloseTo(1, 9);
   });
 
   it('resumes after a disconnect with nothing missed and nothing doubled', async () => {
@@ -89,7 +121,9 @@ describe('WS /v1/stream', () => {
     const c = client(m, '?since=0');
     await c.until((x) => x.filter((y) => y.type === 'decision').length === 15);
     const bad = new WebSocket(`${m.url.replace('http', 'ws')}/v1/stream?since=abc`);
-    const status = await new Promise<number>((resolve) => bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(status).toBe(400);
   });
 
@@ -102,7 +136,10 @@ describe('WS /v1/stream', () => {
     flip(m, vs, 1);
     await c.until((x) => x.some((y) => y.type === 'decision'));
     // the snapshot is the truth from seq 9 on; nothing older is replayed, the live one follows
-    expect(c.msgs.map((x) => [x.type, x.seq])).toEqual([['snapshot', 9], ['decision', 10]]);
+    expect(c.msgs.map((x) => [x.type, x.seq])).toEqual([
+      ['snapshot', 9],
+      ['decision', 10],
+    ]);
   });
 
   it('sends stats at the configured period', async () => {
@@ -116,8 +153,15 @@ describe('WS /v1/stream', () => {
     await c.until((x) => x.some((y) => y.type === 'stats'));
     const stats = c.msgs.find((x) => x.type === 'stats')!;
     expect(stats.at).toBe(T0 + 500);
-    expect((stats.channels as Array<Record<string, unknown>>)[0]).toMatchObject({ id: 'wechat', state: 'healthy', weight: expect.any(Number) });
-    expect(Object.keys((stats.channels as Array<{ windows: object }>)[0].windows)).toEqual(['10s', '60s']);
+    expect((stats.channels as Array<Record<string, unknown>>)[0]).toMatchObject({
+      id: 'wechat',
+      state: 'healthy',
+      weight: expect.any(Number),
+    });
+    expect(Object.keys((stats.channels as Array<{ windows: object }>)[0].windows)).toEqual([
+      '10s',
+      '60s',
+    ]);
     // the client that opted out gets decisions but no stats
     flip(m, vs, 1);
     await quiet.until((x) => x.some((y) => y.type === 'decision'));
@@ -130,7 +174,11 @@ describe('WS /v1/stream', () => {
     const live = client(m);
     const dead = client(m, '', { autoPong: false });
     const quiet = client(m, '?stats=0');
-    await Promise.all([live.until((x) => x.length >= 1), dead.until((x) => x.length >= 1), quiet.until((x) => x.length >= 1)]);
+    await Promise.all([
+      live.until((x) => x.length >= 1),
+      dead.until((x) => x.length >= 1),
+      quiet.until((x) => x.length >= 1),
+    ]);
     expect(m.stream.clientCount).toBe(3);
     const pinged = new Promise<void>((resolve) => live.ws.once('ping', () => resolve()));
     await vs.advance(1000);
@@ -191,9 +239,17 @@ describe('WS /v1/stream', () => {
     await slow.until((x) => x.some((y) => y.type === 'decision' && y.seq === total + 3));
     const snaps = slow.msgs.map((x, i) => [x, i] as const).filter(([x]) => x.type === 'snapshot');
     const [lastSnap, at] = snaps.at(-1)!;
-    const after = slow.msgs.slice(at + 1).filter((x) => x.type === 'decision').map((x) => x.seq);
-    expect(after).toEqual(Array.from({ length: total + 3 - lastSnap.seq }, (_, i) => lastSnap.seq + 1 + i));
-    const before = slow.msgs.slice(0, snaps[1][1]).filter((x) => x.type === 'decision').map((x) => x.seq);
+    const after = slow.msgs
+      .slice(at + 1)
+      .filter((x) => x.type === 'decision')
+      .map((x) => x.seq);
+    expect(after).toEqual(
+      Array.from({ length: total + 3 - lastSnap.seq }, (_, i) => lastSnap.seq + 1 + i),
+    );
+    const before = slow.msgs
+      .slice(0, snaps[1][1])
+      .filter((x) => x.type === 'decision')
+      .map((x) => x.seq);
     expect(before.every((s, i) => s === i + 1)).toBe(true);
     expect(before.length).toBeLessThan(total);
   });

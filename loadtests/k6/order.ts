@@ -12,7 +12,9 @@ export function makeOrder(vu: number, iter: number): CheckoutOrder {
   const large = Math.random() < 0.05;
   return {
     id: `k6-${vu}-${iter}`,
-    amount: large ? 50_000 + Math.floor(Math.random() * 400_000) : 500 + Math.floor(Math.random() * 30_000),
+    amount: large
+      ? 50_000 + Math.floor(Math.random() * 400_000)
+      : 500 + Math.floor(Math.random() * 30_000),
     pool: 'qr',
     store: `s-${String(1 + Math.floor(Math.random() * 40)).padStart(3, '0')}`,
     terminal: `t-${1 + Math.floor(Math.random() * 4)}`,

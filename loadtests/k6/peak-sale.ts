@@ -59,7 +59,8 @@ export default function (): void {
     timeout: '30s',
     tags: { strategy: STRATEGY },
   });
-  const body = res.status === 200 || res.status === 503 ? (res.json() as unknown as OrderResultBody) : null;
+  const body =
+    res.status === 200 || res.status === 503 ? (res.json() as unknown as OrderResultBody) : null;
   check(res, {
     'answered with a result': () => body !== null,
     'not failed': () => body?.status !== 'failed',

@@ -44,10 +44,14 @@ export const options: Options = {
 
 export function pay(): void {
   const strategy = __ENV.STRATEGY;
-  const res = http.post(`${BASE}/checkout?strategy=${strategy}`, JSON.stringify(makeOrder(__VU, __ITER)), {
-    headers: { 'content-type': 'application/json' },
-    timeout: '30s',
-  });
+  const res = http.post(
+    `${BASE}/checkout?strategy=${strategy}`,
+    JSON.stringify(makeOrder(__VU, __ITER)),
+    {
+      headers: { 'content-type': 'application/json' },
+      timeout: '30s',
+    },
+  );
   if (res.status !== 200 && res.status !== 503) return;
   const status = (res.json() as { status?: string }).status;
   if (status !== 'declined') paid.add(status === 'paid');

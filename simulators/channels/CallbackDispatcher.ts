@@ -25,7 +25,23 @@ const H = 60 * M;
  * UnionPay and bank quick pay publish none, so they get a doubling schedule.
  */
 export const RETRY_SCHEDULES: Readonly<Record<Flavour, readonly number[]>> = {
-  wechat: [15 * S, 15 * S, 30 * S, 3 * M, 10 * M, 20 * M, 30 * M, 30 * M, 30 * M, 60 * M, 3 * H, 3 * H, 3 * H, 6 * H, 6 * H],
+  wechat: [
+    15 * S,
+    15 * S,
+    30 * S,
+    3 * M,
+    10 * M,
+    20 * M,
+    30 * M,
+    30 * M,
+    30 * M,
+    60 * M,
+    3 * H,
+    3 * H,
+    3 * H,
+    6 * H,
+    6 * H,
+  ],
   alipay: [4 * M, 10 * M, 10 * M, 1 * H, 2 * H, 6 * H, 15 * H],
   unionpay: [1 * M, 2 * M, 4 * M, 8 * M, 16 * M, 32 * M],
   bank: [1 * M, 2 * M, 4 * M, 8 * M, 16 * M, 32 * M],
@@ -55,7 +71,8 @@ export class CallbackDispatcher {
     if (fate.lost) return;
     const first = this.baseDelayMs + fate.delayMs;
     this.attempt({ ...n, delivery: 1 }, first, 0);
-    if (fate.duplicate) this.attempt({ ...n, delivery: 2 }, first + 1000, RETRY_SCHEDULES[n.flavour].length);
+    if (fate.duplicate)
+      this.attempt({ ...n, delivery: 2 }, first + 1000, RETRY_SCHEDULES[n.flavour].length);
   }
 
   stats(): { delivered: number; failed: number } {
@@ -77,7 +94,8 @@ export class CallbackDispatcher {
         }
         this.failed++;
         const schedule = RETRY_SCHEDULES[n.flavour];
-        if (retry < schedule.length) this.attempt({ ...n, delivery: n.delivery + 1 }, schedule[retry], retry + 1);
+        if (retry < schedule.length)
+          this.attempt({ ...n, delivery: n.delivery + 1 }, schedule[retry], retry + 1);
       })();
     }, delayMs);
   }

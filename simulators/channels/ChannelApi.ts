@@ -33,9 +33,13 @@ export type PayResult =
 
 export type TradeStatus = 'SUCCESS' | 'NOTPAY' | 'USERPAYING' | 'CLOSED' | 'PAYERROR' | 'NOT_EXIST';
 
-export type QueryResult = { kind: 'answer'; status: TradeStatus; latencyMs: number } | { kind: 'timeout'; latencyMs: number };
+export type QueryResult =
+  | { kind: 'answer'; status: TradeStatus; latencyMs: number }
+  | { kind: 'timeout'; latencyMs: number };
 
-export type CloseResult = { kind: 'answer'; closed: boolean; status: TradeStatus; latencyMs: number } | { kind: 'timeout'; latencyMs: number };
+export type CloseResult =
+  | { kind: 'answer'; closed: boolean; status: TradeStatus; latencyMs: number }
+  | { kind: 'timeout'; latencyMs: number };
 
 export interface ChannelApi {
   pay(channel: string, req: PayRequest): Promise<PayResult>;

@@ -21,7 +21,10 @@ export interface ChannelProfile {
   maxAmount?: number;
 }
 
-export const DEFAULT_BASELINE: Pick<ChannelProfile, 'latency' | 'declineRate' | 'riskRate' | 'errorRate' | 'pendingRate'> = {
+export const DEFAULT_BASELINE: Pick<
+  ChannelProfile,
+  'latency' | 'declineRate' | 'riskRate' | 'errorRate' | 'pendingRate'
+> = {
   latency: { medianMs: 180, p99Ms: 1200 },
   declineRate: 0.01,
   riskRate: 0.002,

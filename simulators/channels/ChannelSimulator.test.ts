@@ -9,7 +9,14 @@ const CHANNELS: ChannelProfile[] = [
   { id: 'wechat', flavour: 'wechat', pool: 'qr', priority: 1, ...DEFAULT_BASELINE },
   { id: 'alipay', flavour: 'alipay', pool: 'qr', priority: 2, ...DEFAULT_BASELINE },
   { id: 'unionpay', flavour: 'unionpay', pool: 'qr', priority: 3, ...DEFAULT_BASELINE },
-  { id: 'bank_a', flavour: 'bank', pool: 'card', priority: 1, ...DEFAULT_BASELINE, maxAmount: 100_000 },
+  {
+    id: 'bank_a',
+    flavour: 'bank',
+    pool: 'card',
+    priority: 1,
+    ...DEFAULT_BASELINE,
+    maxAmount: 100_000,
+  },
 ];
 
 function world(seed = 1, sink?: (n: Notification) => boolean) {
@@ -17,9 +24,21 @@ function world(seed = 1, sink?: (n: Notification) => boolean) {
   return createSimulation({ scheduler, seed, channels: CHANNELS, callbackSink: sink });
 }
 
-async function pay(w: ReturnType<typeof world>, channel: string, orderId: string, extra: Partial<{ store: string; amount: number; timeoutMs: number }> = {}) {
+async function pay(
+  w: ReturnType<typeof world>,
+  channel: string,
+  orderId: string,
+  extra: Partial<{ store: string; amount: number; timeoutMs: number }> = {},
+) {
   let out: PayResult | undefined;
-  void w.api.pay(channel, { orderId, amount: extra.amount ?? 1000, store: extra.store, timeoutMs: extra.timeoutMs ?? 3000 }).then((r) => (out = r));
+  void w.api
+    .pay(channel, {
+      orderId,
+      amount: extra.amount ?? 1000,
+      store: extra.store,
+      timeoutMs: extra.timeoutMs ?? 3000,
+    })
+    .then((r) => (out = r));
   await (w.scheduler as VirtualScheduler).advance(31_000);
   return out!;
 }
@@ -41,9 +60,10 @@ describe('ChannelSimulator', () => {
     expect(await run(5)).toContain('SYSTEM_ERROR');
   });
 
-  it('answers each flavour\'s maintenance code', () => {
+  it("answers each flavour's maintenance code", () => {
     const w = world();
-    for (const c of CHANNELS) w.faults.add({ channel: c.id, kind: 'maintenance', from: 0, to: 60_000 });
+    for (const c of CHANNELS)
+      w.faults.add({ channel: c.id, kind: 'maintenance', from: 0, to: 60_000 });
     const codes = CHANNELS.map((c) => {
       const f = w.sim.pay(c.id, { orderId: 'o-1', amount: 500, timeoutMs: 3000 });
       return f.kind === 'answer' ? [f.code, f.outcome, f.httpStatus] : null;
@@ -76,7 +96,12 @@ describe('ChannelSimulator', () => {
   it('USERPAYING: pending, only a later query tells; a close before the payer confirms stops the money', async () => {
     const w = world();
     w.faults.add({ channel: 'wechat', kind: 'userpaying', from: 0, to: 1_000_000 });
-    expect(await pay(w, 'wechat', 'o-1')).toMatchObject({ kind: 'answer', code: 'USERPAYING', pending: true, httpStatus: 202 });
+    expect(await pay(w, 'wechat', 'o-1')).toMatchObject({
+      kind: 'answer',
+      code: 'USERPAYING',
+      pending: true,
+      httpStatus: 202,
+    });
     await (w.scheduler as VirtualScheduler).advance(200_000);
     expect(['SUCCESS', 'PAYERROR']).toContain(w.book.status('wechat', 'o-1'));
     void w.api.pay('wechat', { orderId: 'o-2', amount: 1, timeoutMs: 3000 });
@@ -87,14 +112,29 @@ describe('ChannelSimulator', () => {
     expect(w.book.status('wechat', 'o-2')).toBe('CLOSED');
     expect(w.book.chargedOn('o-2')).toEqual([]);
     // paying a closed order again on the same channel is refused as such
-    expect(w.sim.pay('wechat', { orderId: 'o-2', amount: 1, timeoutMs: 3000 })).toMatchObject({ code: 'ORDER_CLOSED', outcome: 'neutral', httpStatus: 400 });
+    expect(w.sim.pay('wechat', { orderId: 'o-2', amount: 1, timeoutMs: 3000 })).toMatchObject({
+      code: 'ORDER_CLOSED',
+      outcome: 'neutral',
+      httpStatus: 400,
+    });
   });
 
   it('a store-scoped fault hits only that store', () => {
     const w = world();
-    w.faults.add({ channel: 'alipay', kind: 'error', from: 0, to: 60_000, scope: { store: 's-3' } });
+    w.faults.add({
+      channel: 'alipay',
+      kind: 'error',
+      from: 0,
+      to: 60_000,
+      scope: { store: 's-3' },
+    });
     const code = (store: string, i: number) => {
-      const f = w.sim.pay('alipay', { orderId: `o-${store}-${i}`, amount: 500, store, timeoutMs: 3000 });
+      const f = w.sim.pay('alipay', {
+        orderId: `o-${store}-${i}`,
+        amount: 500,
+        store,
+        timeoutMs: 3000,
+      });
       return f.kind === 'answer' ? f.code : 'hang';
     };
     expect(code('s-3', 1)).toBe('ACQ.SYSTEM_ERROR');
@@ -104,7 +144,7 @@ describe('ChannelSimulator', () => {
     expect(probe.kind === 'answer' && probe.code).toBe('10000');
   });
 
-  it('declines over the amount limit with the flavour\'s code', () => {
+  it("declines over the amount limit with the flavour's code", () => {
     const w = world();
     const f = w.sim.pay('bank_a', { orderId: 'o-1', amount: 200_000, timeoutMs: 3000 });
     expect(f).toMatchObject({ kind: 'answer', code: '0008', outcome: 'decline' });

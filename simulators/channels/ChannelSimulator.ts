@@ -14,10 +14,20 @@ import { type FlavourCodes, flavourCodes, httpStatusFor } from './flavourCodes.t
 
 /** What the channel does with one call: answer after `latencyMs`, or hang (no answer before `latencyMs`). */
 export type CallFate =
-  | { kind: 'answer'; code: string; outcome: RecordedClass; pending: boolean; httpStatus: number; latencyMs: number; faultId?: string }
+  | {
+      kind: 'answer';
+      code: string;
+      outcome: RecordedClass;
+      pending: boolean;
+      httpStatus: number;
+      latencyMs: number;
+      faultId?: string;
+    }
   | { kind: 'hang'; latencyMs: number; faultId?: string };
 
-export type StatusFate = { kind: 'answer'; status: TradeStatus; latencyMs: number } | { kind: 'hang'; latencyMs: number };
+export type StatusFate =
+  | { kind: 'answer'; status: TradeStatus; latencyMs: number }
+  | { kind: 'hang'; latencyMs: number };
 
 export interface ChannelSimulatorOptions {
   scheduler: Scheduler;
@@ -56,7 +66,12 @@ export class ChannelSimulator {
    */
   private readonly streams: Rng[] = OPS.map(() => new Rng(''));
   /** flavour → code → the answer's constant part, since the table lookup normalises strings. */
-  private readonly answers: Record<ChannelProfile['flavour'], Map<string, AnswerBase>> = { wechat: new Map(), alipay: new Map(), unionpay: new Map(), bank: new Map() };
+  private readonly answers: Record<ChannelProfile['flavour'], Map<string, AnswerBase>> = {
+    wechat: new Map(),
+    alipay: new Map(),
+    unionpay: new Map(),
+    bank: new Map(),
+  };
   private readonly opts: ChannelSimulatorOptions;
   /** USERPAYING orders waiting for their payer, on one timer. */
   private readonly payers: DueQueue;
@@ -145,7 +160,9 @@ export class ChannelSimulator {
       }
     }
     // the callback's fate: the shared untouched one unless a callback fault hit (most pays: no object)
-    const cb = cbHit ? { lost: cbLost, delayMs: cbDelayMs, duplicate: cbDuplicate } : CALLBACK_UNTOUCHED;
+    const cb = cbHit
+      ? { lost: cbLost, delayMs: cbDelayMs, duplicate: cbDuplicate }
+      : CALLBACK_UNTOUCHED;
     const uErr = rng.next();
     const uRisk = rng.next();
     const uDecline = rng.next();
@@ -160,7 +177,10 @@ export class ChannelSimulator {
 
     if (primary) return this.faultFate(primary, p, codes, req, rec, now, latency, cb);
 
-    if ((p.maxAmount !== undefined && req.amount > p.maxAmount) || (p.minAmount !== undefined && req.amount < p.minAmount)) {
+    if (
+      (p.maxAmount !== undefined && req.amount > p.maxAmount) ||
+      (p.minAmount !== undefined && req.amount < p.minAmount)
+    ) {
       return this.failTrade(p, req, rec, now, codes.amountLimit, latency);
     }
     if (uErr < p.errorRate) return this.failTrade(p, req, rec, now, codes.error, latency);
@@ -175,7 +195,12 @@ export class ChannelSimulator {
   query(channel: string, orderId: string): StatusFate {
     const lane = this.lane(channel);
     const p = lane.profile;
-    const rng = this.fork('query', lane, orderId, this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now()));
+    const rng = this.fork(
+      'query',
+      lane,
+      orderId,
+      this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now()),
+    );
     const latency = this.latency(rng, p, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     return { kind: 'answer', status: this.opts.book.status(channel, orderId), latencyMs: latency };
@@ -190,7 +215,8 @@ export class ChannelSimulator {
     const latency = this.latency(rng, lane.profile, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade ?? this.opts.book.openIn(rec, 0);
-    if (t.status === 'SUCCESS') return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
+    if (t.status === 'SUCCESS')
+      return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
     t.status = 'CLOSED';
     return { kind: 'answer', status: 'CLOSED', closed: true, latencyMs: latency };
   }
@@ -202,7 +228,8 @@ export class ChannelSimulator {
     const latency = this.latency(rng, lane.profile, 0);
     if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
     const t = rec.trade;
-    if (t?.status !== 'SUCCESS') return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
+    if (t?.status !== 'SUCCESS')
+      return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
     const refunded = Math.min(amount, t.amount - t.refunded);
     t.refunded += refunded;
     return { kind: 'answer', status: 'SUCCESS', refunded, latencyMs: latency };
@@ -220,7 +247,12 @@ export class ChannelSimulator {
     for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, {})) {
       if (!(rng.next() < prob)) continue;
       if (fault.kind === 'latency') extra += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
-      else if (['maintenance', 'timeout', 'error', 'rate_limit', 'flapping', 'charged_timeout'].includes(fault.kind)) primary ??= fault;
+      else if (
+        ['maintenance', 'timeout', 'error', 'rate_limit', 'flapping', 'charged_timeout'].includes(
+          fault.kind,
+        )
+      )
+        primary ??= fault;
     }
     const uErr = rng.next();
     const latency = this.latency(rng, p, extra);
@@ -233,7 +265,16 @@ export class ChannelSimulator {
   }
 
   /** The fate a fault gives a pay, tagged with the fault's id (no closure: this runs per request). */
-  private faultFate(fault: Fault, p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate): CallFate {
+  private faultFate(
+    fault: Fault,
+    p: ChannelProfile,
+    codes: FlavourCodes,
+    req: PayRequest,
+    rec: OrderRecord,
+    now: number,
+    latency: number,
+    cb: CallbackFate,
+  ): CallFate {
     const effect = effectOf(fault);
     switch (effect) {
       case 'hang':
@@ -247,11 +288,27 @@ export class ChannelSimulator {
       case 'pending':
         return this.pending(p, codes, req, rec, now, latency, cb, fault.id);
       default:
-        return this.failTrade(p, req, rec, now, fault.code ?? codeFor(codes, effect), latency, fault.id);
+        return this.failTrade(
+          p,
+          req,
+          rec,
+          now,
+          fault.code ?? codeFor(codes, effect),
+          latency,
+          fault.id,
+        );
     }
   }
 
-  private succeed(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, now: number, latency: number, cb: CallbackFate): CallFate {
+  private succeed(
+    p: ChannelProfile,
+    codes: FlavourCodes,
+    req: PayRequest,
+    rec: OrderRecord,
+    now: number,
+    latency: number,
+    cb: CallbackFate,
+  ): CallFate {
     const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     // An answer slower than the caller's patience is lost to it, though the money moved.
     if (latency > 0 && latency >= req.timeoutMs) t.answerLost = true;
@@ -259,7 +316,16 @@ export class ChannelSimulator {
     return this.answer(p.flavour, codes.success, latency);
   }
 
-  private pending(p: ChannelProfile, codes: FlavourCodes, req: PayRequest, rec: OrderRecord, _now: number, latency: number, cb: CallbackFate, faultId?: string): CallFate {
+  private pending(
+    p: ChannelProfile,
+    codes: FlavourCodes,
+    req: PayRequest,
+    rec: OrderRecord,
+    _now: number,
+    latency: number,
+    cb: CallbackFate,
+    faultId?: string,
+  ): CallFate {
     const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     t.status = 'USERPAYING';
     const rng = this.fork('payer', this.lane(p.id), req.orderId, rec);
@@ -275,7 +341,15 @@ export class ChannelSimulator {
     return this.answer(p.flavour, codes.pending, latency, faultId);
   }
 
-  private failTrade(p: ChannelProfile, req: PayRequest, rec: OrderRecord, _now: number, code: string, latency: number, faultId?: string): CallFate {
+  private failTrade(
+    p: ChannelProfile,
+    req: PayRequest,
+    rec: OrderRecord,
+    _now: number,
+    code: string,
+    latency: number,
+    faultId?: string,
+  ): CallFate {
     const t = rec.trade ?? this.opts.book.openIn(rec, req.amount);
     if (t.status === 'NOTPAY') t.status = 'PAYERROR';
     return this.answer(p.flavour, code, latency, faultId);
@@ -285,19 +359,46 @@ export class ChannelSimulator {
     if (!this.opts.book.charge(t)) return;
     t.callbackLost = cb.lost;
     if (!cb.lost) t.callbacksDelivered++;
-    this.opts.callbacks?.dispatch({ channel: p.id, flavour: p.flavour, orderId: t.orderId, amount: t.amount, status: 'SUCCESS', paidAt: now }, cb);
+    this.opts.callbacks?.dispatch(
+      {
+        channel: p.id,
+        flavour: p.flavour,
+        orderId: t.orderId,
+        amount: t.amount,
+        status: 'SUCCESS',
+        paidAt: now,
+      },
+      cb,
+    );
   }
 
   /** An answer, always built with the same fields in the same order (one object shape on the hot path). */
-  private answer(flavour: ChannelProfile['flavour'], code: string, latencyMs: number, faultId?: string): CallFate & { kind: 'answer' } {
+  private answer(
+    flavour: ChannelProfile['flavour'],
+    code: string,
+    latencyMs: number,
+    faultId?: string,
+  ): CallFate & { kind: 'answer' } {
     const byCode = this.answers[flavour];
     let a = byCode.get(code);
     if (!a) {
       const cls = flavourClassifiers[flavour].classify(code).cls;
-      a = { outcome: healthClass(cls), pending: cls === 'pending', httpStatus: httpStatusFor(flavour, code) };
+      a = {
+        outcome: healthClass(cls),
+        pending: cls === 'pending',
+        httpStatus: httpStatusFor(flavour, code),
+      };
       byCode.set(code, a);
     }
-    return { kind: 'answer', code, outcome: a.outcome, pending: a.pending, httpStatus: a.httpStatus, latencyMs, faultId };
+    return {
+      kind: 'answer',
+      code,
+      outcome: a.outcome,
+      pending: a.pending,
+      httpStatus: a.httpStatus,
+      latencyMs,
+      faultId,
+    };
   }
 
   /** Queries and closes suffer channel-wide outages (maintenance, hangs, the on phase of a flap) as hangs. */
@@ -307,13 +408,16 @@ export class ChannelSimulator {
     for (const { fault, p } of this.opts.faults.forRequest(channel, now, {})) {
       const u = rng.next();
       const effect = effectOf(fault);
-      if ((effect === 'hang' || effect === 'charged_hang' || effect === 'maintenance') && u < p) hit = true;
+      if ((effect === 'hang' || effect === 'charged_hang' || effect === 'maintenance') && u < p)
+        hit = true;
     }
     return hit;
   }
 
   private hangFor(fault: Fault): number {
-    return this.scale(fault.kind === 'timeout' && fault.latencyMs !== undefined ? fault.latencyMs : this.hangMs);
+    return this.scale(
+      fault.kind === 'timeout' && fault.latencyMs !== undefined ? fault.latencyMs : this.hangMs,
+    );
   }
 
   private scale(ms: number): number {
@@ -377,11 +481,23 @@ interface Lane {
 const OPS: readonly OrderOp[] = ['pay', 'query', 'close', 'refund', 'probe', 'payer'];
 
 /** The fate of a callback no fault touched: shared, never written. */
-const CALLBACK_UNTOUCHED: Readonly<CallbackFate> = Object.freeze({ lost: false, delayMs: 0, duplicate: false });
+const CALLBACK_UNTOUCHED: Readonly<CallbackFate> = Object.freeze({
+  lost: false,
+  delayMs: 0,
+  duplicate: false,
+});
 
 type AnswerBase = Pick<CallFate & { kind: 'answer' }, 'outcome' | 'pending' | 'httpStatus'>;
 
-type Effect = 'hang' | 'charged_hang' | 'pending' | 'maintenance' | 'error' | 'risk' | 'decline' | 'rate_limit';
+type Effect =
+  | 'hang'
+  | 'charged_hang'
+  | 'pending'
+  | 'maintenance'
+  | 'error'
+  | 'risk'
+  | 'decline'
+  | 'rate_limit';
 
 function effectOf(f: Fault): Effect {
   switch (f.kind) {

@@ -7,7 +7,8 @@ describe('DueQueue', () => {
     const s = new VirtualScheduler(0);
     const q = new DueQueue(s);
     const ran: string[] = [];
-    const add = (name: string, ms: number) => q.after(ms, () => ran.push(`${name}@${s.clock.now()}`));
+    const add = (name: string, ms: number) =>
+      q.after(ms, () => ran.push(`${name}@${s.clock.now()}`));
     add('c', 300);
     add('a', 100);
     add('b', 200);

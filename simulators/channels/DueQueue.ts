@@ -37,7 +37,10 @@ export class DueQueue {
   private arm(at: number): void {
     this.timer?.cancel();
     this.armedAt = at;
-    this.timer = this.scheduler.setTimeout(this.onDue, Math.max(0, at - this.scheduler.clock.now()));
+    this.timer = this.scheduler.setTimeout(
+      this.onDue,
+      Math.max(0, at - this.scheduler.clock.now()),
+    );
   }
 
   private drain(): void {

@@ -31,7 +31,12 @@ export class InProcessChannels implements ChannelApi {
     const fate = this.sim.close(channel, orderId);
     if (!comesWithin(fate, timeoutMs)) return this.timeout(timeoutMs);
     await this.scheduler.sleep(fate.latencyMs);
-    return { kind: 'answer', closed: fate.closed ?? false, status: fate.status, latencyMs: fate.latencyMs };
+    return {
+      kind: 'answer',
+      closed: fate.closed ?? false,
+      status: fate.status,
+      latencyMs: fate.latencyMs,
+    };
   }
 
   /** Active probe, as the monitor's prober sees it: a code, or a timeout. */
@@ -50,10 +55,20 @@ export class InProcessChannels implements ChannelApi {
 }
 
 /** The fate is an answer the caller gets within `timeoutMs` (not a hang, not slower than that). */
-function comesWithin<F extends { kind: 'answer' | 'hang'; latencyMs: number }>(fate: F, timeoutMs: number): fate is Extract<F, { kind: 'answer' }> {
+function comesWithin<F extends { kind: 'answer' | 'hang'; latencyMs: number }>(
+  fate: F,
+  timeoutMs: number,
+): fate is Extract<F, { kind: 'answer' }> {
   return fate.kind === 'answer' && fate.latencyMs < timeoutMs;
 }
 
 function codeAnswer(fate: Extract<CallFate, { kind: 'answer' }>): PayResult {
-  return { kind: 'answer', code: fate.code, outcome: fate.outcome, pending: fate.pending, httpStatus: fate.httpStatus, latencyMs: fate.latencyMs };
+  return {
+    kind: 'answer',
+    code: fate.code,
+    outcome: fate.outcome,
+    pending: fate.pending,
+    httpStatus: fate.httpStatus,
+    latencyMs: fate.latencyMs,
+  };
 }

@@ -39,7 +39,11 @@ export const flavourCodes: Readonly<Record<Flavour, FlavourCodes>> = {
     maintenance: '20000',
     error: 'ACQ.SYSTEM_ERROR',
     risk: 'ACQ.PAYMENT_REQUEST_HAS_RISK',
-    decline: ['ACQ.BUYER_BALANCE_NOT_ENOUGH', 'ACQ.PAYMENT_AUTH_CODE_INVALID', 'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH'],
+    decline: [
+      'ACQ.BUYER_BALANCE_NOT_ENOUGH',
+      'ACQ.PAYMENT_AUTH_CODE_INVALID',
+      'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH',
+    ],
     rateLimited: '40005',
     amountLimit: 'ACQ.TOTAL_FEE_EXCEED',
     orderPaid: 'ACQ.TRADE_HAS_SUCCESS',

@@ -24,7 +24,10 @@ export function createChooser(strategy: Strategy, deps: ChooserDeps): ChannelCho
   switch (strategy) {
     case 'switchyard': {
       const client = deps.client;
-      if (!client) throw new TypeError('createCheckout: strategy "switchyard" needs `client` (createClient or createEngineClient)');
+      if (!client)
+        throw new TypeError(
+          'createCheckout: strategy "switchyard" needs `client` (createClient or createEngineClient)',
+        );
       return {
         first: (o) => client.pick(o.pool, o).channel,
         next: (o, tried) => client.next(o.pool, o, tried).channel,
@@ -42,14 +45,21 @@ export function createChooser(strategy: Strategy, deps: ChooserDeps): ChannelCho
       };
     case 'oracle': {
       const oracle = deps.oracle;
-      if (!oracle) throw new TypeError('createCheckout: strategy "oracle" needs `oracle` (the fault engine\'s failureProbability)');
+      if (!oracle)
+        throw new TypeError(
+          'createCheckout: strategy "oracle" needs `oracle` (the fault engine\'s failureProbability)',
+        );
       // The healthiest admissible channel at this instant; priority breaks ties (eligible() is priority-ordered).
       const best = (o: Order, tried: readonly string[]) => {
         let bestId: string | null = null;
         let bestP = Infinity;
         const now = deps.clock.now();
         for (const r of router.eligible(o.pool, o, tried)) {
-          const p = oracle.failureProbability(r.id, now, { store: o.store, terminal: o.terminal, method: o.method });
+          const p = oracle.failureProbability(r.id, now, {
+            store: o.store,
+            terminal: o.terminal,
+            method: o.method,
+          });
           if (p < bestP) [bestId, bestP] = [r.id, p];
         }
         return bestId;

@@ -11,5 +11,9 @@ export interface CheckoutRoute extends ChannelRule {
  * at an instant (simulators/faults/FaultEngine.ts fits this shape).
  */
 export interface HealthOracle {
-  failureProbability(channel: string, at: number, req?: { store?: string; terminal?: string; method?: string }): number;
+  failureProbability(
+    channel: string,
+    at: number,
+    req?: { store?: string; terminal?: string; method?: string },
+  ): number;
 }

@@ -15,14 +15,18 @@ export interface TimelinePoint {
  * failover chart draws. Memory is one small record per bucket, whatever the order count.
  */
 export class ResultTimeline {
-  private readonly series = new Map<string, Map<number, { attempts: number; paid: number; declined: number }>>();
+  private readonly series = new Map<
+    string,
+    Map<number, { attempts: number; paid: number; declined: number }>
+  >();
 
   constructor(
     /** The run's start, in the same clock as the orders' createdAt. */
     private readonly start: number,
     readonly bucketMs: number,
   ) {
-    if (!(bucketMs > 0)) throw new RangeError(`ResultTimeline: bucketMs must be > 0, got ${bucketMs}`);
+    if (!(bucketMs > 0))
+      throw new RangeError(`ResultTimeline: bucketMs must be > 0, got ${bucketMs}`);
   }
 
   add(strategy: string, createdAt: number, status: OrderStatus): void {
@@ -53,7 +57,11 @@ export class ResultTimeline {
     for (let b = 0; b <= last; b++) {
       const c = s.get(b) ?? { attempts: 0, paid: 0, declined: 0 };
       const takeable = c.attempts - c.declined;
-      out.push({ t: b * this.bucketMs, ...c, successRate: takeable > 0 ? c.paid / takeable : null });
+      out.push({
+        t: b * this.bucketMs,
+        ...c,
+        successRate: takeable > 0 ? c.paid / takeable : null,
+      });
     }
     return out;
   }

@@ -96,9 +96,22 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
   const report = (opts.reportOutcomes ?? strategy === 'switchyard') && client ? client : null;
   const chooser = createChooser(strategy, { routes, clock, client, oracle: opts.oracle });
   const classifiers = new Map<string, CodeClassifier>();
-  for (const r of routes) if (r.flavour) classifiers.set(r.id, new CodeClassifier(codeTables[r.flavour]));
+  for (const r of routes)
+    if (r.flavour) classifiers.set(r.id, new CodeClassifier(codeTables[r.flavour]));
 
-  const stats: CarefulCheckoutStats = { attempts: 0, succeeded: 0, declined: 0, failed: 0, droppedFound: 0, latenciesMs: [], payCalls: 0, queries: 0, closes: 0, unresolved: 0, unroutable: 0 };
+  const stats: CarefulCheckoutStats = {
+    attempts: 0,
+    succeeded: 0,
+    declined: 0,
+    failed: 0,
+    droppedFound: 0,
+    latenciesMs: [],
+    payCalls: 0,
+    queries: 0,
+    closes: 0,
+    unresolved: 0,
+    unroutable: 0,
+  };
   let latencyNext = 0;
   const found = new Set<string>();
   const toReconcile = new Map<string, { channel: string; until: number }>();
@@ -134,7 +147,15 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
 
   async function pay(channel: string, order: Order): Promise<PayResult> {
     stats.payCalls++;
-    const r = await api.pay(channel, { orderId: order.id, amount: order.amount, method: order.method, store: order.store, terminal: order.terminal, segment: order.segment, timeoutMs: payTimeoutMs });
+    const r = await api.pay(channel, {
+      orderId: order.id,
+      amount: order.amount,
+      method: order.method,
+      store: order.store,
+      terminal: order.terminal,
+      segment: order.segment,
+      timeoutMs: payTimeoutMs,
+    });
     reportPay(channel, order, r);
     return r;
   }
@@ -161,7 +182,11 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
   }
 
   /** Settle an order whose pay answer did not say: query, poll while pending, close if unpaid. */
-  async function resolve(channel: string, order: Order, answerLost: boolean): Promise<ChannelVerdict> {
+  async function resolve(
+    channel: string,
+    order: Order,
+    answerLost: boolean,
+  ): Promise<ChannelVerdict> {
     for (let polls = 0; ; polls++) {
       const q = await query(channel, order.id);
       if (q.kind === 'timeout') return { kind: 'unresolved' };
@@ -204,8 +229,22 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     return { kind: 'moveOn' };
   }
 
-  function finish(order: Order, started: number, status: OrderResult['status'], tried: string[], calls: number, extra: Partial<OrderResult> = {}): OrderResult {
-    const result: OrderResult = { orderId: order.id, status, attempts: calls, channels: tried, latencyMs: clock.now() - started, ...extra };
+  function finish(
+    order: Order,
+    started: number,
+    status: OrderResult['status'],
+    tried: string[],
+    calls: number,
+    extra: Partial<OrderResult> = {},
+  ): OrderResult {
+    const result: OrderResult = {
+      orderId: order.id,
+      status,
+      attempts: calls,
+      channels: tried,
+      latencyMs: clock.now() - started,
+      ...extra,
+    };
     stats.attempts++;
     if (status === 'paid') stats.succeeded++;
     else if (status === 'declined') stats.declined++;
@@ -242,7 +281,11 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
           found.add(orderId);
           stats.droppedFound++;
         }
-      } else if ((q.kind === 'answer' && q.status !== 'USERPAYING' && q.status !== 'NOTPAY') || clock.now() > until) toReconcile.delete(orderId);
+      } else if (
+        (q.kind === 'answer' && q.status !== 'USERPAYING' && q.status !== 'NOTPAY') ||
+        clock.now() > until
+      )
+        toReconcile.delete(orderId);
     }
     if (toReconcile.size === 0 && reconcileTimer) {
       reconcileTimer.cancel();
@@ -270,7 +313,10 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
               found.add(order.id);
               stats.droppedFound++;
             }
-            return finish(order, started, 'paid', tried, calls, { finalChannel: channel, ...(v.foundByQuery && { foundByQuery: true }) });
+            return finish(order, started, 'paid', tried, calls, {
+              finalChannel: channel,
+              ...(v.foundByQuery && { foundByQuery: true }),
+            });
           case 'declined':
             return finish(order, started, 'declined', tried, calls, { finalChannel: channel });
           case 'unresolved':

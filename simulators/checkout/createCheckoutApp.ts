@@ -40,16 +40,33 @@ export function createCheckoutApp({ checkouts, clock }: CheckoutAppOptions): Hon
   app.post('/checkout', async (c) => {
     const strategy = (c.req.query('strategy') ?? names[0]) as Strategy;
     const checkout = checkouts[strategy];
-    if (!checkout) return c.json({ error: `unknown strategy "${strategy}"; served: ${names.join(', ')}`, code: 'UNKNOWN_STRATEGY' }, 400);
+    if (!checkout)
+      return c.json(
+        {
+          error: `unknown strategy "${strategy}"; served: ${names.join(', ')}`,
+          code: 'UNKNOWN_STRATEGY',
+        },
+        400,
+      );
     let raw: unknown;
     try {
       raw = await c.req.json();
     } catch {
-      return c.json({ error: 'body must be a JSON order, e.g. {"amount": 3980}', code: 'BAD_JSON' }, 400);
+      return c.json(
+        { error: 'body must be a JSON order, e.g. {"amount": 3980}', code: 'BAD_JSON' },
+        400,
+      );
     }
     const parsed = orderBody.safeParse(raw);
     if (!parsed.success) {
-      return c.json({ error: 'invalid order', code: 'INVALID_ORDER', details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }, 400);
+      return c.json(
+        {
+          error: 'invalid order',
+          code: 'INVALID_ORDER',
+          details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+        400,
+      );
     }
     const { id, ...rest } = parsed.data;
     const order: Order = { ...rest, id: `${strategy}-${id ?? `o${++n}`}`, createdAt: clock.now() };
@@ -71,7 +88,10 @@ export function createCheckoutApp({ checkouts, clock }: CheckoutAppOptions): Hon
 }
 
 /** Success over orders attempted; and over orders some channel could take (customer-side declines left out). */
-export function rates(s: { attempts: number; succeeded: number; declined: number }): { rawSuccessRate: number; successRate: number } {
+export function rates(s: { attempts: number; succeeded: number; declined: number }): {
+  rawSuccessRate: number;
+  successRate: number;
+} {
   return {
     rawSuccessRate: s.attempts ? s.succeeded / s.attempts : 0,
     successRate: s.attempts - s.declined > 0 ? s.succeeded / (s.attempts - s.declined) : 0,

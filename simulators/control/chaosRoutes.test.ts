@@ -6,36 +6,86 @@ import { createSimulatorApp } from '../http/createSimulatorApp.ts';
 
 function setup(token?: string) {
   const scheduler = new VirtualScheduler(1_000_000);
-  const sim = createSimulation({ scheduler, seed: 1, channels: [{ id: 'wechat', flavour: 'wechat', pool: 'qr', priority: 1, ...DEFAULT_BASELINE }] });
+  const sim = createSimulation({
+    scheduler,
+    seed: 1,
+    channels: [{ id: 'wechat', flavour: 'wechat', pool: 'qr', priority: 1, ...DEFAULT_BASELINE }],
+  });
   const lines: Record<string, unknown>[] = [];
   const app = createSimulatorApp({
     sim: sim.sim,
     scheduler,
-    chaos: { token, log: (l) => lines.push(l), scenarios: { storm: [{ id: 'busy', channel: 'wechat', kind: 'error', at: '10s', for: '1m', probability: 0.5 }] } },
+    chaos: {
+      token,
+      log: (l) => lines.push(l),
+      scenarios: {
+        storm: [
+          { id: 'busy', channel: 'wechat', kind: 'error', at: '10s', for: '1m', probability: 0.5 },
+        ],
+      },
+    },
   });
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    app.request(`/_chaos${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  const call = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    app.request(`/_chaos${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
   return { scheduler, sim, app, call, lines };
 }
 
 describe('/_chaos', () => {
   it('adds, changes and removes faults, each with a TTL, each change logged, in the timeline', async () => {
     const { call, scheduler, lines } = setup();
-    const add = await call('POST', '/faults', { channel: 'wechat', kind: 'maintenance', for: '2m', scope: { store: 's-1' } });
+    const add = await call('POST', '/faults', {
+      channel: 'wechat',
+      kind: 'maintenance',
+      for: '2m',
+      scope: { store: 's-1' },
+    });
     expect(add.status).toBe(201);
     const { fault } = (await add.json()) as { fault: { id: string; from: number; to: number } };
     expect(fault).toMatchObject({ from: 1_000_000, to: 1_120_000, source: 'api' });
-    const ttl = await (await call('POST', '/faults', { channel: 'wechat', kind: 'latency' })).json();
+    const ttl = await (
+      await call('POST', '/faults', { channel: 'wechat', kind: 'latency' })
+    ).json();
     expect(ttl.fault.to - ttl.fault.from).toBe(300_000);
     await scheduler.advance(5000);
-    expect((await call('PATCH', `/faults/${fault.id}`, { probability: 0.3, ttl: '10s' })).status).toBe(200);
-    const list = (await (await call('GET', '/faults')).json()) as { faults: Array<{ id: string; probability: number; to: number; active: boolean }> };
-    expect(list.faults[0]).toMatchObject({ id: fault.id, probability: 0.3, to: 1_015_000, active: true });
+    expect(
+      (await call('PATCH', `/faults/${fault.id}`, { probability: 0.3, ttl: '10s' })).status,
+    ).toBe(200);
+    const list = (await (await call('GET', '/faults')).json()) as {
+      faults: Array<{ id: string; probability: number; to: number; active: boolean }>;
+    };
+    expect(list.faults[0]).toMatchObject({
+      id: fault.id,
+      probability: 0.3,
+      to: 1_015_000,
+      active: true,
+    });
     expect((await call('DELETE', `/faults/${fault.id}`)).status).toBe(200);
-    const tl = (await (await call('GET', '/timeline')).json()) as { events: Array<{ action: string; at: number }>; windows: Array<{ id: string; to: number }> };
-    expect(tl.events.map((e) => `${e.action}@${e.at}`)).toEqual(['add@1000000', 'add@1000000', 'change@1005000', 'remove@1005000']);
+    const tl = (await (await call('GET', '/timeline')).json()) as {
+      events: Array<{ action: string; at: number }>;
+      windows: Array<{ id: string; to: number }>;
+    };
+    expect(tl.events.map((e) => `${e.action}@${e.at}`)).toEqual([
+      'add@1000000',
+      'add@1000000',
+      'change@1005000',
+      'remove@1005000',
+    ]);
     expect(tl.windows.find((w) => w.id === fault.id)?.to).toBe(1_005_000);
-    expect(lines.map((l) => l.msg)).toEqual(['fault added', 'fault added', 'fault changed', 'fault removed']);
+    expect(lines.map((l) => l.msg)).toEqual([
+      'fault added',
+      'fault added',
+      'fault changed',
+      'fault removed',
+    ]);
   });
 
   it('refuses bad input naming the field, and unknown faults with 404', async () => {
@@ -53,19 +103,33 @@ describe('/_chaos', () => {
     const { call, scheduler, sim } = setup();
     expect((await call('POST', '/scenario/start', { name: 'storm' })).status).toBe(201);
     expect((await call('POST', '/scenario/start', { name: 'storm' })).status).toBe(409);
-    expect(sim.faults.get('storm/busy')).toMatchObject({ from: 1_010_000, to: 1_070_000, source: 'scenario' });
+    expect(sim.faults.get('storm/busy')).toMatchObject({
+      from: 1_010_000,
+      to: 1_070_000,
+      source: 'scenario',
+    });
     await scheduler.advance(20_000);
     await call('POST', '/scenario/stop');
     expect(sim.faults.list()).toEqual([]);
-    expect(sim.faults.windows()[0]).toMatchObject({ id: 'storm/busy', from: 1_010_000, to: 1_020_000 });
+    expect(sim.faults.windows()[0]).toMatchObject({
+      id: 'storm/busy',
+      from: 1_010_000,
+      to: 1_020_000,
+    });
     expect((await call('POST', '/scenario/start', { name: 'nope' })).status).toBe(404);
   });
 
   it('needs the token where one is configured', async () => {
     const { call } = setup('s3cret');
     expect((await call('GET', '/faults')).status).toBe(401);
-    expect((await call('GET', '/faults', undefined, { authorization: 'Bearer wrong!' })).status).toBe(401);
-    expect((await call('GET', '/faults', undefined, { authorization: 'Bearer s3cret' })).status).toBe(200);
-    expect((await call('GET', '/faults', undefined, { 'x-chaos-token': 's3cret' })).status).toBe(200);
+    expect(
+      (await call('GET', '/faults', undefined, { authorization: 'Bearer wrong!' })).status,
+    ).toBe(401);
+    expect(
+      (await call('GET', '/faults', undefined, { authorization: 'Bearer s3cret' })).status,
+    ).toBe(200);
+    expect((await call('GET', '/faults', undefined, { 'x-chaos-token': 's3cret' })).status).toBe(
+      200,
+    );
   });
 });

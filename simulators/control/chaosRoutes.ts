@@ -3,7 +3,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../../src/core/clock.ts';
 import type { FaultEngine } from '../faults/FaultEngine.ts';
-import { durationSchema, type FaultSpec, faultSpecSchema, toFaultInput } from '../faults/faultSpec.ts';
+import {
+  durationSchema,
+  type FaultSpec,
+  faultSpecSchema,
+  toFaultInput,
+} from '../faults/faultSpec.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 
@@ -33,26 +38,43 @@ const patchSchema = z
  * `/_chaos`: list, add, change and remove faults, start and stop a scenario's fault timeline,
  * read the injected-fault timeline (the ground truth). Mounted on the simulator app.
  */
-export function chaosRoutes({ faults, clock, token, scenarios = {}, log = () => {} }: ChaosOptions): Hono {
+export function chaosRoutes({
+  faults,
+  clock,
+  token,
+  scenarios = {},
+  log = () => {},
+}: ChaosOptions): Hono {
   const app = new Hono();
   let running: { name: string; startedAt: number; ids: string[] } | null = null;
 
   app.onError((err, c) => {
-    if (err instanceof SimulatorError) return c.json({ error: err.message, code: err.code, details: err.details }, err.status as 400 | 404);
-    if (err instanceof SyntaxError) return c.json({ error: 'body is not JSON', code: 'BAD_JSON' }, 400);
+    if (err instanceof SimulatorError)
+      return c.json(
+        { error: err.message, code: err.code, details: err.details },
+        err.status as 400 | 404,
+      );
+    if (err instanceof SyntaxError)
+      return c.json({ error: 'body is not JSON', code: 'BAD_JSON' }, 400);
     throw err;
   });
 
   if (token) {
     const want = Buffer.from(token);
     app.use('*', async (c, next) => {
-      const given = Buffer.from(c.req.header('x-chaos-token') ?? c.req.header('authorization')?.replace(/^Bearer /i, '') ?? '');
-      if (given.length !== want.length || !timingSafeEqual(given, want)) return c.json({ error: 'missing or wrong chaos token', code: 'UNAUTHORIZED' }, 401);
+      const given = Buffer.from(
+        c.req.header('x-chaos-token') ??
+          c.req.header('authorization')?.replace(/^Bearer /i, '') ??
+          '',
+      );
+      if (given.length !== want.length || !timingSafeEqual(given, want))
+        return c.json({ error: 'missing or wrong chaos token', code: 'UNAUTHORIZED' }, 401);
       await next();
     });
   }
 
-  const view = (at = clock.now()) => faults.list().map((f) => ({ ...f, active: f.from <= at && at < f.to }));
+  const view = (at = clock.now()) =>
+    faults.list().map((f) => ({ ...f, active: f.from <= at && at < f.to }));
 
   app.get('/faults', (c) => c.json({ now: clock.now(), faults: view() }));
 
@@ -89,17 +111,38 @@ export function chaosRoutes({ faults, clock, token, scenarios = {}, log = () => 
     return c.json({ removed: removed.length });
   });
 
-  app.get('/timeline', (c) => c.json({ now: clock.now(), scenario: running, events: faults.timeline(), windows: faults.windows() }));
+  app.get('/timeline', (c) =>
+    c.json({
+      now: clock.now(),
+      scenario: running,
+      events: faults.timeline(),
+      windows: faults.windows(),
+    }),
+  );
 
   app.get('/scenarios', (c) => c.json({ scenarios: Object.keys(scenarios), running }));
 
   app.post('/scenario/start', async (c) => {
     const { name } = parse(z.object({ name: z.string() }).strict(), await c.req.json());
     const specs = scenarios[name];
-    if (!specs) throw new SimulatorError('SCENARIO_NOT_FOUND', `no scenario "${name}" (have ${Object.keys(scenarios).join(', ') || 'none'})`);
-    if (running) return c.json({ error: `scenario ${running.name} is running; stop it first`, code: 'SCENARIO_RUNNING' }, 409);
+    if (!specs)
+      throw new SimulatorError(
+        'SCENARIO_NOT_FOUND',
+        `no scenario "${name}" (have ${Object.keys(scenarios).join(', ') || 'none'})`,
+      );
+    if (running)
+      return c.json(
+        { error: `scenario ${running.name} is running; stop it first`, code: 'SCENARIO_RUNNING' },
+        409,
+      );
     const startedAt = clock.now();
-    const ids = specs.map((s) => faults.add({ ...toFaultInput(s, startedAt, 'scenario'), id: `${name}/${s.id ?? faults.list().length + 1}` }).id);
+    const ids = specs.map(
+      (s) =>
+        faults.add({
+          ...toFaultInput(s, startedAt, 'scenario'),
+          id: `${name}/${s.id ?? faults.list().length + 1}`,
+        }).id,
+    );
     running = { name, startedAt, ids };
     log({ msg: 'scenario started', name, faults: ids.length });
     return c.json({ scenario: running }, 201);
@@ -121,6 +164,13 @@ export function chaosRoutes({ faults, clock, token, scenarios = {}, log = () => 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
-  const details = r.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  throw new SimulatorError('FAULT_INVALID', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  const details = r.error.issues.map((i) => ({
+    path: i.path.join('.') || '(body)',
+    message: i.message,
+  }));
+  throw new SimulatorError(
+    'FAULT_INVALID',
+    details.map((d) => `${d.path}: ${d.message}`).join('; '),
+    details,
+  );
 }

@@ -19,7 +19,14 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults that a health monitor should see in the channel's technical or risk figures. */
 export const HEALTH_FAULTS: ReadonlySet<FaultKind> = new Set([
-  'maintenance', 'timeout', 'latency', 'error', 'risk', 'rate_limit', 'flapping', 'charged_timeout',
+  'maintenance',
+  'timeout',
+  'latency',
+  'error',
+  'risk',
+  'rate_limit',
+  'flapping',
+  'charged_timeout',
 ]);
 
 /** Narrows a fault to some requests: a local fault (one store's terminals) is not a channel fault. */
@@ -58,7 +65,10 @@ export interface Fault {
 }
 
 export function isScoped(f: Pick<Fault, 'scope'>): boolean {
-  return !!f.scope && (f.scope.store !== undefined || f.scope.terminal !== undefined || f.scope.method !== undefined);
+  return (
+    !!f.scope &&
+    (f.scope.store !== undefined || f.scope.terminal !== undefined || f.scope.method !== undefined)
+  );
 }
 
 export function scopeMatches(scope: FaultScope | undefined, req: FaultScope): boolean {

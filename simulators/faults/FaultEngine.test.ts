@@ -6,7 +6,11 @@ import { FaultEngine, probabilityAt } from './FaultEngine.ts';
 function engine() {
   const clock = new ManualClock(1000);
   const log: string[] = [];
-  const faults = new FaultEngine({ clock, channels: ['wechat', 'alipay'], onChange: (e) => log.push(`${e.at} ${e.action} ${e.fault.id}`) });
+  const faults = new FaultEngine({
+    clock,
+    channels: ['wechat', 'alipay'],
+    onChange: (e) => log.push(`${e.at} ${e.action} ${e.fault.id}`),
+  });
   return { clock, faults, log };
 }
 
@@ -35,25 +39,61 @@ describe('FaultEngine', () => {
       }
       return null;
     };
-    expect(bad(() => faults.add({ channel: 'nope', kind: 'error' }))).toEqual(['UNKNOWN_CHANNEL', 'channel']);
-    expect(bad(() => faults.add({ channel: 'wechat', kind: 'error', probability: 2 }))).toEqual(['FAULT_INVALID', 'probability']);
-    expect(bad(() => faults.add({ channel: 'wechat', kind: 'flapping' }))).toEqual(['FAULT_INVALID', 'onMs']);
-    expect(bad(() => faults.add({ channel: 'wechat', kind: 'error', ttlMs: 2 * 86_400_000 }))).toEqual(['FAULT_INVALID', 'ttlMs']);
+    expect(bad(() => faults.add({ channel: 'nope', kind: 'error' }))).toEqual([
+      'UNKNOWN_CHANNEL',
+      'channel',
+    ]);
+    expect(bad(() => faults.add({ channel: 'wechat', kind: 'error', probability: 2 }))).toEqual([
+      'FAULT_INVALID',
+      'probability',
+    ]);
+    expect(bad(() => faults.add({ channel: 'wechat', kind: 'flapping' }))).toEqual([
+      'FAULT_INVALID',
+      'onMs',
+    ]);
+    expect(
+      bad(() => faults.add({ channel: 'wechat', kind: 'error', ttlMs: 2 * 86_400_000 })),
+    ).toEqual(['FAULT_INVALID', 'ttlMs']);
     expect(bad(() => faults.remove('f-9'))).toEqual(['FAULT_NOT_FOUND', undefined]);
   });
 
   it('ramps, flaps and scopes', () => {
     const { faults } = engine();
-    const ramp = faults.add({ channel: 'wechat', kind: 'error', from: 0, to: 10_000, probability: 0.8, rampMs: 4000 });
+    const ramp = faults.add({
+      channel: 'wechat',
+      kind: 'error',
+      from: 0,
+      to: 10_000,
+      probability: 0.8,
+      rampMs: 4000,
+    });
     expect(probabilityAt(ramp, 0)).toBe(0);
     expect(probabilityAt(ramp, 2000)).toBeCloseTo(0.4);
     expect(probabilityAt(ramp, 5000)).toBe(0.8);
     expect(probabilityAt(ramp, 10_000)).toBe(0);
-    const flap = faults.add({ channel: 'alipay', kind: 'flapping', from: 0, to: 100_000, onMs: 1000, offMs: 3000 });
+    const flap = faults.add({
+      channel: 'alipay',
+      kind: 'flapping',
+      from: 0,
+      to: 100_000,
+      onMs: 1000,
+      offMs: 3000,
+    });
     expect([500, 1500, 4200, 5500].map((t) => probabilityAt(flap, t))).toEqual([1, 0, 1, 0]);
-    faults.add({ channel: 'alipay', kind: 'timeout', from: 0, to: 100_000, scope: { store: 's-1' } });
-    expect(faults.forRequest('alipay', 500, { store: 's-2' }).map((a) => a.fault.kind)).toEqual(['flapping']);
-    expect(faults.forRequest('alipay', 500, { store: 's-1' }).map((a) => a.fault.kind)).toEqual(['flapping', 'timeout']);
+    faults.add({
+      channel: 'alipay',
+      kind: 'timeout',
+      from: 0,
+      to: 100_000,
+      scope: { store: 's-1' },
+    });
+    expect(faults.forRequest('alipay', 500, { store: 's-2' }).map((a) => a.fault.kind)).toEqual([
+      'flapping',
+    ]);
+    expect(faults.forRequest('alipay', 500, { store: 's-1' }).map((a) => a.fault.kind)).toEqual([
+      'flapping',
+      'timeout',
+    ]);
     expect(faults.isHealthy('alipay', 1500, { store: 's-2' })).toBe(true);
     expect(faults.isHealthy('alipay', 1500, { store: 's-1' })).toBe(false);
   });

@@ -1,6 +1,13 @@
 import type { Clock } from '../../src/core/clock.ts';
 import { SimulatorError } from '../SimulatorError.ts';
-import { type Fault, FAULT_KINDS, type FaultKind, type FaultScope, HEALTH_FAULTS, scopeMatches } from './Fault.ts';
+import {
+  type Fault,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultScope,
+  HEALTH_FAULTS,
+  scopeMatches,
+} from './Fault.ts';
 
 /** A fault as given to {@link FaultEngine.add}: times absolute, most fields defaulted. */
 export type FaultInput = Partial<Omit<Fault, 'channel' | 'kind' | 'from'>> & {
@@ -12,7 +19,21 @@ export type FaultInput = Partial<Omit<Fault, 'channel' | 'kind' | 'from'>> & {
   ttlMs?: number;
 };
 
-export type FaultPatch = Partial<Pick<Fault, 'to' | 'probability' | 'rampMs' | 'scope' | 'code' | 'latencyMs' | 'onMs' | 'offMs' | 'effect' | 'note'>> & {
+export type FaultPatch = Partial<
+  Pick<
+    Fault,
+    | 'to'
+    | 'probability'
+    | 'rampMs'
+    | 'scope'
+    | 'code'
+    | 'latencyMs'
+    | 'onMs'
+    | 'offMs'
+    | 'effect'
+    | 'note'
+  >
+> & {
   ttlMs?: number;
 };
 
@@ -57,7 +78,13 @@ export class FaultEngine {
   private readonly onChange?: (e: TimelineEvent) => void;
   private nextId = 1;
 
-  constructor({ clock, channels, defaultTtlMs = 300_000, maxTtlMs = 86_400_000, onChange }: FaultEngineOptions) {
+  constructor({
+    clock,
+    channels,
+    defaultTtlMs = 300_000,
+    maxTtlMs = 86_400_000,
+    onChange,
+  }: FaultEngineOptions) {
     this.clock = clock;
     this.channels = new Set(channels);
     this.defaultTtlMs = defaultTtlMs;
@@ -67,12 +94,17 @@ export class FaultEngine {
 
   add(input: FaultInput): Fault {
     if (!this.channels.has(input.channel)) {
-      throw new SimulatorError('UNKNOWN_CHANNEL', `channel: no channel "${input.channel}" (have ${[...this.channels].join(', ')})`, [
-        { path: 'channel', message: 'unknown channel' },
-      ]);
+      throw new SimulatorError(
+        'UNKNOWN_CHANNEL',
+        `channel: no channel "${input.channel}" (have ${[...this.channels].join(', ')})`,
+        [{ path: 'channel', message: 'unknown channel' }],
+      );
     }
     if (!(FAULT_KINDS as readonly string[]).includes(input.kind)) {
-      throw invalid('kind', `"${input.kind}" is not a fault kind; one of ${FAULT_KINDS.join(', ')}`);
+      throw invalid(
+        'kind',
+        `"${input.kind}" is not a fault kind; one of ${FAULT_KINDS.join(', ')}`,
+      );
     }
     const id = input.id ?? `f-${this.nextId++}`;
     if (this.faults.has(id)) throw invalid('id', `a fault "${id}" exists already`);
@@ -106,7 +138,11 @@ export class FaultEngine {
   change(id: string, patch: FaultPatch): Fault {
     const old = this.get(id);
     const { ttlMs, ...rest } = patch;
-    const next: Fault = { ...old, ...rest, ...(ttlMs !== undefined && { to: this.clock.now() + ttlMs }) };
+    const next: Fault = {
+      ...old,
+      ...rest,
+      ...(ttlMs !== undefined && { to: this.clock.now() + ttlMs }),
+    };
     this.validate(next);
     this.faults.set(id, next);
     this.log('change', next);
@@ -182,9 +218,12 @@ export class FaultEngine {
   }
 
   private validate(f: Fault): void {
-    if (!(f.to > f.from)) throw invalid('to', `the fault must end after it starts (from ${f.from}, to ${f.to})`);
-    if (f.to - f.from > this.maxTtlMs) throw invalid('ttlMs', `a fault may last at most ${this.maxTtlMs} ms`);
-    if (!(f.probability >= 0 && f.probability <= 1)) throw invalid('probability', `must be within 0..1, got ${f.probability}`);
+    if (!(f.to > f.from))
+      throw invalid('to', `the fault must end after it starts (from ${f.from}, to ${f.to})`);
+    if (f.to - f.from > this.maxTtlMs)
+      throw invalid('ttlMs', `a fault may last at most ${this.maxTtlMs} ms`);
+    if (!(f.probability >= 0 && f.probability <= 1))
+      throw invalid('probability', `must be within 0..1, got ${f.probability}`);
     if (!(f.rampMs >= 0)) throw invalid('rampMs', `must be ≥ 0, got ${f.rampMs}`);
     if (f.kind === 'flapping' && !((f.onMs ?? 0) > 0 && (f.offMs ?? 0) > 0)) {
       throw invalid('onMs', 'a flapping fault needs onMs > 0 and offMs > 0');

@@ -5,7 +5,10 @@ import type { FaultInput } from './FaultEngine.ts';
 
 /** "2s", "8m37s", "500ms" or a number of ms. */
 export const durationSchema = z
-  .union([z.number().nonnegative(), z.string().regex(/^(\d+(\.\d+)?(ms|h|m|s)?)+$/, 'a duration like 500ms, 2s, 8m37s, 1h')])
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(/^(\d+(\.\d+)?(ms|h|m|s)?)+$/, 'a duration like 500ms, 2s, 8m37s, 1h'),
+  ])
   .describe('A duration: a number of ms, or a string like 500ms, 2s, 8m37s, 1h');
 
 /**
@@ -14,23 +17,50 @@ export const durationSchema = z
  */
 export const faultSpecSchema = z
   .object({
-    id: z.string().min(1).optional().describe('Name to refer to the fault by (expectations use it)'),
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Name to refer to the fault by (expectations use it)'),
     channel: z.string().min(1).describe('The channel it hits'),
     kind: z.enum(FAULT_KINDS).describe('What it does'),
-    at: durationSchema.optional().describe('Onset, from the scenario start (control API: from now); default 0'),
+    at: durationSchema
+      .optional()
+      .describe('Onset, from the scenario start (control API: from now); default 0'),
     for: durationSchema.optional().describe('How long it lasts (its TTL); default 5m'),
-    probability: z.number().min(0).max(1).optional().describe('Share of matching requests hit at full strength; default 1'),
+    probability: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Share of matching requests hit at full strength; default 1'),
     ramp: durationSchema.optional().describe('The probability ramps from 0 to full over this long'),
     scope: z
-      .object({ store: z.string().optional(), terminal: z.string().optional(), method: z.string().optional() })
+      .object({
+        store: z.string().optional(),
+        terminal: z.string().optional(),
+        method: z.string().optional(),
+      })
       .strict()
       .optional()
-      .describe('Only requests of this store / terminal / method: a local fault, not a channel fault'),
-    code: z.string().optional().describe("Raw code to answer with instead of the flavour's usual one"),
-    latency: durationSchema.optional().describe('latency: extra latency; callback_delayed: the delay; timeout: how long the hang lasts'),
+      .describe(
+        'Only requests of this store / terminal / method: a local fault, not a channel fault',
+      ),
+    code: z
+      .string()
+      .optional()
+      .describe("Raw code to answer with instead of the flavour's usual one"),
+    latency: durationSchema
+      .optional()
+      .describe(
+        'latency: extra latency; callback_delayed: the delay; timeout: how long the hang lasts',
+      ),
     on: durationSchema.optional().describe('flapping: on period'),
     off: durationSchema.optional().describe('flapping: off period'),
-    effect: z.enum(['error', 'timeout', 'maintenance']).optional().describe('flapping: what the on phase does; default error'),
+    effect: z
+      .enum(['error', 'timeout', 'maintenance'])
+      .optional()
+      .describe('flapping: what the on phase does; default error'),
     note: z.string().optional(),
   })
   .strict();
@@ -40,7 +70,11 @@ export type FaultSpec = z.infer<typeof faultSpecSchema>;
 export const DEFAULT_FAULT_TTL_MS = 300_000;
 
 /** A spec made absolute: `base` is the scenario start (or now). */
-export function toFaultInput(spec: FaultSpec, base: number, source: 'scenario' | 'api'): FaultInput {
+export function toFaultInput(
+  spec: FaultSpec,
+  base: number,
+  source: 'scenario' | 'api',
+): FaultInput {
   const from = base + parseDuration(spec.at ?? 0, 'at');
   const dur = spec.for !== undefined ? parseDuration(spec.for, 'for') : DEFAULT_FAULT_TTL_MS;
   return {

@@ -18,15 +18,29 @@ const CHANNELS: ChannelProfile[] = [
   { id: 'bank_a', flavour: 'bank', pool: 'card', priority: 1, ...quiet },
 ];
 const EXPECT = {
-  wechat: { success: 'SUCCESS', maintenance: 'SERVICE_UNAVAILABLE', risk: 'ACCOUNT_ERROR', pending: 'USERPAYING' },
-  alipay: { success: '10000', maintenance: '20000', risk: 'ACQ.PAYMENT_REQUEST_HAS_RISK', pending: '10003' },
+  wechat: {
+    success: 'SUCCESS',
+    maintenance: 'SERVICE_UNAVAILABLE',
+    risk: 'ACCOUNT_ERROR',
+    pending: 'USERPAYING',
+  },
+  alipay: {
+    success: '10000',
+    maintenance: '20000',
+    risk: 'ACQ.PAYMENT_REQUEST_HAS_RISK',
+    pending: '10003',
+  },
   unionpay: { success: '00', maintenance: '02', risk: '38', pending: '05' },
   bank_a: { success: '0000', maintenance: '0002', risk: '0010', pending: '0004' },
 } as const;
 
 interface Impl {
   name: string;
-  setup(): Promise<{ api: ChannelApi & { probe(ch: string, t: number): Promise<PayResult> }; sim: Simulation; teardown(): Promise<void> }>;
+  setup(): Promise<{
+    api: ChannelApi & { probe(ch: string, t: number): Promise<PayResult> };
+    sim: Simulation;
+    teardown(): Promise<void>;
+  }>;
 }
 
 const scheduler = new RealScheduler();
@@ -45,9 +59,15 @@ const impls: Impl[] = [
     name: 'HTTP via msw',
     async setup() {
       const sim = world();
-      const server = setupServer(...simulatorHandlers(createSimulatorApp({ sim: sim.sim, scheduler }), 'http://sim.test'));
+      const server = setupServer(
+        ...simulatorHandlers(createSimulatorApp({ sim: sim.sim, scheduler }), 'http://sim.test'),
+      );
       server.listen({ onUnhandledRequest: 'error' });
-      return { api: new HttpChannels({ baseUrl: 'http://sim.test', channels: CHANNELS, scheduler }), sim, teardown: async () => server.close() };
+      return {
+        api: new HttpChannels({ baseUrl: 'http://sim.test', channels: CHANNELS, scheduler }),
+        sim,
+        teardown: async () => server.close(),
+      };
     },
   },
   {
@@ -60,7 +80,11 @@ const impls: Impl[] = [
       });
       const { port } = server.address() as AddressInfo;
       return {
-        api: new HttpChannels({ baseUrl: `http://127.0.0.1:${port}`, channels: CHANNELS, scheduler }),
+        api: new HttpChannels({
+          baseUrl: `http://127.0.0.1:${port}`,
+          channels: CHANNELS,
+          scheduler,
+        }),
         sim,
         teardown: () => new Promise<void>((r) => server.close(() => r())),
       };
@@ -78,39 +102,103 @@ for (const impl of impls) {
 
     for (const c of CHANNELS) {
       it(`${c.id}: pays, and a query tells the truth`, async () => {
-        const r = await ctx.api.pay(c.id, { orderId: `ok-${c.id}`, amount: 1234, store: 's-1', terminal: 't-1', timeoutMs: 500 });
-        expect(r).toMatchObject({ kind: 'answer', code: EXPECT[c.id as keyof typeof EXPECT].success, outcome: 'success', pending: false });
-        expect(await ctx.api.query(c.id, `ok-${c.id}`, 500)).toMatchObject({ kind: 'answer', status: 'SUCCESS' });
-        expect(await ctx.api.query(c.id, `nope-${c.id}`, 500)).toMatchObject({ kind: 'answer', status: 'NOT_EXIST' });
+        const r = await ctx.api.pay(c.id, {
+          orderId: `ok-${c.id}`,
+          amount: 1234,
+          store: 's-1',
+          terminal: 't-1',
+          timeoutMs: 500,
+        });
+        expect(r).toMatchObject({
+          kind: 'answer',
+          code: EXPECT[c.id as keyof typeof EXPECT].success,
+          outcome: 'success',
+          pending: false,
+        });
+        expect(await ctx.api.query(c.id, `ok-${c.id}`, 500)).toMatchObject({
+          kind: 'answer',
+          status: 'SUCCESS',
+        });
+        expect(await ctx.api.query(c.id, `nope-${c.id}`, 500)).toMatchObject({
+          kind: 'answer',
+          status: 'NOT_EXIST',
+        });
         expect(ctx.sim.book.get(c.id, `ok-${c.id}`)?.amount).toBe(1234);
       });
 
       it(`${c.id}: maintenance, risk and pending answer the flavour's codes`, async () => {
-        const f = ctx.sim.faults.add({ channel: c.id, kind: 'maintenance', scope: { store: 's-m' } });
+        const f = ctx.sim.faults.add({
+          channel: c.id,
+          kind: 'maintenance',
+          scope: { store: 's-m' },
+        });
         const g = ctx.sim.faults.add({ channel: c.id, kind: 'risk', scope: { store: 's-r' } });
-        const h = ctx.sim.faults.add({ channel: c.id, kind: 'userpaying', scope: { store: 's-p' } });
+        const h = ctx.sim.faults.add({
+          channel: c.id,
+          kind: 'userpaying',
+          scope: { store: 's-p' },
+        });
         const want = EXPECT[c.id as keyof typeof EXPECT];
-        expect(await ctx.api.pay(c.id, { orderId: `m-${c.id}`, amount: 1, store: 's-m', timeoutMs: 500 })).toMatchObject({ code: want.maintenance, outcome: 'maintenance' });
-        expect(await ctx.api.pay(c.id, { orderId: `r-${c.id}`, amount: 1, store: 's-r', timeoutMs: 500 })).toMatchObject({ code: want.risk, outcome: 'risk_reject' });
-        expect(await ctx.api.pay(c.id, { orderId: `p-${c.id}`, amount: 1, store: 's-p', timeoutMs: 500 })).toMatchObject({ code: want.pending, pending: true, outcome: 'neutral' });
+        expect(
+          await ctx.api.pay(c.id, {
+            orderId: `m-${c.id}`,
+            amount: 1,
+            store: 's-m',
+            timeoutMs: 500,
+          }),
+        ).toMatchObject({ code: want.maintenance, outcome: 'maintenance' });
+        expect(
+          await ctx.api.pay(c.id, {
+            orderId: `r-${c.id}`,
+            amount: 1,
+            store: 's-r',
+            timeoutMs: 500,
+          }),
+        ).toMatchObject({ code: want.risk, outcome: 'risk_reject' });
+        expect(
+          await ctx.api.pay(c.id, {
+            orderId: `p-${c.id}`,
+            amount: 1,
+            store: 's-p',
+            timeoutMs: 500,
+          }),
+        ).toMatchObject({ code: want.pending, pending: true, outcome: 'neutral' });
         expect(await ctx.api.query(c.id, `p-${c.id}`, 500)).toMatchObject({ status: 'USERPAYING' });
-        expect(await ctx.api.close(c.id, `p-${c.id}`, 500)).toMatchObject({ kind: 'answer', closed: true });
+        expect(await ctx.api.close(c.id, `p-${c.id}`, 500)).toMatchObject({
+          kind: 'answer',
+          closed: true,
+        });
         expect(await ctx.api.query(c.id, `p-${c.id}`, 500)).toMatchObject({ status: 'CLOSED' });
         for (const x of [f, g, h]) ctx.sim.faults.remove(x.id);
       });
 
       it(`${c.id}: charged-then-timeout times out, the money is found by query, a close cannot undo it`, async () => {
-        const f = ctx.sim.faults.add({ channel: c.id, kind: 'charged_timeout', scope: { store: 's-t' } });
-        expect(await ctx.api.pay(c.id, { orderId: `t-${c.id}`, amount: 1, store: 's-t', timeoutMs: 50 })).toMatchObject({ kind: 'timeout' });
+        const f = ctx.sim.faults.add({
+          channel: c.id,
+          kind: 'charged_timeout',
+          scope: { store: 's-t' },
+        });
+        expect(
+          await ctx.api.pay(c.id, { orderId: `t-${c.id}`, amount: 1, store: 's-t', timeoutMs: 50 }),
+        ).toMatchObject({ kind: 'timeout' });
         expect(await ctx.api.query(c.id, `t-${c.id}`, 500)).toMatchObject({ status: 'SUCCESS' });
-        expect(await ctx.api.close(c.id, `t-${c.id}`, 500)).toMatchObject({ kind: 'answer', closed: false });
+        expect(await ctx.api.close(c.id, `t-${c.id}`, 500)).toMatchObject({
+          kind: 'answer',
+          closed: false,
+        });
         ctx.sim.faults.remove(f.id);
       });
 
       it(`${c.id}: probes see channel-wide faults only`, async () => {
-        expect(await ctx.api.probe(c.id, 500)).toMatchObject({ kind: 'answer', outcome: 'success' });
+        expect(await ctx.api.probe(c.id, 500)).toMatchObject({
+          kind: 'answer',
+          outcome: 'success',
+        });
         const f = ctx.sim.faults.add({ channel: c.id, kind: 'maintenance' });
-        expect(await ctx.api.probe(c.id, 500)).toMatchObject({ kind: 'answer', outcome: 'maintenance' });
+        expect(await ctx.api.probe(c.id, 500)).toMatchObject({
+          kind: 'answer',
+          outcome: 'maintenance',
+        });
         ctx.sim.faults.remove(f.id);
         const g = ctx.sim.faults.add({ channel: c.id, kind: 'timeout' });
         expect(await ctx.api.probe(c.id, 50)).toMatchObject({ kind: 'timeout' });

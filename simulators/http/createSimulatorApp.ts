@@ -21,21 +21,37 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
   const app = new Hono();
   const ctx: WireContext = {
     sim,
-    deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (f: F & { kind: 'answer' }) => Response): Response | Promise<Response> {
+    deliver<F extends CallFate | StatusFate>(
+      fate: F,
+      req: Request,
+      render: (f: F & { kind: 'answer' }) => Response,
+    ): Response | Promise<Response> {
       // no latency (load tests at latencyScale 0): answer in the same tick, with no closure made
       if (!(fate.latencyMs > 0)) return respond(fate, render);
-      return wait(scheduler, fate.latencyMs, req.signal).then((ok) => (ok ? respond(fate, render) : new Response(null, { status: 499 })));
+      return wait(scheduler, fate.latencyMs, req.signal).then((ok) =>
+        ok ? respond(fate, render) : new Response(null, { status: 499 }),
+      );
     },
   };
 
-  if (chaos) app.route('/_chaos', chaosRoutes({ ...chaos, faults: sim.faults, clock: scheduler.clock }));
+  if (chaos)
+    app.route('/_chaos', chaosRoutes({ ...chaos, faults: sim.faults, clock: scheduler.clock }));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/channels', (c) => c.json({ channels: sim.channels().map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority })) }));
+  app.get('/channels', (c) =>
+    c.json({
+      channels: sim
+        .channels()
+        .map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority })),
+    }),
+  );
 
   for (const p of sim.channels()) {
     app.get(`/${p.id}/health`, (c) =>
       ctx.deliver(sim.probe(p.id), c.req.raw, (f) =>
-        json({ channel: p.id, status: f.outcome === 'success' ? 'UP' : 'DOWN', code: f.code }, f.outcome === 'success' ? 200 : f.outcome === 'maintenance' ? 503 : 500),
+        json(
+          { channel: p.id, status: f.outcome === 'success' ? 'UP' : 'DOWN', code: f.code },
+          f.outcome === 'success' ? 200 : f.outcome === 'maintenance' ? 503 : 500,
+        ),
       ),
     );
     wires[p.flavour].mount(app, p.id, ctx);
@@ -44,8 +60,13 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
 }
 
 /** The fate's answer rendered, or the gateway's 504 for a hang. */
-function respond<F extends CallFate | StatusFate>(fate: F, render: (f: F & { kind: 'answer' }) => Response): Response {
-  return fate.kind === 'hang' ? json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504) : render(fate as F & { kind: 'answer' });
+function respond<F extends CallFate | StatusFate>(
+  fate: F,
+  render: (f: F & { kind: 'answer' }) => Response,
+): Response {
+  return fate.kind === 'hang'
+    ? json({ code: 'GATEWAY_TIMEOUT', message: 'upstream did not answer' }, 504)
+    : render(fate as F & { kind: 'answer' });
 }
 
 /** Resolves true after `ms` on the scheduler, false if the caller hung up first. */

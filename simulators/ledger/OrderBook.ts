@@ -124,7 +124,8 @@ export class OrderBook {
       last.next = r;
     } else {
       this.records.add(r);
-      if (++this.newOrders % 4096 === 0 && this.retainMs !== Infinity) this.sweep(at - this.retainMs);
+      if (++this.newOrders % 4096 === 0 && this.retainMs !== Infinity)
+        this.sweep(at - this.retainMs);
     }
     return r;
   }
@@ -153,7 +154,8 @@ export class OrderBook {
     // a trade whose order was already forgotten (a payer confirming after retainMs) is outside the window
     if (first.seenAt < this.forgottenBefore) return true;
     let before = 0;
-    for (let r: OrderRecord | undefined = first; r !== undefined; r = r.next) if (r !== t && r.chargeSeq > 0) before++;
+    for (let r: OrderRecord | undefined = first; r !== undefined; r = r.next)
+      if (r !== t && r.chargeSeq > 0) before++;
     t.chargeSeq = ++this.charges;
     if (before === 0) this.paid++;
     else if (before === 1) this.doubles++;
@@ -163,13 +165,15 @@ export class OrderBook {
   /** Channels that charged this order, in charge order. */
   chargedOn(orderId: string): readonly string[] {
     const charged: OrderRecord[] = [];
-    for (let r = this.records.get(orderId); r !== undefined; r = r.next) if (r.chargeSeq > 0) charged.push(r);
+    for (let r = this.records.get(orderId); r !== undefined; r = r.next)
+      if (r.chargeSeq > 0) charged.push(r);
     return charged.sort((a, b) => a.chargeSeq - b.chargeSeq).map((r) => r.channel);
   }
 
   summary(): LedgerSummary {
     let droppedOrders = 0;
-    for (const t of this.all()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost) droppedOrders++;
+    for (const t of this.all())
+      if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost) droppedOrders++;
     return { paidOrders: this.paid, doubleCharges: this.doubles, droppedOrders };
   }
 
@@ -179,9 +183,14 @@ export class OrderBook {
     const seenBefore = before - this.origin;
     // the table is in order of first sight (seenAt never decreases along it): every order seen before this is gone
     this.forgottenBefore = Math.max(this.forgottenBefore, seenBefore);
-    for (let head = this.records.oldest(); head !== undefined && head.seenAt < seenBefore; head = this.records.oldest()) {
+    for (
+      let head = this.records.oldest();
+      head !== undefined && head.seenAt < seenBefore;
+      head = this.records.oldest()
+    ) {
       let charged = 0;
-      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.chargeSeq > 0) charged++;
+      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next)
+        if (r.chargeSeq > 0) charged++;
       if (charged > 0) this.paid--;
       if (charged > 1) this.doubles--;
       this.records.dropOldest();
@@ -189,7 +198,9 @@ export class OrderBook {
   }
 
   *all(): IterableIterator<OrderRecord> {
-    for (const head of this.records.values()) for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next) if (r.trade) yield r.trade;
+    for (const head of this.records.values())
+      for (let r: OrderRecord | undefined = head; r !== undefined; r = r.next)
+        if (r.trade) yield r.trade;
   }
 }
 

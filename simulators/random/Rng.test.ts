@@ -24,10 +24,20 @@ describe('Rng', () => {
     for (const seed of [7, 'abc']) {
       const r = new Rng(seed);
       const forks = r.forks('pay|wechat|');
-      for (const [name, n] of [['o-1', 1], ['o-1', 2], ['o-1', 9], ['o-1', 10], ['', 13], ['', 0], ['订单-9', 100]] as const) {
+      for (const [name, n] of [
+        ['o-1', 1],
+        ['o-1', 2],
+        ['o-1', 9],
+        ['o-1', 10],
+        ['', 13],
+        ['', 0],
+        ['订单-9', 100],
+      ] as const) {
         const a = forks.fork(name, n);
         const b = r.fork(`pay|wechat|${name}|${n}`);
-        expect(Array.from({ length: 4 }, () => a.next())).toEqual(Array.from({ length: 4 }, () => b.next()));
+        expect(Array.from({ length: 4 }, () => a.next())).toEqual(
+          Array.from({ length: 4 }, () => b.next()),
+        );
         expect(a.seed).toBe(b.seed);
       }
       expect(forks.fork('o-1', 1).next()).not.toBe(forks.fork('o-1', 2).next());

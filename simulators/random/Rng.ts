@@ -21,7 +21,9 @@ export class Rng {
   }
 
   get seed(): number | string {
-    return this.forkOf === undefined ? this.seedValue : this.forkOf.keyOf(this.forkName, this.forkN);
+    return this.forkOf === undefined
+      ? this.seedValue
+      : this.forkOf.keyOf(this.forkName, this.forkN);
   }
 
   /** An independent stream derived from this seed and `key` (not from this stream's position). */
@@ -39,7 +41,15 @@ export class Rng {
   }
 
   /** Restarts this generator as the keyed fork `forks` · `name` · `n`, whose hash is `a`…`d` (see {@link RngForks.forkInto}). */
-  restartAs(forks: RngForks, name: string, n: number, a: number, b: number, c: number, d: number): this {
+  restartAs(
+    forks: RngForks,
+    name: string,
+    n: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+  ): this {
     this.forkOf = forks;
     this.forkName = name;
     this.forkN = n;
@@ -125,7 +135,14 @@ export class RngForks {
     const digits = n >= 0 && n < 10 && Number.isInteger(n) ? undefined : String(n);
     const len = name.length + 1 + (digits === undefined ? 1 : digits.length);
     for (let i = 0; i < len; i++) {
-      const k = i < name.length ? name.charCodeAt(i) : i === name.length ? 124 : digits === undefined ? 48 + n : digits.charCodeAt(i - name.length - 1);
+      const k =
+        i < name.length
+          ? name.charCodeAt(i)
+          : i === name.length
+            ? 124
+            : digits === undefined
+              ? 48 + n
+              : digits.charCodeAt(i - name.length - 1);
       h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
       h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
       h3 = h4 ^ Math.imul(h3 ^ k, 951274213);

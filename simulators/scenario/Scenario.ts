@@ -1,5 +1,10 @@
 import type { ChannelStateName } from '../../src/core/decision.ts';
-import type { DeepPartial, DetectorOptions, PoolOptions, StateOptions } from '../../src/core/options.ts';
+import type {
+  DeepPartial,
+  DetectorOptions,
+  PoolOptions,
+  StateOptions,
+} from '../../src/core/options.ts';
 import type { ChannelProfile } from '../channels/ChannelProfile.ts';
 import type { FaultSpec } from '../faults/faultSpec.ts';
 
@@ -22,10 +27,23 @@ export interface TrafficProfile {
 
 /** An expectation as scored; times in ms from the scenario start. */
 export type Expectation =
-  | { kind: 'reaches'; text: string; channel: string; states: ChannelStateName[]; withinMs: number; of: { faultId: string } | { atMs: number } }
+  | {
+      kind: 'reaches';
+      text: string;
+      channel: string;
+      states: ChannelStateName[];
+      withinMs: number;
+      of: { faultId: string } | { atMs: number };
+    }
   | { kind: 'noSwitch'; text: string; channel: string; fromMs: number; toMs: number }
   | { kind: 'noFalseSwitches'; text: string }
-  | { kind: 'checkoutSuccess'; text: string; atLeast?: number; atLeastStatic?: boolean; withinOfOracle?: number }
+  | {
+      kind: 'checkoutSuccess';
+      text: string;
+      atLeast?: number;
+      atLeastStatic?: boolean;
+      withinOfOracle?: number;
+    }
   | { kind: 'doubleCharges'; text: string; atMost: number }
   | { kind: 'droppedOrdersFound'; text: string };
 

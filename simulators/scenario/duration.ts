@@ -5,7 +5,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** "8m37s", "500ms", "1h", "2.5s" or a number of ms → ms. */
 export function parseDuration(v: string | number, field = 'duration'): number {
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0) throw new SimulatorError('BAD_DURATION', `${field}: ${v} is not a duration ≥ 0`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new SimulatorError('BAD_DURATION', `${field}: ${v} is not a duration ≥ 0`);
     return v;
   }
   const s = v.trim();
@@ -18,7 +19,10 @@ export function parseDuration(v: string | number, field = 'duration'): number {
     end = re.lastIndex;
   }
   if (end === 0 || end !== s.length) {
-    throw new SimulatorError('BAD_DURATION', `${field}: "${v}" is not a duration; write e.g. 500ms, 2s, 8m37s, 1h`);
+    throw new SimulatorError(
+      'BAD_DURATION',
+      `${field}: "${v}" is not a duration; write e.g. 500ms, 2s, 8m37s, 1h`,
+    );
   }
   return Math.round(total);
 }

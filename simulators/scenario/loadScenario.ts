@@ -14,7 +14,10 @@ export function loadScenario(path: string): Scenario {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SimulatorError('SCENARIO_NOT_FOUND', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SimulatorError(
+      'SCENARIO_NOT_FOUND',
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return parseScenario(text, basename(path));
 }
@@ -22,11 +25,18 @@ export function loadScenario(path: string): Scenario {
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    const details = doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] }));
+    const details = doc.errors.map((e) => ({
+      path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+      message: e.message.split('\n')[0],
+    }));
     throw invalid(source, details);
   }
   const r = scenarioSchema.safeParse(doc.toJS());
-  if (!r.success) throw invalid(source, r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  if (!r.success)
+    throw invalid(
+      source,
+      r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
   return normalise(r.data, source);
 }
 
@@ -45,7 +55,12 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     flavour: c.flavour,
     pool: c.pool,
     priority: c.priority ?? i + 1,
-    latency: c.latency ? { medianMs: ms(c.latency.median, `channels[${i}].latency.median`), p99Ms: ms(c.latency.p99, `channels[${i}].latency.p99`) } : DEFAULT_BASELINE.latency,
+    latency: c.latency
+      ? {
+          medianMs: ms(c.latency.median, `channels[${i}].latency.median`),
+          p99Ms: ms(c.latency.p99, `channels[${i}].latency.p99`),
+        }
+      : DEFAULT_BASELINE.latency,
     declineRate: c.rates?.decline ?? DEFAULT_BASELINE.declineRate,
     riskRate: c.rates?.risk ?? DEFAULT_BASELINE.riskRate,
     errorRate: c.rates?.error ?? DEFAULT_BASELINE.errorRate,
@@ -55,23 +70,33 @@ function normalise(f: ScenarioFile, source: string): Scenario {
   }));
   const ids = new Set<string>();
   channels.forEach((c, i) => {
-    if (ids.has(c.id)) problems.push({ path: `channels[${i}].id`, message: `channel "${c.id}" appears twice` });
+    if (ids.has(c.id))
+      problems.push({ path: `channels[${i}].id`, message: `channel "${c.id}" appears twice` });
     ids.add(c.id);
   });
   const poolIds = [...new Set(channels.map((c) => c.pool))];
-  const pools = poolIds.map((id) => f.pools?.find((p) => p.id === id) ?? { id, split: DEFAULT_SPLIT });
+  const pools = poolIds.map(
+    (id) => f.pools?.find((p) => p.id === id) ?? { id, split: DEFAULT_SPLIT },
+  );
   f.pools?.forEach((p, i) => {
-    if (!poolIds.includes(p.id)) problems.push({ path: `pools[${i}].id`, message: `no channel is in pool "${p.id}"` });
+    if (!poolIds.includes(p.id))
+      problems.push({ path: `pools[${i}].id`, message: `no channel is in pool "${p.id}"` });
   });
   const channelRef = (id: string, path: string) => {
-    if (!ids.has(id)) problems.push({ path, message: `no channel "${id}" (have ${[...ids].join(', ')})` });
+    if (!ids.has(id))
+      problems.push({ path, message: `no channel "${id}" (have ${[...ids].join(', ')})` });
   };
 
   const counters = new Map<string, number>();
   const faults = (f.faults ?? []).map((spec, i) => {
     channelRef(spec.channel, `faults[${i}].channel`);
-    for (const k of ['at', 'for', 'ramp', 'latency', 'on', 'off'] as const) if (spec[k] !== undefined) ms(spec[k]!, `faults[${i}].${k}`);
-    if (spec.kind === 'flapping' && (spec.on === undefined || spec.off === undefined)) problems.push({ path: `faults[${i}].on`, message: 'a flapping fault needs on and off periods' });
+    for (const k of ['at', 'for', 'ramp', 'latency', 'on', 'off'] as const)
+      if (spec[k] !== undefined) ms(spec[k]!, `faults[${i}].${k}`);
+    if (spec.kind === 'flapping' && (spec.on === undefined || spec.off === undefined))
+      problems.push({
+        path: `faults[${i}].on`,
+        message: 'a flapping fault needs on and off periods',
+      });
     const base = `${spec.channel}-${spec.kind}`;
     const n = (counters.get(base) ?? 0) + 1;
     counters.set(base, n);
@@ -79,19 +104,28 @@ function normalise(f: ScenarioFile, source: string): Scenario {
   });
   const faultIds = new Set<string>();
   faults.forEach((x, i) => {
-    if (faultIds.has(x.id)) problems.push({ path: `faults[${i}].id`, message: `fault id "${x.id}" appears twice` });
+    if (faultIds.has(x.id))
+      problems.push({ path: `faults[${i}].id`, message: `fault id "${x.id}" appears twice` });
     faultIds.add(x.id);
   });
 
   const durationMs = ms(f.duration, 'duration');
   const maintenance = (f.maintenance ?? []).map((m, i) => {
     channelRef(m.channel, `maintenance[${i}].channel`);
-    return { channel: m.channel, atMs: ms(m.at, `maintenance[${i}].at`), forMs: ms(m.for, `maintenance[${i}].for`), leadMs: m.lead !== undefined ? ms(m.lead, `maintenance[${i}].lead`) : 0 };
+    return {
+      channel: m.channel,
+      atMs: ms(m.at, `maintenance[${i}].at`),
+      forMs: ms(m.for, `maintenance[${i}].for`),
+      leadMs: m.lead !== undefined ? ms(m.lead, `maintenance[${i}].lead`) : 0,
+    };
   });
 
   const t = f.traffic;
   const traffic = t && {
-    rate: typeof t.rate === 'number' ? [{ atMs: 0, rps: t.rate }] : t.rate.map((p, i) => ({ atMs: ms(p.at, `traffic.rate[${i}].at`), rps: p.rps })),
+    rate:
+      typeof t.rate === 'number'
+        ? [{ atMs: 0, rps: t.rate }]
+        : t.rate.map((p, i) => ({ atMs: ms(p.at, `traffic.rate[${i}].at`), rps: p.rps })),
     timeoutMs: t.timeout !== undefined ? ms(t.timeout, 'traffic.timeout') : 3000,
     stores: t.stores ?? 20,
     terminalsPerStore: t.terminalsPerStore ?? 3,
@@ -101,9 +135,15 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     customerDeclines: t.customerDeclines ?? 0.01,
   };
   if (traffic) {
-    for (const p of Object.keys(traffic.pools)) if (!poolIds.includes(p)) problems.push({ path: `traffic.pools.${p}`, message: `no channel is in pool "${p}"` });
+    for (const p of Object.keys(traffic.pools))
+      if (!poolIds.includes(p))
+        problems.push({ path: `traffic.pools.${p}`, message: `no channel is in pool "${p}"` });
     traffic.rate.forEach((p, i) => {
-      if (i > 0 && p.atMs < traffic.rate[i - 1].atMs) problems.push({ path: `traffic.rate[${i}].at`, message: 'rate points must be in time order' });
+      if (i > 0 && p.atMs < traffic.rate[i - 1].atMs)
+        problems.push({
+          path: `traffic.rate[${i}].at`,
+          message: 'rate points must be in time order',
+        });
     });
   }
 
@@ -115,20 +155,49 @@ function normalise(f: ScenarioFile, source: string): Scenario {
       const withinMs = ms(e.within, `${path}.within`);
       let of: { faultId: string } | { atMs: number };
       if (typeof e.of === 'string' && faultIds.has(e.of)) of = { faultId: e.of };
-      else if (typeof e.of === 'number' || /^[\d.]+(ms|h|m|s)?/.test(e.of)) of = { atMs: ms(e.of, `${path}.of`) };
+      else if (typeof e.of === 'number' || /^[\d.]+(ms|h|m|s)?/.test(e.of))
+        of = { atMs: ms(e.of, `${path}.of`) };
       else {
-        problems.push({ path: `${path}.of`, message: `"${e.of}" is neither a fault id (have ${[...faultIds].join(', ') || 'none'}) nor a time` });
+        problems.push({
+          path: `${path}.of`,
+          message: `"${e.of}" is neither a fault id (have ${[...faultIds].join(', ') || 'none'}) nor a time`,
+        });
         of = { atMs: 0 };
       }
-      const ofText = 'faultId' in of ? `${of.faultId} (${formatDuration(ms(faults.find((x) => x.id === (of as { faultId: string }).faultId)!.at ?? 0, 'at'))})` : formatDuration(of.atMs);
-      return { kind: 'reaches', text: `${e.channel} ${states.join(' or ')} within ${formatDuration(withinMs)} of ${ofText}`, channel: e.channel, states, withinMs, of };
+      const ofText =
+        'faultId' in of
+          ? `${of.faultId} (${formatDuration(ms(faults.find((x) => x.id === (of as { faultId: string }).faultId)!.at ?? 0, 'at'))})`
+          : formatDuration(of.atMs);
+      return {
+        kind: 'reaches',
+        text: `${e.channel} ${states.join(' or ')} within ${formatDuration(withinMs)} of ${ofText}`,
+        channel: e.channel,
+        states,
+        withinMs,
+        of,
+      };
     }
     if ('noSwitch' in e) {
       channelRef(e.channel, `${path}.channel`);
-      const fromMs = e.noSwitch === true || e.noSwitch.from === undefined ? 0 : ms(e.noSwitch.from, `${path}.noSwitch.from`);
-      const toMs = e.noSwitch === true || e.noSwitch.to === undefined ? Number.MAX_SAFE_INTEGER : ms(e.noSwitch.to, `${path}.noSwitch.to`);
-      const range = e.noSwitch === true ? 'at any time' : `from ${formatDuration(fromMs)}${toMs < Number.MAX_SAFE_INTEGER ? ` to ${formatDuration(toMs)}` : ''}`;
-      return { kind: 'noSwitch', text: `${e.channel} takes no switch ${range}`, channel: e.channel, fromMs, toMs };
+      const fromMs =
+        e.noSwitch === true || e.noSwitch.from === undefined
+          ? 0
+          : ms(e.noSwitch.from, `${path}.noSwitch.from`);
+      const toMs =
+        e.noSwitch === true || e.noSwitch.to === undefined
+          ? Number.MAX_SAFE_INTEGER
+          : ms(e.noSwitch.to, `${path}.noSwitch.to`);
+      const range =
+        e.noSwitch === true
+          ? 'at any time'
+          : `from ${formatDuration(fromMs)}${toMs < Number.MAX_SAFE_INTEGER ? ` to ${formatDuration(toMs)}` : ''}`;
+      return {
+        kind: 'noSwitch',
+        text: `${e.channel} takes no switch ${range}`,
+        channel: e.channel,
+        fromMs,
+        toMs,
+      };
     }
     if ('noFalseSwitches' in e) return { kind: 'noFalseSwitches', text: 'no false switches' };
     if ('checkoutSuccess' in e) {
@@ -136,16 +205,26 @@ function normalise(f: ScenarioFile, source: string): Scenario {
       const parts = [
         e.checkoutSuccess.atLeast !== undefined && `at least ${e.checkoutSuccess.atLeast}`,
         e.checkoutSuccess.atLeastStatic && 'at least the static checkout’s',
-        e.checkoutSuccess.withinOfOracle !== undefined && `within ${e.checkoutSuccess.withinOfOracle} of the oracle’s`,
+        e.checkoutSuccess.withinOfOracle !== undefined &&
+          `within ${e.checkoutSuccess.withinOfOracle} of the oracle’s`,
       ].filter(Boolean);
-      return { kind: 'checkoutSuccess', text: `checkout success ${parts.join(' and ')}`, ...e.checkoutSuccess };
+      return {
+        kind: 'checkoutSuccess',
+        text: `checkout success ${parts.join(' and ')}`,
+        ...e.checkoutSuccess,
+      };
     }
     if ('droppedOrdersFound' in e) {
       if (!t) problems.push({ path, message: 'droppedOrdersFound needs a traffic block' });
       return { kind: 'droppedOrdersFound', text: 'every dropped order found' };
     }
     if (!t) problems.push({ path, message: 'doubleCharges needs a traffic block' });
-    return { kind: 'doubleCharges', text: e.doubleCharges === 0 ? 'zero double charges' : `at most ${e.doubleCharges} double charges`, atMost: e.doubleCharges };
+    return {
+      kind: 'doubleCharges',
+      text:
+        e.doubleCharges === 0 ? 'zero double charges' : `at most ${e.doubleCharges} double charges`,
+      atMost: e.doubleCharges,
+    };
   });
 
   if (problems.length > 0) throw invalid(source, problems);
@@ -173,5 +252,9 @@ function formatPath(path: PropertyKey[]): string {
 }
 
 function invalid(source: string, details: ErrorDetail[]): SimulatorError {
-  return new SimulatorError('SCENARIO_INVALID', `${source}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  return new SimulatorError(
+    'SCENARIO_INVALID',
+    `${source}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    details,
+  );
 }

@@ -17,7 +17,12 @@ import { HttpChannels } from '../http/HttpChannels.ts';
 import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 import type { ScenarioReport } from './Report.ts';
 import type { Scenario } from './Scenario.ts';
-import { checkoutReport, type CheckoutFactory, defaultCheckoutFactory, engineOptionsFor } from './runVirtual.ts';
+import {
+  checkoutReport,
+  type CheckoutFactory,
+  defaultCheckoutFactory,
+  engineOptionsFor,
+} from './runVirtual.ts';
 import { scoreRun } from './score.ts';
 
 export interface RealtimeRunOptions {
@@ -37,7 +42,10 @@ export interface RealtimeRunOptions {
  * to its ingest. The peers (static, oracle) run in-process on their own simulations, on the same
  * real clock. Keep such scenarios short: they take their full duration.
  */
-export async function runRealtime(scenario: Scenario, opts: RealtimeRunOptions = {}): Promise<{ report: ScenarioReport; decisions: Decision[] }> {
+export async function runRealtime(
+  scenario: Scenario,
+  opts: RealtimeRunOptions = {},
+): Promise<{ report: ScenarioReport; decisions: Decision[] }> {
   const seed = opts.seed ?? scenario.seed;
   const strategies = opts.strategies ?? ['switchyard', 'staticSingle', 'oracle'];
   const makeCheckout = opts.createCheckout ?? defaultCheckoutFactory;
@@ -45,11 +53,21 @@ export async function runRealtime(scenario: Scenario, opts: RealtimeRunOptions =
   const s = new RealScheduler();
   const closers: (() => Promise<void> | void)[] = [];
   try {
-    const orders = scenario.traffic ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0) : [];
+    const orders = scenario.traffic
+      ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0)
+      : [];
     const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
     const sims = new Map<Strategy, Simulation>();
     for (const st of scenario.traffic ? strategies : strategies.slice(0, 1)) {
-      sims.set(st, createSimulation({ scheduler: s, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id) }));
+      sims.set(
+        st,
+        createSimulation({
+          scheduler: s,
+          seed,
+          channels: scenario.channels,
+          customerDeclines: (id) => decliners.has(id),
+        }),
+      );
     }
     const served = sims.get(strategies[0])!;
     const app = createSimulatorApp({ sim: served.sim, scheduler: s, chaos: {} });
@@ -61,53 +79,132 @@ export async function runRealtime(scenario: Scenario, opts: RealtimeRunOptions =
 
     const timeoutMs = scenario.traffic?.timeoutMs ?? 3000;
     const config = resolveConfig({
-      channels: scenario.channels.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, probe: { url: `${simUrl}/${id}/health`, intervalMs: scenario.probeIntervalMs, timeoutMs: Math.min(timeoutMs, scenario.probeIntervalMs - 1) } })),
+      channels: scenario.channels.map(({ id, flavour, pool, priority }) => ({
+        id,
+        flavour,
+        pool,
+        priority,
+        probe: {
+          url: `${simUrl}/${id}/health`,
+          intervalMs: scenario.probeIntervalMs,
+          timeoutMs: Math.min(timeoutMs, scenario.probeIntervalMs - 1),
+        },
+      })),
       pools: scenario.pools.map((p) => ({ id: p.id, split: [...p.split] })),
     });
     config.engine = engineOptionsFor(scenario);
-    const monitor = await startMonitor({ config, port: 0, host: '127.0.0.1', scheduler: s, log: createLogger({ level: 'error', stream: { write: () => true } as never }), processMetrics: false, epoch: `realtime-${scenario.name}-${seed}` });
+    const monitor = await startMonitor({
+      config,
+      port: 0,
+      host: '127.0.0.1',
+      scheduler: s,
+      log: createLogger({ level: 'error', stream: { write: () => true } as never }),
+      processMetrics: false,
+      epoch: `realtime-${scenario.name}-${seed}`,
+    });
     closers.push(() => monitor.close());
     log(`monitor at ${monitor.url}`);
     const decisions: Decision[] = [];
     monitor.engine.onDecision((d) => decisions.push(d));
 
-    const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-      id, pool, priority, flavour, ...(minAmount !== undefined && { minAmount }), ...(maxAmount !== undefined && { maxAmount }),
-    }));
-    const client = createClient({ url: monitor.url, channels: routes, scheduler: s, rng: seededRandom(seed) });
+    const routes: CheckoutRoute[] = scenario.channels.map(
+      ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
+        id,
+        pool,
+        priority,
+        flavour,
+        ...(minAmount !== undefined && { minAmount }),
+        ...(maxAmount !== undefined && { maxAmount }),
+      }),
+    );
+    const client = createClient({
+      url: monitor.url,
+      channels: routes,
+      scheduler: s,
+      rng: seededRandom(seed),
+    });
     closers.push(() => client.close());
     // Let the client take its first snapshot before the clock starts.
     await s.sleep(300);
 
     const t0 = s.clock.now() + 200;
-    for (const m of scenario.maintenance) monitor.engine.addMaintenance({ channel: m.channel, from: t0 + m.atMs, to: t0 + m.atMs + m.forMs, leadMs: m.leadMs, reason: 'planned' });
+    for (const m of scenario.maintenance)
+      monitor.engine.addMaintenance({
+        channel: m.channel,
+        from: t0 + m.atMs,
+        to: t0 + m.atMs + m.forMs,
+        leadMs: m.leadMs,
+        reason: 'planned',
+      });
     for (const sim of sims.values()) {
       for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
-      for (const [i, m] of scenario.maintenance.entries()) sim.faults.add({ id: `planned-${m.channel}-${i + 1}`, channel: m.channel, kind: 'maintenance', from: t0 + m.atMs, to: t0 + m.atMs + m.forMs, source: 'scenario', note: 'planned' });
+      for (const [i, m] of scenario.maintenance.entries())
+        sim.faults.add({
+          id: `planned-${m.channel}-${i + 1}`,
+          channel: m.channel,
+          kind: 'maintenance',
+          from: t0 + m.atMs,
+          to: t0 + m.atMs + m.forMs,
+          source: 'scenario',
+          note: 'planned',
+        });
     }
 
-    const runs: { strategy: Strategy; sim: Simulation; checkout: Checkout & { close?(): void }; results: OrderResult[] }[] = [];
+    const runs: {
+      strategy: Strategy;
+      sim: Simulation;
+      checkout: Checkout & { close?(): void };
+      results: OrderResult[];
+    }[] = [];
     if (scenario.traffic) {
       for (const [strategy, sim] of sims) {
-        const channels = strategy === strategies[0] ? new HttpChannels({ baseUrl: simUrl, channels: scenario.channels, scheduler: s }) : sim.api;
-        const checkout = makeCheckout({ strategy, channels, scheduler: s, routes, client: strategy === 'switchyard' ? client : undefined, oracle: sim.faults, payTimeoutMs: timeoutMs });
+        const channels =
+          strategy === strategies[0]
+            ? new HttpChannels({ baseUrl: simUrl, channels: scenario.channels, scheduler: s })
+            : sim.api;
+        const checkout = makeCheckout({
+          strategy,
+          channels,
+          scheduler: s,
+          routes,
+          client: strategy === 'switchyard' ? client : undefined,
+          oracle: sim.faults,
+          payTimeoutMs: timeoutMs,
+        });
         closers.push(() => checkout.close?.());
         runs.push({ strategy, sim, checkout, results: [] });
       }
     }
     const inFlight: Promise<unknown>[] = [];
     for (const o of orders) {
-      s.setTimeout(() => {
-        for (const r of runs) inFlight.push(r.checkout.pay({ ...o, createdAt: t0 + o.createdAt }).then((res) => void r.results.push(res)));
-      }, t0 + o.createdAt - s.clock.now());
+      s.setTimeout(
+        () => {
+          for (const r of runs)
+            inFlight.push(
+              r.checkout
+                .pay({ ...o, createdAt: t0 + o.createdAt })
+                .then((res) => void r.results.push(res)),
+            );
+        },
+        t0 + o.createdAt - s.clock.now(),
+      );
     }
-    log(`running ${scenario.name} for ${scenario.durationMs} ms in real time, ${orders.length} orders per strategy`);
+    log(
+      `running ${scenario.name} for ${scenario.durationMs} ms in real time, ${orders.length} orders per strategy`,
+    );
     await s.sleep(t0 + scenario.durationMs - s.clock.now());
     const drainMs = opts.drainMs ?? 2 * timeoutMs;
     await Promise.race([Promise.allSettled(inFlight), s.sleep(drainMs)]);
 
     const checkout = scenario.traffic ? checkoutReport(orders, runs) : undefined;
-    const facts = { start: t0, faults: served.faults.windows(), planned: scenario.maintenance, decisions, graceMs: scenario.graceMs, checkout };
+    const facts = {
+      start: t0,
+      faults: served.faults.windows(),
+      planned: scenario.maintenance,
+      decisions,
+      graceMs: scenario.graceMs,
+      checkout,
+    };
     const report = scoreRun(scenario, seed, false, facts);
     return { report, decisions };
   } finally {

@@ -63,7 +63,10 @@ export interface VirtualRun {
  * on the scheduler's clock fed by the switchyard checkout's attempts and by active probes, and the
  * same seeded traffic into every checkout. A 30-minute scenario takes seconds.
  */
-export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {}): Promise<VirtualRun> {
+export async function runVirtual(
+  scenario: Scenario,
+  opts: VirtualRunOptions = {},
+): Promise<VirtualRun> {
   const seed = opts.seed ?? scenario.seed;
   const strategies = opts.strategies ?? ['switchyard', 'staticSingle', 'oracle'];
   const makeCheckout = opts.createCheckout ?? defaultCheckoutFactory;
@@ -72,32 +75,86 @@ export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {
   const t0 = VIRTUAL_EPOCH;
   const s = new VirtualScheduler(t0);
 
-  const engine = new Engine(engineOptionsFor(scenario), { clock: s.clock, epoch: `virtual-${scenario.name}-${seed}` });
+  const engine = new Engine(engineOptionsFor(scenario), {
+    clock: s.clock,
+    epoch: `virtual-${scenario.name}-${seed}`,
+  });
   const decisions: Decision[] = [];
   engine.onDecision((d) => decisions.push(d));
-  for (const m of scenario.maintenance) engine.addMaintenance({ channel: m.channel, from: t0 + m.atMs, to: t0 + m.atMs + m.forMs, leadMs: m.leadMs, reason: 'planned' });
+  for (const m of scenario.maintenance)
+    engine.addMaintenance({
+      channel: m.channel,
+      from: t0 + m.atMs,
+      to: t0 + m.atMs + m.forMs,
+      leadMs: m.leadMs,
+      reason: 'planned',
+    });
   s.setInterval(() => engine.tick(), tickMs);
 
-  const orders = scenario.traffic ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, t0) : [];
+  const orders = scenario.traffic
+    ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, t0)
+    : [];
   const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
-  const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-    id, pool, priority, flavour, ...(minAmount !== undefined && { minAmount }), ...(maxAmount !== undefined && { maxAmount }),
-  }));
+  const routes: CheckoutRoute[] = scenario.channels.map(
+    ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
+      id,
+      pool,
+      priority,
+      flavour,
+      ...(minAmount !== undefined && { minAmount }),
+      ...(maxAmount !== undefined && { maxAmount }),
+    }),
+  );
 
   const simulations = new Map<Strategy, Simulation>();
-  const runs: { strategy: Strategy; sim: Simulation; checkout: Checkout & { close?(): void }; results: OrderResult[] }[] = [];
+  const runs: {
+    strategy: Strategy;
+    sim: Simulation;
+    checkout: Checkout & { close?(): void };
+    results: OrderResult[];
+  }[] = [];
   const runsFor = scenario.traffic ? strategies : strategies.slice(0, 1);
   for (const strategy of runsFor) {
-    const sim = createSimulation({ scheduler: s, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id) });
+    const sim = createSimulation({
+      scheduler: s,
+      seed,
+      channels: scenario.channels,
+      customerDeclines: (id) => decliners.has(id),
+    });
     for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
     for (const [i, m] of scenario.maintenance.entries()) {
-      sim.faults.add({ id: `planned-${m.channel}-${i + 1}`, channel: m.channel, kind: 'maintenance', from: t0 + m.atMs, to: t0 + m.atMs + m.forMs, source: 'scenario', note: 'planned' });
+      sim.faults.add({
+        id: `planned-${m.channel}-${i + 1}`,
+        channel: m.channel,
+        kind: 'maintenance',
+        from: t0 + m.atMs,
+        to: t0 + m.atMs + m.forMs,
+        source: 'scenario',
+        note: 'planned',
+      });
     }
     simulations.set(strategy, sim);
     if (!scenario.traffic) continue;
-    const client = strategy === 'switchyard' ? createEngineClient({ engine, clock: s.clock, channels: routes, rng: seededRandom(seed) }) : undefined;
-    const channels = strategy === 'switchyard' && opts.recordAttempts ? recording(sim.api, engine, s) : sim.api;
-    runs.push({ strategy, sim, checkout: makeCheckout({ strategy, channels, scheduler: s, routes, client, oracle: sim.faults, payTimeoutMs: scenario.traffic.timeoutMs }), results: [] });
+    const client =
+      strategy === 'switchyard'
+        ? createEngineClient({ engine, clock: s.clock, channels: routes, rng: seededRandom(seed) })
+        : undefined;
+    const channels =
+      strategy === 'switchyard' && opts.recordAttempts ? recording(sim.api, engine, s) : sim.api;
+    runs.push({
+      strategy,
+      sim,
+      checkout: makeCheckout({
+        strategy,
+        channels,
+        scheduler: s,
+        routes,
+        client,
+        oracle: sim.faults,
+        payTimeoutMs: scenario.traffic.timeoutMs,
+      }),
+      results: [],
+    });
   }
 
   // Probes go to the switchyard simulation: the monitor probes the channels the checkout uses.
@@ -106,7 +163,14 @@ export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {
   s.setInterval(() => {
     for (const c of scenario.channels) {
       void probed.api.probe(c.id, probeTimeoutMs).then((r) =>
-        engine.record({ channel: c.id, outcome: r.kind === 'timeout' ? 'timeout' : r.outcome, ...(r.kind === 'answer' && { code: r.code }), latencyMs: r.latencyMs, at: s.clock.now(), source: 'probe' }),
+        engine.record({
+          channel: c.id,
+          outcome: r.kind === 'timeout' ? 'timeout' : r.outcome,
+          ...(r.kind === 'answer' && { code: r.code }),
+          latencyMs: r.latencyMs,
+          at: s.clock.now(),
+          source: 'probe',
+        }),
       );
     }
   }, scenario.probeIntervalMs);
@@ -122,7 +186,14 @@ export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {
 
   const checkout = scenario.traffic ? checkoutReport(orders, runs) : undefined;
   const faults = probed.faults.windows();
-  const facts = { start: t0, faults, planned: scenario.maintenance, decisions, graceMs: scenario.graceMs, checkout };
+  const facts = {
+    start: t0,
+    faults,
+    planned: scenario.maintenance,
+    decisions,
+    graceMs: scenario.graceMs,
+    checkout,
+  };
   const report = scoreRun(scenario, seed, true, facts);
   return { report, decisions, simulations };
 }
@@ -130,7 +201,12 @@ export async function runVirtual(scenario: Scenario, opts: VirtualRunOptions = {
 export function engineOptionsFor(scenario: Scenario): EngineOptions {
   return engineOptions({
     channels: scenario.channels.map(({ id, flavour, pool, priority, minAmount, maxAmount }) => ({
-      id, flavour, pool, priority, ...(minAmount !== undefined && { minAmount }), ...(maxAmount !== undefined && { maxAmount }),
+      id,
+      flavour,
+      pool,
+      priority,
+      ...(minAmount !== undefined && { minAmount }),
+      ...(maxAmount !== undefined && { maxAmount }),
     })),
     pools: scenario.pools,
     ...(scenario.engine as DeepPartial<Omit<EngineOptions, 'channels' | 'pools'>>),
@@ -145,15 +221,27 @@ function recording(api: ChannelApi, engine: Engine, s: Scheduler): ChannelApi {
     async pay(ch, req) {
       const r = await api.pay(ch, req);
       engine.record({
-        channel: ch, outcome: r.kind === 'timeout' ? 'timeout' : r.outcome, ...(r.kind === 'answer' && { code: r.code }), latencyMs: r.latencyMs, at: s.clock.now(),
-        source: 'live', amount: req.amount, orderId: req.orderId, ...(req.store && { store: req.store }), ...(req.terminal && { terminal: req.terminal }), ...(req.method && { method: req.method }),
+        channel: ch,
+        outcome: r.kind === 'timeout' ? 'timeout' : r.outcome,
+        ...(r.kind === 'answer' && { code: r.code }),
+        latencyMs: r.latencyMs,
+        at: s.clock.now(),
+        source: 'live',
+        amount: req.amount,
+        orderId: req.orderId,
+        ...(req.store && { store: req.store }),
+        ...(req.terminal && { terminal: req.terminal }),
+        ...(req.method && { method: req.method }),
       });
       return r;
     },
   };
 }
 
-export function checkoutReport(orders: readonly Order[], runs: { strategy: Strategy; sim: Simulation; results: OrderResult[] }[]): CheckoutReport {
+export function checkoutReport(
+  orders: readonly Order[],
+  runs: { strategy: Strategy; sim: Simulation; results: OrderResult[] }[],
+): CheckoutReport {
   const strategies: Record<string, StrategyOutcome> = {};
   for (const r of runs) {
     const paid = r.results.filter((x) => x.status === 'paid').length;
@@ -161,7 +249,14 @@ export function checkoutReport(orders: readonly Order[], runs: { strategy: Strat
     const ledger = r.sim.book.summary();
     const status = new Map(r.results.map((x) => [x.orderId, x.status]));
     let droppedFound = 0;
-    for (const t of r.sim.book.all()) if (t.status === 'SUCCESS' && t.answerLost && t.callbackLost && status.get(t.orderId) === 'paid') droppedFound++;
+    for (const t of r.sim.book.all())
+      if (
+        t.status === 'SUCCESS' &&
+        t.answerLost &&
+        t.callbackLost &&
+        status.get(t.orderId) === 'paid'
+      )
+        droppedFound++;
     const lat = r.results.map((x) => x.latencyMs).sort((a, b) => a - b);
     strategies[r.strategy] = {
       orders: orders.length,

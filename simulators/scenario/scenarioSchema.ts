@@ -7,36 +7,70 @@ const rate = z.number().min(0).max(1);
 
 export const channelSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, _ and -').describe('Channel id, as the monitor knows it'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, _ and -')
+      .describe('Channel id, as the monitor knows it'),
     flavour: z.enum(FLAVOURS).describe('Which real API it speaks and which codes it answers'),
     pool: z.string().min(1).describe('Channels of one pool serve the same payments'),
-    priority: z.number().int().min(0).optional().describe('Lower is preferred; default: order in the file'),
+    priority: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Lower is preferred; default: order in the file'),
     latency: z
       .object({ median: durationSchema, p99: durationSchema })
       .strict()
       .optional()
       .describe('Lognormal answer latency; default median 180ms, p99 1200ms'),
     rates: z
-      .object({ decline: rate.optional(), risk: rate.optional(), error: rate.optional(), pending: rate.optional() })
+      .object({
+        decline: rate.optional(),
+        risk: rate.optional(),
+        error: rate.optional(),
+        pending: rate.optional(),
+      })
       .strict()
       .optional()
       .describe('Baseline shares: payer declines, risk rejections, technical errors, USERPAYING'),
-    limits: z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(1).optional() }).strict().optional().describe('Amount limits in fen'),
+    limits: z
+      .object({ min: z.number().int().min(0).optional(), max: z.number().int().min(1).optional() })
+      .strict()
+      .optional()
+      .describe('Amount limits in fen'),
   })
   .strict();
 
 export const trafficSchema = z
   .object({
     rate: z
-      .union([z.number().positive(), z.array(z.object({ at: durationSchema, rps: z.number().min(0) }).strict()).min(1)])
-      .describe('Orders per second: a number, or points {at, rps} joined by straight lines (ramps), flat after the last'),
+      .union([
+        z.number().positive(),
+        z.array(z.object({ at: durationSchema, rps: z.number().min(0) }).strict()).min(1),
+      ])
+      .describe(
+        'Orders per second: a number, or points {at, rps} joined by straight lines (ramps), flat after the last',
+      ),
     timeout: durationSchema.optional().describe("The checkout's pay timeout; default 3s"),
     stores: z.number().int().min(1).optional().describe('Number of stores; default 20'),
     terminalsPerStore: z.number().int().min(1).optional().describe('Default 3'),
-    pools: z.record(z.string(), z.number().positive()).optional().describe('Share of orders per pool; default equal'),
-    segments: z.record(z.string(), z.number().positive()).optional().describe('Customer segments and their weights'),
-    amount: z.object({ median: z.number().int().positive(), p99: z.number().int().positive() }).strict().optional().describe('Order amount in fen, lognormal; default median 4800, p99 60000'),
-    customerDeclines: rate.optional().describe('Share of customers who decline on every channel (empty wallet); default 0.01'),
+    pools: z
+      .record(z.string(), z.number().positive())
+      .optional()
+      .describe('Share of orders per pool; default equal'),
+    segments: z
+      .record(z.string(), z.number().positive())
+      .optional()
+      .describe('Customer segments and their weights'),
+    amount: z
+      .object({ median: z.number().int().positive(), p99: z.number().int().positive() })
+      .strict()
+      .optional()
+      .describe('Order amount in fen, lognormal; default median 4800, p99 60000'),
+    customerDeclines: rate
+      .optional()
+      .describe('Share of customers who decline on every channel (empty wallet); default 0.01'),
   })
   .strict();
 
@@ -46,7 +80,9 @@ export const expectationSchema = z.union([
   z
     .object({
       channel: z.string(),
-      reaches: z.union([z.enum(CHANNEL_STATES), z.array(z.enum(CHANNEL_STATES)).min(1)]).describe('State(s) the channel must reach'),
+      reaches: z
+        .union([z.enum(CHANNEL_STATES), z.array(z.enum(CHANNEL_STATES)).min(1)])
+        .describe('State(s) the channel must reach'),
       within: durationSchema.describe('… within this long …'),
       of: at.describe('… of this fault id’s onset, or of this time from the start'),
     })
@@ -54,7 +90,12 @@ export const expectationSchema = z.union([
   z
     .object({
       channel: z.string(),
-      noSwitch: z.union([z.literal(true), z.object({ from: durationSchema.optional(), to: durationSchema.optional() }).strict()]).describe('The channel never changes state (in this time range)'),
+      noSwitch: z
+        .union([
+          z.literal(true),
+          z.object({ from: durationSchema.optional(), to: durationSchema.optional() }).strict(),
+        ])
+        .describe('The channel never changes state (in this time range)'),
     })
     .strict(),
   z.object({ noFalseSwitches: z.literal(true) }).strict(),
@@ -63,14 +104,33 @@ export const expectationSchema = z.union([
       checkoutSuccess: z
         .object({
           atLeast: rate.optional(),
-          atLeastStatic: z.boolean().optional().describe("at least the static single-channel checkout's rate"),
-          withinOfOracle: rate.optional().describe("at most this far (as a fraction: 0.003 is 0.3 points) under the oracle's rate"),
+          atLeastStatic: z
+            .boolean()
+            .optional()
+            .describe("at least the static single-channel checkout's rate"),
+          withinOfOracle: rate
+            .optional()
+            .describe(
+              "at most this far (as a fraction: 0.003 is 0.3 points) under the oracle's rate",
+            ),
         })
         .strict(),
     })
     .strict(),
-  z.object({ doubleCharges: z.number().int().min(0).describe('At most this many orders charged twice') }).strict(),
-  z.object({ droppedOrdersFound: z.literal(true).describe('Every dropped order (charged, answer and callback lost) ends paid in the checkout') }).strict(),
+  z
+    .object({
+      doubleCharges: z.number().int().min(0).describe('At most this many orders charged twice'),
+    })
+    .strict(),
+  z
+    .object({
+      droppedOrdersFound: z
+        .literal(true)
+        .describe(
+          'Every dropped order (charged, answer and callback lost) ends paid in the checkout',
+        ),
+    })
+    .strict(),
 ]);
 
 export const scenarioSchema = z
@@ -81,20 +141,46 @@ export const scenarioSchema = z
     duration: durationSchema.describe('How long traffic runs'),
     probeInterval: durationSchema.optional().describe('Active probes per channel; default 5s'),
     channels: z.array(channelSchema).min(1),
-    pools: z.array(z.object({ id: z.string(), split: z.array(z.number().positive()).min(1) }).strict()).optional().describe('Traffic splits by rank; default 70/20/10'),
+    pools: z
+      .array(z.object({ id: z.string(), split: z.array(z.number().positive()).min(1) }).strict())
+      .optional()
+      .describe('Traffic splits by rank; default 70/20/10'),
     engine: z
-      .object({ detectors: z.record(z.string(), z.unknown()).optional(), states: z.record(z.string(), z.unknown()).optional() })
+      .object({
+        detectors: z.record(z.string(), z.unknown()).optional(),
+        states: z.record(z.string(), z.unknown()).optional(),
+      })
       .strict()
       .optional()
-      .describe('Overrides of the core options (DeepPartial of detectors/states); shipped scenarios use the defaults'),
+      .describe(
+        'Overrides of the core options (DeepPartial of detectors/states); shipped scenarios use the defaults',
+      ),
     maintenance: z
-      .array(z.object({ channel: z.string(), at: durationSchema, for: durationSchema, lead: durationSchema.optional() }).strict())
+      .array(
+        z
+          .object({
+            channel: z.string(),
+            at: durationSchema,
+            for: durationSchema,
+            lead: durationSchema.optional(),
+          })
+          .strict(),
+      )
       .optional()
-      .describe('Planned windows, announced to the monitor ahead; the channel answers its maintenance code then'),
+      .describe(
+        'Planned windows, announced to the monitor ahead; the channel answers its maintenance code then',
+      ),
     traffic: trafficSchema.optional(),
     faults: z.array(faultSpecSchema).optional(),
     expect: z.array(expectationSchema).optional(),
-    scoring: z.object({ grace: durationSchema.optional().describe('A decision this long after a fault ended is still its doing; default 15s') }).strict().optional(),
+    scoring: z
+      .object({
+        grace: durationSchema
+          .optional()
+          .describe('A decision this long after a fault ended is still its doing; default 15s'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

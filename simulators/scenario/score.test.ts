@@ -4,11 +4,41 @@ import type { Fault } from '../faults/Fault.ts';
 import { type RunFacts, scoreExpectations, scoreFaults, scoreSwitches } from './score.ts';
 
 const T0 = 1_000_000;
-const fault = (id: string, channel: string, kind: Fault['kind'], from: number, to: number, scope?: Fault['scope']): Fault => ({
-  id, channel, kind, from: T0 + from, to: T0 + to, probability: 1, rampMs: 0, source: 'scenario', ...(scope && { scope }),
+const fault = (
+  id: string,
+  channel: string,
+  kind: Fault['kind'],
+  from: number,
+  to: number,
+  scope?: Fault['scope'],
+): Fault => ({
+  id,
+  channel,
+  kind,
+  from: T0 + from,
+  to: T0 + to,
+  probability: 1,
+  rampMs: 0,
+  source: 'scenario',
+  ...(scope && { scope }),
 });
-const dec = (at: number, channel: string, from: Decision['from'], to: Decision['to'], reason: Decision['reason'] = 'error_rate'): Decision => ({
-  type: 'decision', seq: 0, at: T0 + at, channel, pool: 'qr', from, to, reason, evidence: {}, weights: {},
+const dec = (
+  at: number,
+  channel: string,
+  from: Decision['from'],
+  to: Decision['to'],
+  reason: Decision['reason'] = 'error_rate',
+): Decision => ({
+  type: 'decision',
+  seq: 0,
+  at: T0 + at,
+  channel,
+  pool: 'qr',
+  from,
+  to,
+  reason,
+  evidence: {},
+  weights: {},
 });
 
 describe('scoring', () => {
@@ -36,7 +66,12 @@ describe('scoring', () => {
 
   it('times detection from onset, and a planned window from its drain', () => {
     const r = scoreFaults(facts);
-    expect(r.map((f) => [f.id, f.detectionMs])).toEqual([['busy', 300], ['store', 20_000], ['wallets', 50_000], ['planned-unionpay-1', -20_000]]);
+    expect(r.map((f) => [f.id, f.detectionMs])).toEqual([
+      ['busy', 300],
+      ['store', 20_000],
+      ['wallets', 50_000],
+      ['planned-unionpay-1', -20_000],
+    ]);
   });
 
   it('calls a switch false when only a local fault, a non-health fault, or nothing was on', () => {
@@ -49,8 +84,22 @@ describe('scoring', () => {
     ]);
     const results = scoreExpectations(
       [
-        { kind: 'reaches', text: 'a', channel: 'wechat', states: ['down'], withinMs: 1000, of: { faultId: 'busy' } },
-        { kind: 'reaches', text: 'b', channel: 'wechat', states: ['down'], withinMs: 200, of: { faultId: 'busy' } },
+        {
+          kind: 'reaches',
+          text: 'a',
+          channel: 'wechat',
+          states: ['down'],
+          withinMs: 1000,
+          of: { faultId: 'busy' },
+        },
+        {
+          kind: 'reaches',
+          text: 'b',
+          channel: 'wechat',
+          states: ['down'],
+          withinMs: 200,
+          of: { faultId: 'busy' },
+        },
         { kind: 'noSwitch', text: 'c', channel: 'wechat', fromMs: 50_000, toMs: 200_000 },
         { kind: 'noSwitch', text: 'd', channel: 'wechat', fromMs: 0, toMs: 200_000 },
         { kind: 'noFalseSwitches', text: 'e' },
@@ -60,6 +109,8 @@ describe('scoring', () => {
       s,
     );
     expect(results.map((r) => r.pass)).toEqual([true, false, true, false, false, false]);
-    expect(results[1].observed).toBe('first change after onset: healthy→down at +300ms (instant_code)');
+    expect(results[1].observed).toBe(
+      'first change after onset: healthy→down at +300ms (instant_code)',
+    );
   });
 });

@@ -1,7 +1,13 @@
 import type { Decision } from '../../src/core/decision.ts';
 import { type Fault, HEALTH_FAULTS, isScoped } from '../faults/Fault.ts';
 import { formatDuration } from './duration.ts';
-import type { CheckoutReport, ExpectationResult, FaultReport, ScenarioReport, SwitchReport } from './Report.ts';
+import type {
+  CheckoutReport,
+  ExpectationResult,
+  FaultReport,
+  ScenarioReport,
+  SwitchReport,
+} from './Report.ts';
 import type { Expectation, PlannedMaintenance, Scenario } from './Scenario.ts';
 
 /** What the scorer reads: the ground truth and what the monitor decided; times absolute, `start` the scenario's t0. */
@@ -17,11 +23,27 @@ export interface RunFacts {
 const OUT_OF_SERVICE = new Set(['degraded', 'down', 'maintenance']);
 
 /** Detection time per fault (negative for a planned window drained ahead): the first decision at or after onset moving its channel out of service, up to its end plus grace. */
-export function scoreFaults({ start, faults, planned, decisions, graceMs }: RunFacts): FaultReport[] {
+export function scoreFaults({
+  start,
+  faults,
+  planned,
+  decisions,
+  graceMs,
+}: RunFacts): FaultReport[] {
   return faults.map((f) => {
     // An announced window is drained `lead` ahead: reacting then is on time, not early.
-    const lead = planned.find((p) => p.channel === f.channel && start + p.atMs === f.from && f.kind === 'maintenance')?.leadMs ?? 0;
-    const d = decisions.find((x) => x.channel === f.channel && OUT_OF_SERVICE.has(x.to) && x.from !== x.to && x.at >= f.from - lead && x.at <= f.to + graceMs);
+    const lead =
+      planned.find(
+        (p) => p.channel === f.channel && start + p.atMs === f.from && f.kind === 'maintenance',
+      )?.leadMs ?? 0;
+    const d = decisions.find(
+      (x) =>
+        x.channel === f.channel &&
+        OUT_OF_SERVICE.has(x.to) &&
+        x.from !== x.to &&
+        x.at >= f.from - lead &&
+        x.at <= f.to + graceMs,
+    );
     return {
       id: f.id,
       channel: f.channel,
@@ -42,65 +64,152 @@ export function scoreFaults({ start, faults, planned, decisions, graceMs }: RunF
  * end allowed, since windows lag): a switch on a local (scoped) fault, a decline storm or lost
  * callbacks is a false switch.
  */
-export function scoreSwitches({ start, faults, planned, decisions, graceMs }: RunFacts): SwitchReport[] {
+export function scoreSwitches({
+  start,
+  faults,
+  planned,
+  decisions,
+  graceMs,
+}: RunFacts): SwitchReport[] {
   const out: SwitchReport[] = [];
   for (const d of decisions) {
     if (d.from !== 'healthy' || d.to === 'healthy') continue;
     const at = d.at;
-    const onChannel = faults.filter((f) => f.channel === d.channel && at >= f.from && at <= f.to + graceMs);
+    const onChannel = faults.filter(
+      (f) => f.channel === d.channel && at >= f.from && at <= f.to + graceMs,
+    );
     const cause = onChannel.find((f) => HEALTH_FAULTS.has(f.kind) && !isScoped(f));
-    const plan = planned.find((p) => p.channel === d.channel && at - start >= p.atMs - p.leadMs && at - start <= p.atMs + p.forMs + graceMs);
+    const plan = planned.find(
+      (p) =>
+        p.channel === d.channel &&
+        at - start >= p.atMs - p.leadMs &&
+        at - start <= p.atMs + p.forMs + graceMs,
+    );
     const base = { at: at - start, channel: d.channel, from: d.from, to: d.to, reason: d.reason };
     if (cause) out.push({ ...base, cause: cause.id });
-    else if (plan) out.push({ ...base, cause: `planned maintenance at ${formatDuration(plan.atMs)}` });
+    else if (plan)
+      out.push({ ...base, cause: `planned maintenance at ${formatDuration(plan.atMs)}` });
     else {
       const scoped = onChannel.find((f) => isScoped(f));
-      const why = scoped ? `only a local fault (${scoped.id}, scope ${JSON.stringify(scoped.scope)}) was active` : onChannel.length > 0 ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active` : 'no fault was active';
+      const why = scoped
+        ? `only a local fault (${scoped.id}, scope ${JSON.stringify(scoped.scope)}) was active`
+        : onChannel.length > 0
+          ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active`
+          : 'no fault was active';
       out.push({ ...base, cause: null, why });
     }
   }
   return out;
 }
 
-export function scoreExpectations(expect: readonly Expectation[], facts: RunFacts, switches: readonly SwitchReport[]): ExpectationResult[] {
+export function scoreExpectations(
+  expect: readonly Expectation[],
+  facts: RunFacts,
+  switches: readonly SwitchReport[],
+): ExpectationResult[] {
   const { start, decisions } = facts;
   const rel = (t: number) => formatDuration(t - start);
   return expect.map((e): ExpectationResult => {
     switch (e.kind) {
       case 'reaches': {
-        const f = 'faultId' in e.of ? facts.faults.find((x) => x.id === (e.of as { faultId: string }).faultId) : undefined;
+        const f =
+          'faultId' in e.of
+            ? facts.faults.find((x) => x.id === (e.of as { faultId: string }).faultId)
+            : undefined;
         const t0 = f ? f.from : start + (e.of as { atMs: number }).atMs;
-        const hit = decisions.find((d) => d.channel === e.channel && e.states.includes(d.to) && d.at >= t0 && d.at <= t0 + e.withinMs);
-        if (hit) return { text: e.text, pass: true, observed: `${hit.to} at ${rel(hit.at)} (+${hit.at - t0}ms, ${hit.reason})` };
-        const later = decisions.find((d) => d.channel === e.channel && d.at >= t0 && d.from !== d.to);
-        return { text: e.text, pass: false, observed: later ? `first change after onset: ${later.from}→${later.to} at +${later.at - t0}ms (${later.reason})` : 'no state change after onset' };
+        const hit = decisions.find(
+          (d) =>
+            d.channel === e.channel &&
+            e.states.includes(d.to) &&
+            d.at >= t0 &&
+            d.at <= t0 + e.withinMs,
+        );
+        if (hit)
+          return {
+            text: e.text,
+            pass: true,
+            observed: `${hit.to} at ${rel(hit.at)} (+${hit.at - t0}ms, ${hit.reason})`,
+          };
+        const later = decisions.find(
+          (d) => d.channel === e.channel && d.at >= t0 && d.from !== d.to,
+        );
+        return {
+          text: e.text,
+          pass: false,
+          observed: later
+            ? `first change after onset: ${later.from}→${later.to} at +${later.at - t0}ms (${later.reason})`
+            : 'no state change after onset',
+        };
       }
       case 'noSwitch': {
-        const hits = decisions.filter((d) => d.channel === e.channel && d.from !== d.to && d.at - start >= e.fromMs && d.at - start <= e.toMs);
-        return { text: e.text, pass: hits.length === 0, observed: hits.length === 0 ? 'no switch' : `${hits.length} switch(es), first ${hits[0].from}→${hits[0].to} at ${rel(hits[0].at)} (${hits[0].reason})` };
+        const hits = decisions.filter(
+          (d) =>
+            d.channel === e.channel &&
+            d.from !== d.to &&
+            d.at - start >= e.fromMs &&
+            d.at - start <= e.toMs,
+        );
+        return {
+          text: e.text,
+          pass: hits.length === 0,
+          observed:
+            hits.length === 0
+              ? 'no switch'
+              : `${hits.length} switch(es), first ${hits[0].from}→${hits[0].to} at ${rel(hits[0].at)} (${hits[0].reason})`,
+        };
       }
       case 'noFalseSwitches': {
         const bad = switches.filter((s) => s.cause === null);
-        return { text: e.text, pass: bad.length === 0, observed: bad.length === 0 ? `0 false of ${switches.length} switch(es)` : `${bad.length} false: ${bad.slice(0, 3).map((s) => `${s.channel} ${s.to} at ${formatDuration(s.at)} (${s.reason}; ${s.why})`).join('; ')}` };
+        return {
+          text: e.text,
+          pass: bad.length === 0,
+          observed:
+            bad.length === 0
+              ? `0 false of ${switches.length} switch(es)`
+              : `${bad.length} false: ${bad
+                  .slice(0, 3)
+                  .map(
+                    (s) =>
+                      `${s.channel} ${s.to} at ${formatDuration(s.at)} (${s.reason}; ${s.why})`,
+                  )
+                  .join('; ')}`,
+        };
       }
       case 'checkoutSuccess': {
         const c = facts.checkout;
         if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
         const okAbs = e.atLeast === undefined || c.successRate >= e.atLeast;
-        const okStatic = !e.atLeastStatic || (c.staticSuccessRate !== null && c.successRate >= c.staticSuccessRate);
-        const okOracle = e.withinOfOracle === undefined || (c.oracleSuccessRate !== null && c.oracleSuccessRate - c.successRate <= e.withinOfOracle + 1e-9);
-        return { text: e.text, pass: okAbs && okStatic && okOracle, observed: `switchyard ${c.successRate}, static ${c.staticSuccessRate ?? '-'}, oracle ${c.oracleSuccessRate ?? '-'}` };
+        const okStatic =
+          !e.atLeastStatic ||
+          (c.staticSuccessRate !== null && c.successRate >= c.staticSuccessRate);
+        const okOracle =
+          e.withinOfOracle === undefined ||
+          (c.oracleSuccessRate !== null &&
+            c.oracleSuccessRate - c.successRate <= e.withinOfOracle + 1e-9);
+        return {
+          text: e.text,
+          pass: okAbs && okStatic && okOracle,
+          observed: `switchyard ${c.successRate}, static ${c.staticSuccessRate ?? '-'}, oracle ${c.oracleSuccessRate ?? '-'}`,
+        };
       }
       case 'doubleCharges': {
         const c = facts.checkout;
         if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
-        return { text: e.text, pass: c.doubleCharges <= e.atMost, observed: `${c.doubleCharges} double charge(s) of ${c.succeeded} paid` };
+        return {
+          text: e.text,
+          pass: c.doubleCharges <= e.atMost,
+          observed: `${c.doubleCharges} double charge(s) of ${c.succeeded} paid`,
+        };
       }
       case 'droppedOrdersFound': {
         const c = facts.checkout;
         if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
         const { injected, found } = c.droppedOrders;
-        return { text: e.text, pass: found === injected, observed: `${found} of ${injected} found` };
+        return {
+          text: e.text,
+          pass: found === injected,
+          observed: `${found} of ${injected} found`,
+        };
       }
       default:
         return e satisfies never;
@@ -109,7 +218,12 @@ export function scoreExpectations(expect: readonly Expectation[], facts: RunFact
 }
 
 /** The whole report of a run, real or virtual: every figure scored from the same facts. */
-export function scoreRun(scenario: Scenario, seed: number, virtual: boolean, facts: RunFacts): ScenarioReport {
+export function scoreRun(
+  scenario: Scenario,
+  seed: number,
+  virtual: boolean,
+  facts: RunFacts,
+): ScenarioReport {
   const switches = scoreSwitches(facts);
   const expectations = scoreExpectations(scenario.expect, facts, switches);
   return {

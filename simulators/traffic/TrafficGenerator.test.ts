@@ -3,7 +3,10 @@ import type { TrafficProfile } from '../scenario/Scenario.ts';
 import { rateAt, TrafficGenerator } from './TrafficGenerator.ts';
 
 const profile: TrafficProfile = {
-  rate: [{ atMs: 0, rps: 2 }, { atMs: 60_000, rps: 20 }],
+  rate: [
+    { atMs: 0, rps: 2 },
+    { atMs: 60_000, rps: 20 },
+  ],
   timeoutMs: 3000,
   stores: 10,
   terminalsPerStore: 2,

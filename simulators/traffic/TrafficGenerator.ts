@@ -4,7 +4,10 @@ import { Rng } from '../random/Rng.ts';
 import type { RatePoint, TrafficProfile } from '../scenario/Scenario.ts';
 
 /** Payment methods per pool: QR pools take scans and mini-program payments, card pools quick pay. */
-const METHODS: Record<string, string[]> = { qr: ['qr', 'mini_program', 'app'], card: ['quick_pay', 'card'] };
+const METHODS: Record<string, string[]> = {
+  qr: ['qr', 'mini_program', 'app'],
+  card: ['quick_pay', 'card'],
+};
 const PLATFORMS = ['wechat_mini', 'alipay_mini', 'h5', 'app', 'pos'];
 
 /**
@@ -27,9 +30,15 @@ export class TrafficGenerator {
     this.faker = new Faker({ locale: [en, base] });
     this.faker.seed(seed);
     this.rng = new Rng(seed).fork('traffic');
-    this.stores = Array.from({ length: profile.stores }, (_, i) => `s-${String(i + 1).padStart(3, '0')}`);
+    this.stores = Array.from(
+      { length: profile.stores },
+      (_, i) => `s-${String(i + 1).padStart(3, '0')}`,
+    );
     this.poolWeights = Object.entries(profile.pools).map(([value, weight]) => ({ value, weight }));
-    this.segmentWeights = Object.entries(profile.segments).map(([value, weight]) => ({ value, weight }));
+    this.segmentWeights = Object.entries(profile.segments).map(([value, weight]) => ({
+      value,
+      weight,
+    }));
   }
 
   /** Every order of a run of `durationMs`, in arrival order, `createdAt` offset from `start`. */
@@ -42,7 +51,8 @@ export class TrafficGenerator {
       t += this.rng.exponential(max / 1000);
       if (t >= durationMs) break;
       // thinning: keep an arrival with probability rate(t) / max
-      if (this.rng.next() * max < rateAt(this.profile.rate, t)) out.push(this.order(start + Math.floor(t)));
+      if (this.rng.next() * max < rateAt(this.profile.rate, t))
+        out.push(this.order(start + Math.floor(t)));
     }
     return out;
   }
@@ -51,7 +61,10 @@ export class TrafficGenerator {
     const f = this.faker;
     const store = f.helpers.arrayElement(this.stores);
     const pool = f.helpers.weightedArrayElement(this.poolWeights);
-    const amount = Math.max(1, Math.round(this.rng.lognormal(this.profile.amount.median, this.profile.amount.p99)));
+    const amount = Math.max(
+      1,
+      Math.round(this.rng.lognormal(this.profile.amount.median, this.profile.amount.p99)),
+    );
     this.n++;
     return {
       id: `o-${String(this.n).padStart(6, '0')}`,
@@ -74,7 +87,10 @@ export function rateAt(points: readonly RatePoint[], t: number): number {
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1];
     const b = points[i];
-    if (t <= b.atMs) return b.atMs === a.atMs ? b.rps : a.rps + ((b.rps - a.rps) * (t - a.atMs)) / (b.atMs - a.atMs);
+    if (t <= b.atMs)
+      return b.atMs === a.atMs
+        ? b.rps
+        : a.rps + ((b.rps - a.rps) * (t - a.atMs)) / (b.atMs - a.atMs);
   }
   return points[points.length - 1].rps;
 }

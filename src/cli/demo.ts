@@ -17,7 +17,11 @@ import { type CarefulCheckout, createCheckout } from '../../simulators/checkout/
 import { startCheckoutServer } from '../../simulators/checkout/startCheckoutServer.ts';
 import type { Strategy } from '../../simulators/checkout/types.ts';
 import { createSimulation } from '../../simulators/createSimulation.ts';
-import { type FaultSpec, faultSpecSchema, toFaultInput } from '../../simulators/faults/faultSpec.ts';
+import {
+  type FaultSpec,
+  faultSpecSchema,
+  toFaultInput,
+} from '../../simulators/faults/faultSpec.ts';
 import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
 import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
 import { parseDuration } from '../../simulators/scenario/duration.ts';
@@ -46,8 +50,13 @@ const BUILT_IN_CYCLE: { durationMs: number; faults: FaultSpec[] } = {
   ],
 };
 
-function loadCycle(file: string | undefined): { durationMs: number; faults: FaultSpec[]; source: string } {
-  const path = file ?? fileURLToPath(new URL('../../simulators/scenarios/flash-sale.yaml', import.meta.url));
+function loadCycle(file: string | undefined): {
+  durationMs: number;
+  faults: FaultSpec[];
+  source: string;
+} {
+  const path =
+    file ?? fileURLToPath(new URL('../../simulators/scenarios/flash-sale.yaml', import.meta.url));
   if (!existsSync(path)) {
     if (file) throw new Error(`no scenario file ${file}`);
     return { ...BUILT_IN_CYCLE, source: 'built-in cycle' };
@@ -56,7 +65,9 @@ function loadCycle(file: string | undefined): { durationMs: number; faults: Faul
   const parsed = (doc.faults ?? []).map((f) => faultSpecSchema.parse(f));
   // The demo skips the scenario's quiet lead-in: the first fault comes 30 s after start (then
   // every cycle), so a newcomer sees a switch within a minute, and a minute of calm follows the last.
-  const lead = parsed.length ? Math.max(0, Math.min(...parsed.map((f) => parseDuration(f.at ?? 0))) - 30_000) : 0;
+  const lead = parsed.length
+    ? Math.max(0, Math.min(...parsed.map((f) => parseDuration(f.at ?? 0))) - 30_000)
+    : 0;
   const faults = parsed.map((f) => ({ ...f, at: parseDuration(f.at ?? 0) - lead }));
   const end = Math.max(60_000, ...faults.map((f) => f.at + parseDuration(f.for ?? 300_000)));
   return { durationMs: end + 60_000, faults, source: path };
@@ -65,16 +76,25 @@ function loadCycle(file: string | undefined): { durationMs: number; faults: Faul
 function port(flag: string | undefined, env: string | undefined, fallback: number): number {
   const raw = flag ?? env;
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new RangeError(`bad port ${JSON.stringify(raw)}: give an integer 0-65535`);
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535)
+    throw new RangeError(`bad port ${JSON.stringify(raw)}: give an integer 0-65535`);
   return Number(raw);
 }
 
 /** `switchyard demo` (what `npm start` runs): resolves with the exit code once Ctrl-C has shut everything down. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const args = parseCli(argv, {
-    rate: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'sim-port': { type: 'string' },
-    'checkout-port': { type: 'string' }, scenario: { type: 'string' },
-  }, DEMO_USAGE);
+  const args = parseCli(
+    argv,
+    {
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      port: { type: 'string' },
+      'sim-port': { type: 'string' },
+      'checkout-port': { type: 'string' },
+      scenario: { type: 'string' },
+    },
+    DEMO_USAGE,
+  );
   if (typeof args === 'number') return args;
   const { values } = args;
   let ports: { monitor: number; sim: number; checkout: number };
@@ -85,9 +105,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     ports = {
       monitor: port(values.port as string | undefined, env.SWITCHYARD_PORT, 8080),
       sim: port(values['sim-port'] as string | undefined, env.SWITCHYARD_SIM_PORT, 8081),
-      checkout: port(values['checkout-port'] as string | undefined, env.SWITCHYARD_CHECKOUT_PORT, 8082),
+      checkout: port(
+        values['checkout-port'] as string | undefined,
+        env.SWITCHYARD_CHECKOUT_PORT,
+        8082,
+      ),
     };
-    if (!(rate > 0 && rate <= 5_000)) throw new RangeError(`bad --rate ${values.rate}: give orders per second, 0 < N ≤ 5000`);
+    if (!(rate > 0 && rate <= 5_000))
+      throw new RangeError(`bad --rate ${values.rate}: give orders per second, 0 < N ≤ 5000`);
     if (!Number.isInteger(seed)) throw new RangeError(`bad --seed ${values.seed}: give an integer`);
     cycle = loadCycle(values.scenario as string | undefined);
   } catch (e) {
@@ -98,35 +123,73 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const log = createLogger({ base: { svc: 'demo' } });
   const scheduler = new RealScheduler();
   const clock = scheduler.clock;
-  const profiles: ChannelProfile[] = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE }));
-  const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour }) => ({ id, pool, priority, flavour }));
+  const profiles: ChannelProfile[] = DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({
+    id,
+    flavour,
+    pool,
+    priority,
+    ...DEFAULT_BASELINE,
+  }));
+  const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour }) => ({
+    id,
+    pool,
+    priority,
+    flavour,
+  }));
   const closers: (() => Promise<void>)[] = [];
   const shutdown = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   };
 
   try {
-    const sim = createSimulation({ scheduler, seed, channels: profiles, customerDeclines: (id) => id.endsWith('13'), retainMs: 3_600_000 });
-    const simServer = createAdaptorServer({ fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch }) as Server;
+    const sim = createSimulation({
+      scheduler,
+      seed,
+      channels: profiles,
+      customerDeclines: (id) => id.endsWith('13'),
+      retainMs: 3_600_000,
+    });
+    const simServer = createAdaptorServer({
+      fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch,
+    }) as Server;
     await listen(simServer, ports.sim);
     closers.push(() => closeServer(simServer));
     const simUrl = `http://127.0.0.1:${(simServer.address() as { port: number }).port}`;
 
     const input = demoConfigInput();
     const monitor = await startMonitor({
-      config: resolveConfig({ ...input, simulatorUrl: simUrl, channels: input.channels.map((c) => ({ ...c, probe: { url: `${simUrl}/${c.id}/health`, intervalMs: 2_000, timeoutMs: 1_500 } })) }),
-      port: ports.monitor, log: createLogger({ base: { svc: 'monitor' } }),
+      config: resolveConfig({
+        ...input,
+        simulatorUrl: simUrl,
+        channels: input.channels.map((c) => ({
+          ...c,
+          probe: { url: `${simUrl}/${c.id}/health`, intervalMs: 2_000, timeoutMs: 1_500 },
+        })),
+      }),
+      port: ports.monitor,
+      log: createLogger({ base: { svc: 'monitor' } }),
     });
     closers.push(() => monitor.close());
 
-    const client = createClient({ url: monitor.url, channels: routes, scheduler, rng: seededRandom(seed) });
+    const client = createClient({
+      url: monitor.url,
+      channels: routes,
+      scheduler,
+      rng: seededRandom(seed),
+    });
     closers.push(() => client.close());
     const channels = new HttpChannels({ baseUrl: simUrl, channels: profiles, scheduler });
     const checkouts: Partial<Record<Strategy, CarefulCheckout>> = {
       switchyard: createCheckout({ strategy: 'switchyard', channels, scheduler, routes, client }),
       staticPriority: createCheckout({ strategy: 'staticPriority', channels, scheduler, routes }),
       staticSingle: createCheckout({ strategy: 'staticSingle', channels, scheduler, routes }),
-      oracle: createCheckout({ strategy: 'oracle', channels, scheduler, routes, oracle: sim.faults }),
+      oracle: createCheckout({
+        strategy: 'oracle',
+        channels,
+        scheduler,
+        routes,
+        oracle: sim.faults,
+      }),
     };
     const checkout = await startCheckoutServer({ checkouts, clock, port: ports.checkout });
     closers.push(() => checkout.close());
@@ -134,7 +197,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     // The scenario's faults, again every cycle, so the dashboard always has something to show.
     const inject = () => {
       const base = clock.now();
-      for (const f of cycle.faults) sim.faults.add({ ...toFaultInput(f, base, 'scenario'), id: undefined });
+      for (const f of cycle.faults)
+        sim.faults.add({ ...toFaultInput(f, base, 'scenario'), id: undefined });
     };
     inject();
     const faultTimer = scheduler.setInterval(inject, cycle.durationMs);
@@ -146,16 +210,29 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const traffic = scheduler.setInterval(() => {
       n++;
       const body = {
-        id: `d${n}`, amount: 500 + Math.floor(rng() * 30_000), pool: rng() < 0.8 ? 'qr' : 'card',
-        store: `s-${String(1 + Math.floor(rng() * 20)).padStart(3, '0')}`, terminal: `t-${1 + Math.floor(rng() * 3)}`, segment: 'regular',
+        id: `d${n}`,
+        amount: 500 + Math.floor(rng() * 30_000),
+        pool: rng() < 0.8 ? 'qr' : 'card',
+        store: `s-${String(1 + Math.floor(rng() * 20)).padStart(3, '0')}`,
+        terminal: `t-${1 + Math.floor(rng() * 3)}`,
+        segment: 'regular',
       };
-      void fetch(`${checkout.url}/checkout?strategy=switchyard`, { method: 'POST', body: JSON.stringify({ ...body, method: body.pool }) })
+      void fetch(`${checkout.url}/checkout?strategy=switchyard`, {
+        method: 'POST',
+        body: JSON.stringify({ ...body, method: body.pool }),
+      })
         .then((r) => r.arrayBuffer())
         .catch(() => undefined);
     }, 1000 / rate);
     closers.push(async () => traffic.cancel());
 
-    log.info('demo running', { dashboard: `${monitor.url}/`, simulators: simUrl, checkout: checkout.url, faults: cycle.source, rate });
+    log.info('demo running', {
+      dashboard: `${monitor.url}/`,
+      simulators: simUrl,
+      checkout: checkout.url,
+      faults: cycle.source,
+      rate,
+    });
     process.stderr.write(
       `switchyard demo\n  dashboard   ${monitor.url}/\n  monitor     ${monitor.url} (metrics ${monitor.url}/metrics)\n  simulators  ${simUrl} (chaos ${simUrl}/_chaos)\n` +
         `  checkout    ${checkout.url} (POST /checkout, GET /stats)\n  traffic     ${rate} orders/s; faults from ${cycle.source}, every ${cycle.durationMs / 1000}s\nCtrl-C to stop.\n`,
@@ -164,7 +241,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     await shutdown();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      process.stderr.write(`switchyard demo: a port is taken (${(e as Error).message}); pick others with --port, --sim-port, --checkout-port\n`);
+      process.stderr.write(
+        `switchyard demo: a port is taken (${(e as Error).message}); pick others with --port, --sim-port, --checkout-port\n`,
+      );
       return 1;
     }
     throw e;
@@ -175,7 +254,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       log.info('shutting down', { signal });
-      shutdown().then(() => resolve(0), () => resolve(1));
+      shutdown().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');

@@ -9,10 +9,20 @@ export interface CliArgs {
  * `parseArgs` with the commands' shared conventions: a bad flag prints its message and the usage
  * (exit code 2), `--help` prints the usage (exit code 0); either way the caller returns the number.
  */
-export function parseCli(argv: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string, allowPositionals = false): CliArgs | number {
+export function parseCli(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  usage: string,
+  allowPositionals = false,
+): CliArgs | number {
   let parsed: CliArgs;
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals, options: { ...options, help: { type: 'boolean', short: 'h' } } }) as CliArgs;
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+    }) as CliArgs;
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n\n${usage}`);
     return 2;

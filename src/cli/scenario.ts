@@ -27,10 +27,22 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (sub !== 'run') {
-    process.stderr.write(`${sub === undefined ? 'no subcommand' : `unknown subcommand "${sub}"`}\n\n${SCENARIO_USAGE}`);
+    process.stderr.write(
+      `${sub === undefined ? 'no subcommand' : `unknown subcommand "${sub}"`}\n\n${SCENARIO_USAGE}`,
+    );
     return 2;
   }
-  const args = parseCli(rest, { virtual: { type: 'boolean' }, seed: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' } }, SCENARIO_USAGE, true);
+  const args = parseCli(
+    rest,
+    {
+      virtual: { type: 'boolean' },
+      seed: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    SCENARIO_USAGE,
+    true,
+  );
   if (typeof args === 'number') return args;
   const { values, positionals } = args;
   if (positionals.length !== 1) {
@@ -53,7 +65,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const report = values.virtual
     ? (await runVirtual(scenario, { seed })).report
-    : (await (await import('../../simulators/scenario/runRealtime.ts')).runRealtime(scenario, { seed, log: (l) => process.stderr.write(`${l}\n`) })).report;
+    : (
+        await (
+          await import('../../simulators/scenario/runRealtime.ts')
+        ).runRealtime(scenario, { seed, log: (l) => process.stderr.write(`${l}\n`) })
+      ).report;
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (values.report) writeFileSync(values.report as string, json);
   process.stdout.write(values.json ? json : formatSummary(report));

@@ -39,10 +39,20 @@ has traffic, its orders through a checkout: following the monitor at --monitor, 
 
 /** `switchyard simulate`: runs until SIGINT/SIGTERM, then closes and resolves 0. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const args = parseCli(argv, {
-    scenario: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, token: { type: 'string' },
-    monitor: { type: 'string' }, 'notify-url': { type: 'string' }, 'no-traffic': { type: 'boolean' },
-  }, SIMULATE_USAGE);
+  const args = parseCli(
+    argv,
+    {
+      scenario: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      token: { type: 'string' },
+      monitor: { type: 'string' },
+      'notify-url': { type: 'string' },
+      'no-traffic': { type: 'boolean' },
+    },
+    SIMULATE_USAGE,
+  );
   if (typeof args === 'number') return args;
   const { values } = args;
   const rawPort = (values.port as string | undefined) ?? env.SWITCHYARD_SIM_PORT ?? '8081';
@@ -69,14 +79,28 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
   const log = createLogger({ base: { svc: 'simulate' } });
   const scheduler = new RealScheduler();
-  const orders = scenario.traffic && !values['no-traffic'] ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0) : [];
+  const orders =
+    scenario.traffic && !values['no-traffic']
+      ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0)
+      : [];
   const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
   // a long-running server forgets orders after an hour, so memory stays bounded under load
-  const sim = createSimulation({ scheduler, seed, channels: scenario.channels, customerDeclines: (id) => decliners.has(id), retainMs: 3_600_000, ...(notifyUrl && { callbackSink: httpCallbackSink({ url: notifyUrl }) }) });
+  const sim = createSimulation({
+    scheduler,
+    seed,
+    channels: scenario.channels,
+    customerDeclines: (id) => decliners.has(id),
+    retainMs: 3_600_000,
+    ...(notifyUrl && { callbackSink: httpCallbackSink({ url: notifyUrl }) }),
+  });
   const app = createSimulatorApp({
     sim: sim.sim,
     scheduler,
-    chaos: { token, scenarios: { [scenario.name]: scenario.faults }, log: (l) => log.info(String(l.msg), l) },
+    chaos: {
+      token,
+      scenarios: { [scenario.name]: scenario.faults },
+      log: (l) => log.info(String(l.msg), l),
+    },
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
@@ -84,9 +108,22 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     server.listen(Number(rawPort), host, resolve);
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  log.info('simulators listening', { url, scenario: scenario.name, channels: scenario.channels.map((c) => `${c.id}:${c.flavour}`), chaosToken: token ? 'required' : 'none', notifyUrl: notifyUrl ?? null });
+  log.info('simulators listening', {
+    url,
+    scenario: scenario.name,
+    channels: scenario.channels.map((c) => `${c.id}:${c.flavour}`),
+    chaosToken: token ? 'required' : 'none',
+    notifyUrl: notifyUrl ?? null,
+  });
   if (scenario.faults.length > 0) {
-    await app.request('/_chaos/scenario/start', { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify({ name: scenario.name }) });
+    await app.request('/_chaos/scenario/start', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify({ name: scenario.name }),
+    });
   }
 
   const closers: (() => Promise<void> | void)[] = [
@@ -98,19 +135,50 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       }),
   ];
   if (orders.length > 0) {
-    const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour }) => ({ id, pool, priority, flavour }));
-    const client = values.monitor ? createClient({ url: values.monitor as string, channels: routes, scheduler, rng: seededRandom(seed) }) : undefined;
+    const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour }) => ({
+      id,
+      pool,
+      priority,
+      flavour,
+    }));
+    const client = values.monitor
+      ? createClient({
+          url: values.monitor as string,
+          channels: routes,
+          scheduler,
+          rng: seededRandom(seed),
+        })
+      : undefined;
     if (client) closers.unshift(() => client.close());
-    const checkout = createCheckout({ strategy: client ? 'switchyard' : 'staticPriority', channels: new HttpChannels({ baseUrl: url, channels: scenario.channels, scheduler }), scheduler, routes, client, payTimeoutMs: scenario.traffic!.timeoutMs });
+    const checkout = createCheckout({
+      strategy: client ? 'switchyard' : 'staticPriority',
+      channels: new HttpChannels({ baseUrl: url, channels: scenario.channels, scheduler }),
+      scheduler,
+      routes,
+      client,
+      payTimeoutMs: scenario.traffic!.timeoutMs,
+    });
     closers.unshift(() => checkout.close());
     const t0 = scheduler.clock.now();
-    const timers = orders.map((o) => scheduler.setTimeout(() => void checkout.pay({ ...o, createdAt: t0 + o.createdAt }), o.createdAt));
+    const timers = orders.map((o) =>
+      scheduler.setTimeout(
+        () => void checkout.pay({ ...o, createdAt: t0 + o.createdAt }),
+        o.createdAt,
+      ),
+    );
     closers.unshift(() => {
       for (const t of timers) t.cancel();
     });
-    const done = scheduler.setTimeout(() => log.info('traffic done', { ...checkout.stats(), latenciesMs: undefined }), scenario.durationMs + 10_000);
+    const done = scheduler.setTimeout(
+      () => log.info('traffic done', { ...checkout.stats(), latenciesMs: undefined }),
+      scenario.durationMs + 10_000,
+    );
     closers.unshift(() => done.cancel());
-    log.info('traffic started', { orders: orders.length, strategy: client ? 'switchyard' : 'staticPriority', durationMs: scenario.durationMs });
+    log.info('traffic started', {
+      orders: orders.length,
+      strategy: client ? 'switchyard' : 'staticPriority',
+      durationMs: scenario.durationMs,
+    });
   }
 
   await new Promise<void>((resolve) => {
@@ -129,7 +197,13 @@ function defaultScenario(): Scenario {
     seed: 42,
     durationMs: 0,
     probeIntervalMs: 5000,
-    channels: DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({ id, flavour, pool, priority, ...DEFAULT_BASELINE })),
+    channels: DEMO_CHANNELS.map(({ id, flavour, pool, priority }) => ({
+      id,
+      flavour,
+      pool,
+      priority,
+      ...DEFAULT_BASELINE,
+    })),
     pools: DEMO_POOLS,
     engine: {},
     maintenance: [],

@@ -53,7 +53,8 @@ export class OutcomeReporter {
     this.maxBuffer = opts.maxBuffer ?? 10_000;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 2_000;
     this.retryMs = opts.retryMs ?? 500;
-    if (!(this.maxBuffer >= 1) || !(this.maxBatch >= 1)) throw new RangeError('OutcomeReporter: maxBuffer and maxBatch must be ≥ 1');
+    if (!(this.maxBuffer >= 1) || !(this.maxBatch >= 1))
+      throw new RangeError('OutcomeReporter: maxBuffer and maxBatch must be ≥ 1');
     this.ring = new Array(this.maxBuffer);
   }
 
@@ -123,9 +124,17 @@ export class OutcomeReporter {
     this.timer = this.opts.scheduler.setTimeout(() => {
       this.timer = null;
       this.timerIsNow = false;
-      if (this.inFlight) return void this.inFlight.then(() => this.buffered > 0 && this.flushSoon(0));
+      if (this.inFlight)
+        return void this.inFlight.then(() => this.buffered > 0 && this.flushSoon(0));
       void this.sendOne().then(() => {
-        if (this.buffered > 0) this.flushSoon(this.failures > 0 ? this.backoff() : this.size >= this.maxBatch ? 0 : this.flushIntervalMs);
+        if (this.buffered > 0)
+          this.flushSoon(
+            this.failures > 0
+              ? this.backoff()
+              : this.size >= this.maxBatch
+                ? 0
+                : this.flushIntervalMs,
+          );
       });
     }, ms);
   }
@@ -163,12 +172,22 @@ export class OutcomeReporter {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     try {
-      const res = await this.fetchFn(`${this.opts.url.replace(/\/$/, '')}/v1/outcomes`, { method: 'POST', headers, body: JSON.stringify(batch), signal: ctl.signal });
+      const res = await this.fetchFn(`${this.opts.url.replace(/\/$/, '')}/v1/outcomes`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(batch),
+        signal: ctl.signal,
+      });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) {
         this.reported += batch.length;
         this.failures = 0;
-      } else if (res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408) {
+      } else if (
+        res.status >= 400 &&
+        res.status < 500 &&
+        res.status !== 429 &&
+        res.status !== 408
+      ) {
         // The monitor refused the batch as such (bad event, too large, no token): sending it again cannot help.
         this.refused += batch.length;
         this.failures = 0;

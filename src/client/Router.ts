@@ -66,7 +66,13 @@ export class Router {
     return this.choose(pool, order, [], mode, 'weight', now);
   }
 
-  next(pool: string, order: RoutableOrder, tried: readonly string[], mode: RoutingMode, now = 0): PickResult {
+  next(
+    pool: string,
+    order: RoutableOrder,
+    tried: readonly string[],
+    mode: RoutingMode,
+    now = 0,
+  ): PickResult {
     return this.choose(pool, order, tried, mode, 'fallback', now);
   }
 
@@ -84,7 +90,14 @@ export class Router {
     return (this.byPool.get(pool) ?? []).filter((r) => !exclude.includes(r.id) && admits(r, order));
   }
 
-  private choose(pool: string, order: RoutableOrder, tried: readonly string[], mode: RoutingMode, drawn: 'weight' | 'fallback', now: number): PickResult {
+  private choose(
+    pool: string,
+    order: RoutableOrder,
+    tried: readonly string[],
+    mode: RoutingMode,
+    drawn: 'weight' | 'fallback',
+    now: number,
+  ): PickResult {
     const candidates = this.eligible(pool, order, tried);
     if (candidates.length === 0) return { channel: null, reason: 'no_eligible_channel' };
     const live = mode === 'live' ? this.poolWeights.get(pool) : undefined;
@@ -111,8 +124,10 @@ export class Router {
 export function admits(rule: ChannelRule, order: RoutableOrder): boolean {
   if (rule.minAmount !== undefined && order.amount < rule.minAmount) return false;
   if (rule.maxAmount !== undefined && order.amount > rule.maxAmount) return false;
-  if (rule.segments && !(order.segment !== undefined && rule.segments.includes(order.segment))) return false;
-  if (rule.platforms && !(order.platform !== undefined && rule.platforms.includes(order.platform))) return false;
+  if (rule.segments && !(order.segment !== undefined && rule.segments.includes(order.segment)))
+    return false;
+  if (rule.platforms && !(order.platform !== undefined && rule.platforms.includes(order.platform)))
+    return false;
   return true;
 }
 

@@ -6,8 +6,19 @@ import WebSocket from 'ws';
 import { OutcomeReporter } from './OutcomeReporter.ts';
 import { seededRandom } from '../core/random.ts';
 import { Router } from './Router.ts';
-import { type Snapshot, StreamFollower, type WebSocketFactory, type WebSocketLike } from './StreamFollower.ts';
-import type { ChannelRule, ClientStats, Random, ReportedOutcome, SwitchyardClient } from './types.ts';
+import {
+  type Snapshot,
+  StreamFollower,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './StreamFollower.ts';
+import type {
+  ChannelRule,
+  ClientStats,
+  Random,
+  ReportedOutcome,
+  SwitchyardClient,
+} from './types.ts';
 
 export interface ClientOptions {
   /** The monitor's base URL, e.g. http://127.0.0.1:8080. */
@@ -41,7 +52,13 @@ export interface ClientOptions {
   follow?: boolean;
   /** Reconnect backoff, and how long a connection may bring nothing (not even a heartbeat) before it is replaced. */
   reconnect?: { baseMs?: number; maxMs?: number; idleTimeoutMs?: number };
-  reporting?: { flushIntervalMs?: number; maxBatch?: number; maxBuffer?: number; requestTimeoutMs?: number; retryMs?: number };
+  reporting?: {
+    flushIntervalMs?: number;
+    maxBatch?: number;
+    maxBuffer?: number;
+    requestTimeoutMs?: number;
+    retryMs?: number;
+  };
 }
 
 /** A client that follows a monitor over HTTP/WebSocket. */
@@ -52,7 +69,13 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
   const holdMs = opts.maintenanceHoldMs ?? 3_000;
   const router = new Router(opts.channels, opts.rng ?? seededRandom(cryptoSeed()));
   const listeners = new Set<(d: Decision) => void>();
-  const reporter = new OutcomeReporter({ url: opts.url, scheduler, fetch: opts.fetch, token: opts.token, ...opts.reporting });
+  const reporter = new OutcomeReporter({
+    url: opts.url,
+    scheduler,
+    fetch: opts.fetch,
+    token: opts.token,
+    ...opts.reporting,
+  });
 
   const follower = new StreamFollower(
     {
@@ -69,7 +92,9 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
       snapshot(s: Snapshot, newEpoch: boolean) {
         // A new epoch means the monitor lost its history: whatever we held is not to be trusted over the snapshot.
         if (newEpoch) router.clearWeights();
-        for (const c of s.channels ?? []) if (!router.hasChannel(c.id)) router.addRule({ id: c.id, pool: c.pool, priority: c.priority ?? 100 });
+        for (const c of s.channels ?? [])
+          if (!router.hasChannel(c.id))
+            router.addRule({ id: c.id, pool: c.pool, priority: c.priority ?? 100 });
         for (const p of s.pools ?? []) router.setWeights(p.id, p.weights);
       },
       decision(d: Decision) {
@@ -85,7 +110,11 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
   const mode = () => (stale() ? 'static' : 'live');
   function stale(): boolean {
     if (follower.connected) return false;
-    return follower.downSince === null || clock.now() - follower.downSince > staleAfterMs || follower.epoch === null;
+    return (
+      follower.downSince === null ||
+      clock.now() - follower.downSince > staleAfterMs ||
+      follower.epoch === null
+    );
   }
 
   return {
@@ -93,7 +122,8 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
     next: (pool, order, tried) => router.next(pool, order, tried, mode(), clock.now()),
     report(outcome: ReportedOutcome) {
       const at = outcome.at ?? clock.now();
-      if (outcome.outcome === 'maintenance' && holdMs > 0) router.hold(outcome.channel, clock.now() + holdMs);
+      if (outcome.outcome === 'maintenance' && holdMs > 0)
+        router.hold(outcome.channel, clock.now() + holdMs);
       reporter.report({ ...outcome, at });
     },
     weights: (pool) => router.weights(pool, mode()),

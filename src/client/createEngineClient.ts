@@ -36,7 +36,8 @@ export interface EngineClientOptions {
 export function createEngineClient(opts: EngineClientOptions): SwitchyardClient {
   const { engine, clock } = opts;
   const router = new Router(opts.channels ?? [], opts.rng ?? seededRandom(cryptoSeed()));
-  for (const c of engine.channels()) if (!router.hasChannel(c.id)) router.addRule({ id: c.id, pool: c.pool, priority: c.priority });
+  for (const c of engine.channels())
+    if (!router.hasChannel(c.id)) router.addRule({ id: c.id, pool: c.pool, priority: c.priority });
   for (const p of engine.pools()) router.setWeights(p.id, p.weights);
   const listeners = new Set<(d: Decision) => void>();
   const holdMs = opts.maintenanceHoldMs ?? 3_000;
@@ -51,7 +52,11 @@ export function createEngineClient(opts: EngineClientOptions): SwitchyardClient 
     pick: (pool, order) => router.pick(pool, order, 'live', clock.now()),
     next: (pool, order, tried) => router.next(pool, order, tried, 'live', clock.now()),
     report(o: ReportedOutcome) {
-      const cls = o.outcome ?? (o.code !== undefined && engine.hasChannel(o.channel) ? engine.classifier(o.channel).healthClass(o.code) : undefined);
+      const cls =
+        o.outcome ??
+        (o.code !== undefined && engine.hasChannel(o.channel)
+          ? engine.classifier(o.channel).healthClass(o.code)
+          : undefined);
       if (!cls || !engine.hasChannel(o.channel) || !(o.latencyMs >= 0)) {
         refused++;
         return;
@@ -65,7 +70,17 @@ export function createEngineClient(opts: EngineClientOptions): SwitchyardClient 
       listeners.add(fn);
       return () => void listeners.delete(fn);
     },
-    stats: () => ({ connected: true, stale: false, epoch: engine.epoch, seq: engine.seq, reconnects: 0, reported, dropped: 0, refused, buffered: 0 }),
+    stats: () => ({
+      connected: true,
+      stale: false,
+      epoch: engine.epoch,
+      seq: engine.seq,
+      reconnects: 0,
+      reported,
+      dropped: 0,
+      refused,
+      buffered: 0,
+    }),
     async close() {
       unsubscribe();
     },

@@ -39,7 +39,9 @@ export interface RoutableOrder {
  */
 export type PickReason = 'weight' | 'fallback' | 'static' | 'last_resort';
 
-export type PickResult = { channel: string; reason: PickReason } | { channel: null; reason: 'no_eligible_channel' };
+export type PickResult =
+  | { channel: string; reason: PickReason }
+  | { channel: null; reason: 'no_eligible_channel' };
 
 /** An outcome as a gateway reports it (CONTRACT.md "Outcome event"); `at` defaults to the client's clock. */
 export interface ReportedOutcome {

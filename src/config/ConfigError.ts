@@ -15,8 +15,10 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: ConfigIssue[],
   ) {
-    super(`${source}: ${issues.length === 1 ? 'a problem' : `${issues.length} problems`} in the config\n` +
-      issues.map((i) => `  - ${i.path || '(file)'}: ${i.message}\n    fix: ${i.fix}`).join('\n'));
+    super(
+      `${source}: ${issues.length === 1 ? 'a problem' : `${issues.length} problems`} in the config\n` +
+        issues.map((i) => `  - ${i.path || '(file)'}: ${i.message}\n    fix: ${i.fix}`).join('\n'),
+    );
     this.name = 'ConfigError';
   }
 }

@@ -28,7 +28,12 @@ export interface MonitorConfig {
   simulatorUrl?: string;
   simulatorToken?: string;
   ingest: { maxBodyBytes: number };
-  stream: { statsIntervalMs: number; pingIntervalMs: number; maxBufferedBytes: number; maxQueue: number };
+  stream: {
+    statsIntervalMs: number;
+    pingIntervalMs: number;
+    maxBufferedBytes: number;
+    maxQueue: number;
+  };
   tickMs: number;
   engine: EngineOptions;
   probes: ProbeTarget[];
@@ -42,10 +47,13 @@ export function loadConfigFile(file: string): MonitorConfig {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError('CONFIG_NOT_FOUND', file, [{
-      path: '', message: `cannot read the file (${code ?? 'error'})`,
-      fix: 'check the --config path; run without --config for the built-in demo config',
-    }]);
+    throw new ConfigError('CONFIG_NOT_FOUND', file, [
+      {
+        path: '',
+        message: `cannot read the file (${code ?? 'error'})`,
+        fix: 'check the --config path; run without --config for the built-in demo config',
+      },
+    ]);
   }
   return parseConfigText(text, file);
 }
@@ -53,11 +61,15 @@ export function loadConfigFile(file: string): MonitorConfig {
 export function parseConfigText(text: string, source = 'config'): MonitorConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
-    throw new ConfigError('CONFIG_SYNTAX', source, doc.errors.map((e) => ({
-      path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
-      message: e.message.split('\n')[0],
-      fix: 'correct the YAML/JSON syntax at that spot',
-    })));
+    throw new ConfigError(
+      'CONFIG_SYNTAX',
+      source,
+      doc.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
+        message: e.message.split('\n')[0],
+        fix: 'correct the YAML/JSON syntax at that spot',
+      })),
+    );
   }
   return resolveConfig(doc.toJS(), source);
 }
@@ -65,7 +77,8 @@ export function parseConfigText(text: string, source = 'config'): MonitorConfig 
 /** Validates a config object (already parsed) and resolves it for the monitor. */
 export function resolveConfig(input: unknown, source = 'config'): MonitorConfig {
   const parsed = configSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new ConfigError('CONFIG_INVALID', source, parsed.error.issues.map(toIssue));
+  if (!parsed.success)
+    throw new ConfigError('CONFIG_INVALID', source, parsed.error.issues.map(toIssue));
   const cfg = parsed.data;
   const issues: ConfigIssue[] = [];
   const engine = toEngineOptions(cfg, issues);
@@ -74,7 +87,11 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
   cfg.channels.forEach((c, i) => {
     if (!c.probe) return;
     if (c.probe.timeoutMs >= c.probe.intervalMs) {
-      issues.push({ path: `channels[${i}].probe.timeoutMs`, message: `timeout ${c.probe.timeoutMs} ms is not below the interval ${c.probe.intervalMs} ms`, fix: 'make timeoutMs smaller than intervalMs so that probes never overlap' });
+      issues.push({
+        path: `channels[${i}].probe.timeoutMs`,
+        message: `timeout ${c.probe.timeoutMs} ms is not below the interval ${c.probe.intervalMs} ms`,
+        fix: 'make timeoutMs smaller than intervalMs so that probes never overlap',
+      });
     }
     probes.push({ channel: c.id, ...c.probe });
   });
@@ -98,35 +115,67 @@ function toEngineOptions(cfg: ParsedConfig, issues: ConfigIssue[]): EngineOption
   const seen = new Map<string, number>();
   cfg.channels.forEach((c, i) => {
     const prev = seen.get(c.id);
-    if (prev !== undefined) issues.push({ path: `channels[${i}].id`, message: `"${c.id}" is already the id of channels[${prev}]`, fix: 'give every channel its own id' });
+    if (prev !== undefined)
+      issues.push({
+        path: `channels[${i}].id`,
+        message: `"${c.id}" is already the id of channels[${prev}]`,
+        fix: 'give every channel its own id',
+      });
     else seen.set(c.id, i);
     if (c.minAmount !== undefined && c.maxAmount !== undefined && c.minAmount > c.maxAmount) {
-      issues.push({ path: `channels[${i}].minAmount`, message: `minAmount ${c.minAmount} is above maxAmount ${c.maxAmount}`, fix: 'swap them or widen the range' });
+      issues.push({
+        path: `channels[${i}].minAmount`,
+        message: `minAmount ${c.minAmount} is above maxAmount ${c.maxAmount}`,
+        fix: 'swap them or widen the range',
+      });
     }
   });
   const listed = cfg.pools ?? [];
   const poolIds = new Map<string, number>();
   listed.forEach((p, i) => {
-    if (poolIds.has(p.id)) issues.push({ path: `pools[${i}].id`, message: `pool "${p.id}" is listed twice`, fix: 'merge the two entries' });
+    if (poolIds.has(p.id))
+      issues.push({
+        path: `pools[${i}].id`,
+        message: `pool "${p.id}" is listed twice`,
+        fix: 'merge the two entries',
+      });
     poolIds.set(p.id, i);
     if (p.split) {
       const sum = p.split.reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > 1e-6) issues.push({ path: `pools[${i}].split`, message: `shares sum to ${sum}`, fix: 'make the shares sum to 1, e.g. [0.7, 0.2, 0.1]' });
+      if (Math.abs(sum - 1) > 1e-6)
+        issues.push({
+          path: `pools[${i}].split`,
+          message: `shares sum to ${sum}`,
+          fix: 'make the shares sum to 1, e.g. [0.7, 0.2, 0.1]',
+        });
     }
   });
   if (cfg.pools) {
     cfg.channels.forEach((c, i) => {
-      if (!poolIds.has(c.pool)) issues.push({ path: `channels[${i}].pool`, message: `pool "${c.pool}" is not among pools (${[...poolIds.keys()].join(', ')})`, fix: `add { id: ${c.pool} } under pools, or use one of the listed pools` });
+      if (!poolIds.has(c.pool))
+        issues.push({
+          path: `channels[${i}].pool`,
+          message: `pool "${c.pool}" is not among pools (${[...poolIds.keys()].join(', ')})`,
+          fix: `add { id: ${c.pool} } under pools, or use one of the listed pools`,
+        });
     });
   }
-  const pools = listed.map((p) => ({ id: p.id, split: p.split ?? DEFAULT_SPLIT, ...(p.detectors && { detectors: p.detectors }) }));
-  for (const c of cfg.channels) if (!pools.some((p) => p.id === c.pool)) pools.push({ id: c.pool, split: DEFAULT_SPLIT });
+  const pools = listed.map((p) => ({
+    id: p.id,
+    split: p.split ?? DEFAULT_SPLIT,
+    ...(p.detectors && { detectors: p.detectors }),
+  }));
+  for (const c of cfg.channels)
+    if (!pools.some((p) => p.id === c.pool)) pools.push({ id: c.pool, split: DEFAULT_SPLIT });
   const rank = new Map<string, number>();
   const channels = cfg.channels.map((c) => {
     const r = (rank.get(c.pool) ?? 0) + 1;
     rank.set(c.pool, r);
     return {
-      id: c.id, flavour: c.flavour, pool: c.pool, priority: c.priority ?? r,
+      id: c.id,
+      flavour: c.flavour,
+      pool: c.pool,
+      priority: c.priority ?? r,
       ...(c.minAmount !== undefined && { minAmount: c.minAmount }),
       ...(c.maxAmount !== undefined && { maxAmount: c.maxAmount }),
       ...(c.codes && { codes: c.codes }),
@@ -134,7 +183,8 @@ function toEngineOptions(cfg: ParsedConfig, issues: ConfigIssue[]): EngineOption
     };
   });
   return engineOptions({
-    channels, pools,
+    channels,
+    pools,
     ...(cfg.detectors && { detectors: cfg.detectors }),
     ...(cfg.states && { states: cfg.states }),
     ...(cfg.bucketMs !== undefined && { bucketMs: cfg.bucketMs }),
@@ -147,29 +197,57 @@ function toWindows(cfg: ParsedConfig, issues: ConfigIssue[]): PlannedWindow[] {
   const out: PlannedWindow[] = [];
   cfg.maintenance.windows.forEach((w, i) => {
     const at = `maintenance.windows[${i}]`;
-    if (!ids.has(w.channel)) issues.push({ path: `${at}.channel`, message: `no channel "${w.channel}"`, fix: `use one of: ${[...ids].join(', ')}` });
+    if (!ids.has(w.channel))
+      issues.push({
+        path: `${at}.channel`,
+        message: `no channel "${w.channel}"`,
+        fix: `use one of: ${[...ids].join(', ')}`,
+      });
     if (w.timeZone !== undefined && !isTimeZone(w.timeZone)) {
-      issues.push({ path: `${at}.timeZone`, message: `unknown time zone "${w.timeZone}"`, fix: 'use an IANA name such as "Asia/Shanghai" or "UTC"' });
+      issues.push({
+        path: `${at}.timeZone`,
+        message: `unknown time zone "${w.timeZone}"`,
+        fix: 'use an IANA name such as "Asia/Shanghai" or "UTC"',
+      });
       return;
     }
     const from = time(w.start, w.timeZone, `${at}.start`, issues);
     const to = time(w.end, w.timeZone, `${at}.end`, issues);
     if (from === undefined || to === undefined) return;
     if (to <= from) {
-      issues.push({ path: `${at}.end`, message: 'the window ends before it starts', fix: 'set end after start' });
+      issues.push({
+        path: `${at}.end`,
+        message: 'the window ends before it starts',
+        fix: 'set end after start',
+      });
       return;
     }
-    out.push({ channel: w.channel, from, to, leadMs: w.leadMs ?? cfg.maintenance.leadMs, reason: w.reason ?? 'planned maintenance' });
+    out.push({
+      channel: w.channel,
+      from,
+      to,
+      leadMs: w.leadMs ?? cfg.maintenance.leadMs,
+      reason: w.reason ?? 'planned maintenance',
+    });
   });
   return out;
 }
 
-function time(v: string | number, tz: string | undefined, path: string, issues: ConfigIssue[]): number | undefined {
+function time(
+  v: string | number,
+  tz: string | undefined,
+  path: string,
+  issues: ConfigIssue[],
+): number | undefined {
   try {
     return parseZonedTime(v, tz);
   } catch (e) {
     if (!(e instanceof TimeParseError)) throw e;
-    issues.push({ path, message: e.message, fix: 'write "2026-11-23 02:00" with timeZone: Asia/Shanghai, or an ISO time with offset such as 2026-11-23T02:00:00+08:00' });
+    issues.push({
+      path,
+      message: e.message,
+      fix: 'write "2026-11-23 02:00" with timeZone: Asia/Shanghai, or an ISO time with offset such as 2026-11-23T02:00:00+08:00',
+    });
     return undefined;
   }
 }
@@ -179,19 +257,52 @@ function toIssue(issue: z.core.$ZodIssue): ConfigIssue {
   const path = formatPath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`, fix: 'remove it or correct its spelling (see src/config/config.schema.json for every key)' };
+      return {
+        path,
+        message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+        fix: 'remove it or correct its spelling (see src/config/config.schema.json for every key)',
+      };
     case 'invalid_value':
-      return { path, message: issue.message, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        path,
+        message: issue.message,
+        fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'invalid_type':
-      return { path, message: issue.message, fix: issue.input === undefined ? `add ${path || 'it'} (a ${issue.expected})` : `make it a ${issue.expected}` };
+      return {
+        path,
+        message: issue.message,
+        fix:
+          issue.input === undefined
+            ? `add ${path || 'it'} (a ${issue.expected})`
+            : `make it a ${issue.expected}`,
+      };
     case 'too_small':
-      return { path, message: issue.message, fix: issue.origin === 'array' ? `list at least ${issue.minimum} item(s)` : `use a value of at least ${issue.minimum}` };
+      return {
+        path,
+        message: issue.message,
+        fix:
+          issue.origin === 'array'
+            ? `list at least ${issue.minimum} item(s)`
+            : `use a value of at least ${issue.minimum}`,
+      };
     case 'too_big':
       return { path, message: issue.message, fix: `use a value of at most ${issue.maximum}` };
     case 'invalid_format':
-      return { path, message: issue.message, fix: issue.format === 'url' ? 'give a full http:// or https:// URL' : `write it as a valid ${issue.format}` };
+      return {
+        path,
+        message: issue.message,
+        fix:
+          issue.format === 'url'
+            ? 'give a full http:// or https:// URL'
+            : `write it as a valid ${issue.format}`,
+      };
     default:
-      return { path, message: issue.message, fix: 'see src/config/config.schema.json for what this field takes' };
+      return {
+        path,
+        message: issue.message,
+        fix: 'see src/config/config.schema.json for what this field takes',
+      };
   }
 }
 

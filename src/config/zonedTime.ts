@@ -29,7 +29,8 @@ export function isTimeZone(timeZone: string): boolean {
  */
 export function parseZonedTime(value: string | number, timeZone?: string): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TimeParseError(`time ${value} is not a finite epoch-ms number`);
+    if (!Number.isFinite(value))
+      throw new TimeParseError(`time ${value} is not a finite epoch-ms number`);
     return value;
   }
   const s = value.trim();
@@ -40,13 +41,28 @@ export function parseZonedTime(value: string | number, timeZone?: string): numbe
     return t;
   }
   const m = WALL.exec(s);
-  if (!m) throw new TimeParseError(`"${value}" is neither epoch ms, an ISO-8601 time with offset, nor "YYYY-MM-DD HH:mm"`);
-  if (timeZone === undefined) throw new TimeParseError(`"${value}" has no offset: give a timeZone (e.g. "Asia/Shanghai") or an offset such as +08:00`);
-  if (!isTimeZone(timeZone)) throw new TimeParseError(`unknown time zone "${timeZone}": use an IANA name such as "Asia/Shanghai" or "UTC"`);
+  if (!m)
+    throw new TimeParseError(
+      `"${value}" is neither epoch ms, an ISO-8601 time with offset, nor "YYYY-MM-DD HH:mm"`,
+    );
+  if (timeZone === undefined)
+    throw new TimeParseError(
+      `"${value}" has no offset: give a timeZone (e.g. "Asia/Shanghai") or an offset such as +08:00`,
+    );
+  if (!isTimeZone(timeZone))
+    throw new TimeParseError(
+      `unknown time zone "${timeZone}": use an IANA name such as "Asia/Shanghai" or "UTC"`,
+    );
   const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0'] = m;
   const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, +ms.padEnd(3, '0'));
   const back = new Date(wall);
-  if (back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +sec > 59) {
+  if (
+    back.getUTCMonth() !== +mo - 1 ||
+    back.getUTCDate() !== +d ||
+    +h > 23 ||
+    +mi > 59 ||
+    +sec > 59
+  ) {
     throw new TimeParseError(`"${value}" is not a valid calendar time`);
   }
   // The zone's offset at the guess, then again at the corrected instant, settles DST edges.
@@ -60,13 +76,20 @@ export function zoneOffsetMs(t: number, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, f);
   }
   const p: Record<string, number> = {};
-  for (const part of f.formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of f.formatToParts(t))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - (t - (((t % 1000) + 1000) % 1000));
 }

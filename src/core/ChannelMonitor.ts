@@ -67,14 +67,22 @@ export class ChannelMonitor {
     this.priority = o.priority;
     this.detectors = mergeDeep(defaults, o.detectors);
     this.classifier = new CodeClassifier(codeTables[o.flavour], o.codes);
-    this.instantCodes = new Set(this.detectors.instantCodes.codes.map((c) => this.classifier.normalize(c)));
+    this.instantCodes = new Set(
+      this.detectors.instantCodes.codes.map((c) => this.classifier.normalize(c)),
+    );
     this.ring = new BucketRing({ bucketMs, horizonsMs: [...HORIZONS_MS] });
     this.liveLast = new LastN(MAX_TIMEOUT_N);
     this.probeLast = new LastN(MAX_TIMEOUT_N);
     this.timeoutBaseline = this.detectors.timeouts.baselineFloor;
     this.timeoutRule = timeoutRule(this.detectors.timeouts, this.timeoutBaseline, MAX_TIMEOUT_N);
     this.errors = new ErrorRate(this.detectors.errorRate);
-    this.local = new LocalFaults({ halfLifeMs: 30_000, minFailures: 3, minOthers: 30, othersBelow: this.detectors.errorRate.degradedRate, maxKeys: 4096 });
+    this.local = new LocalFaults({
+      halfLifeMs: 30_000,
+      minFailures: 3,
+      minOthers: 30,
+      othersBelow: this.detectors.errorRate.degradedRate,
+      maxKeys: 4096,
+    });
     this.riskBaseline = this.detectors.riskSpike.initialBaseline;
     this.state = { state: 'healthy', since: now, reason: null, ramp: 1, rampStep: 0 };
     this.lastForgiven = now;
@@ -136,7 +144,12 @@ export class ChannelMonitor {
       counts,
       unknownCodes: this.unknownCodes,
       late: this.late,
-      latency: { bounds: LATENCY_BOUNDS_MS.map((ms) => ms / 1000), counts: cumulative, sum: this.latencySumMs / 1000, count: running },
+      latency: {
+        bounds: LATENCY_BOUNDS_MS.map((ms) => ms / 1000),
+        counts: cumulative,
+        sum: this.latencySumMs / 1000,
+        count: running,
+      },
     };
   }
 }

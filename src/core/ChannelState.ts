@@ -2,11 +2,28 @@ import type { ChannelStateName, DecisionReason, Evidence } from './decision.ts';
 
 /** A channel's state as a tagged union: each state carries only what it needs. */
 export type ChannelState =
-  | { state: 'healthy'; since: number; reason: DecisionReason | null; /** 0..1 share multiplier while ramping back. */ ramp: number; rampStep: number }
+  | {
+      state: 'healthy';
+      since: number;
+      reason: DecisionReason | null /** 0..1 share multiplier while ramping back. */;
+      ramp: number;
+      rampStep: number;
+    }
   | { state: 'degraded'; since: number; reason: DecisionReason }
-  | { state: 'down'; since: number; reason: DecisionReason; /** When trial calls start. */ until: number }
+  | {
+      state: 'down';
+      since: number;
+      reason: DecisionReason /** When trial calls start. */;
+      until: number;
+    }
   | { state: 'probing'; since: number; reason: DecisionReason; trials: number }
-  | { state: 'maintenance'; since: number; reason: DecisionReason; until: number; window: string | null };
+  | {
+      state: 'maintenance';
+      since: number;
+      reason: DecisionReason;
+      until: number;
+      window: string | null;
+    };
 
 /** A detector's verdict: where the evidence says the channel belongs. */
 export interface Trip {

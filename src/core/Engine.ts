@@ -4,11 +4,35 @@ import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
 import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
 import { round } from './detectors/ErrorRate.ts';
-import { clearOfDegrade, healthSamples, instantCodeTrip, latencyTrip, riskSpikeTrip, techFailures, timeoutRule, timeoutsTrip } from './detectors/rules.ts';
+import {
+  clearOfDegrade,
+  healthSamples,
+  instantCodeTrip,
+  latencyTrip,
+  riskSpikeTrip,
+  techFailures,
+  timeoutRule,
+  timeoutsTrip,
+} from './detectors/rules.ts';
 import { EngineError } from './errors.ts';
 import { type EngineOptions, type PoolOptions, mergeDeep } from './options.ts';
-import { ERROR, MAINTENANCE, NEUTRAL, type Outcome, RISK_REJECT, SUCCESS, TIMEOUT, recordedClassId } from './outcome.ts';
-import type { ChannelTotals, ChannelView, MaintenanceWindow, OverrideView, PoolView } from './views.ts';
+import {
+  ERROR,
+  MAINTENANCE,
+  NEUTRAL,
+  type Outcome,
+  RISK_REJECT,
+  SUCCESS,
+  TIMEOUT,
+  recordedClassId,
+} from './outcome.ts';
+import type {
+  ChannelTotals,
+  ChannelView,
+  MaintenanceWindow,
+  OverrideView,
+  PoolView,
+} from './views.ts';
 import { latencyBin } from './window/LatencyHistogram.ts';
 import { computeWeights } from './weights.ts';
 
@@ -54,14 +78,26 @@ export class Engine {
     const now = clock.now();
     this.lastTick = now;
     for (const p of options.pools) {
-      if (p.split.length === 0 || p.split.some((s) => !(s > 0))) throw new EngineError('bad_option', `pool ${p.id}: split must be positive shares, got ${JSON.stringify(p.split)}`);
+      if (p.split.length === 0 || p.split.some((s) => !(s > 0)))
+        throw new EngineError(
+          'bad_option',
+          `pool ${p.id}: split must be positive shares, got ${JSON.stringify(p.split)}`,
+        );
       this.poolsById.set(p.id, { options: p, members: [], weights: {}, panic: false });
     }
     this.list = options.channels.map((c, i) => {
-      if (this.byId.has(c.id)) throw new EngineError('bad_option', `channel ${c.id} is configured twice`);
+      if (this.byId.has(c.id))
+        throw new EngineError('bad_option', `channel ${c.id} is configured twice`);
       const pool = this.poolsById.get(c.pool);
-      if (!pool) throw new EngineError('unknown_pool', `channel ${c.id}: pool ${c.pool} is not configured`);
-      const ch = new ChannelMonitor(i, c, mergeDeep(options.detectors, pool.options.detectors), options.bucketMs, now);
+      if (!pool)
+        throw new EngineError('unknown_pool', `channel ${c.id}: pool ${c.pool} is not configured`);
+      const ch = new ChannelMonitor(
+        i,
+        c,
+        mergeDeep(options.detectors, pool.options.detectors),
+        options.bucketMs,
+        now,
+      );
       this.byId.set(c.id, ch);
       pool.members.push(ch);
       return ch;
@@ -101,7 +137,11 @@ export class Engine {
     const instant = o.code !== undefined && ch.instantCodes.has(ch.classifier.normalize(o.code));
     const failure = cls === ERROR || cls === TIMEOUT || cls === MAINTENANCE;
     let local = false;
-    if ((o.store !== undefined || o.terminal !== undefined) && cls !== NEUTRAL && o.source !== 'probe') {
+    if (
+      (o.store !== undefined || o.terminal !== undefined) &&
+      cls !== NEUTRAL &&
+      o.source !== 'probe'
+    ) {
       local = ch.local.observe(o.at, failure, o.store, o.terminal);
     }
     // A gateway's retry of an order that just failed here is not fresh evidence: the same
@@ -113,7 +153,16 @@ export class Engine {
     // A sender's clock running ahead must not drag the windows forward (and every honest event
     // behind them into "late"): an event from the future counts as now.
     const now = this.clock.now();
-    this.recordRaw(ch.index, cls, o.latencyMs, Math.min(o.at , now), o.source === 'probe', instant, local, o.code);
+    this.recordRaw(
+      ch.index,
+      cls,
+      o.latencyMs,
+      Math.min(o.at, now),
+      o.source === 'probe',
+      instant,
+      local,
+      o.code,
+    );
   }
 
   /**
@@ -121,7 +170,16 @@ export class Engine {
    * not the channel's (judged local to a store or terminal, or a retry's repeat): counted in the
    * windows, never held against the channel.
    */
-  recordRaw(index: number, cls: number, latencyMs: number, at: number, probe = false, instant = false, local = false, code?: string): void {
+  recordRaw(
+    index: number,
+    cls: number,
+    latencyMs: number,
+    at: number,
+    probe = false,
+    instant = false,
+    local = false,
+    code?: string,
+  ): void {
     const ch = this.list[index];
     ch.latencySumMs += latencyMs;
     if (!ch.ring.record(at, cls, latencyBin(latencyMs), probe, instant)) {
@@ -137,8 +195,15 @@ export class Engine {
       case 'down':
         return;
       case 'probing':
-        if (failure) this.eject(ch, { to: 'down', reason: 'trial_failed', urgent: true, evidence: { trials: s.trials, code: code ?? cls, source: probe ? 'probe' : 'live' } });
-        else if (++s.trials >= this.options.states.trialSuccesses) this.recover(ch, { trials: s.trials });
+        if (failure)
+          this.eject(ch, {
+            to: 'down',
+            reason: 'trial_failed',
+            urgent: true,
+            evidence: { trials: s.trials, code: code ?? cls, source: probe ? 'probe' : 'live' },
+          });
+        else if (++s.trials >= this.options.states.trialSuccesses)
+          this.recover(ch, { trials: s.trials });
         return;
       case 'healthy':
       case 'degraded': {
@@ -149,26 +214,54 @@ export class Engine {
     }
   }
 
-  private detect(ch: ChannelMonitor, s: ChannelState, cls: number, failure: boolean, latencyMs: number, probe: boolean, instant: boolean, code: string | undefined): Trip | null {
+  private detect(
+    ch: ChannelMonitor,
+    s: ChannelState,
+    cls: number,
+    failure: boolean,
+    latencyMs: number,
+    probe: boolean,
+    instant: boolean,
+    code: string | undefined,
+  ): Trip | null {
     const d = ch.detectors;
     const last = probe ? ch.probeLast : ch.liveLast;
     last.push(cls);
     const level = ch.errors.push(failure);
     if (cls === MAINTENANCE) {
-      return { to: 'down', reason: 'maintenance_code', urgent: true, evidence: { code: code ?? 'maintenance', source: probe ? 'probe' : 'live' } };
+      return {
+        to: 'down',
+        reason: 'maintenance_code',
+        urgent: true,
+        evidence: { code: code ?? 'maintenance', source: probe ? 'probe' : 'live' },
+      };
     }
     if (cls === TIMEOUT) {
       // Live payments answering since the last probe timeout contradict the probes: the probe
       // path is what is slow, not the channel (live evidence outranks synthetic evidence).
       const contradicted = probe && ch.lastLiveSuccessAt > ch.lastProbeTimeoutAt;
       if (probe) ch.lastProbeTimeoutAt = this.clock.now();
-      const t = contradicted ? null : timeoutsTrip(last, ch.timeoutRule, d.timeouts, ch.ratePerSec(), probe ? 'probe' : 'live', ch.timeoutBaseline);
+      const t = contradicted
+        ? null
+        : timeoutsTrip(
+            last,
+            ch.timeoutRule,
+            d.timeouts,
+            ch.ratePerSec(),
+            probe ? 'probe' : 'live',
+            ch.timeoutBaseline,
+          );
       if (t) return t;
     } else if (!probe && cls === SUCCESS) {
       ch.lastLiveSuccessAt = this.clock.now();
     }
     if (probe && ch.probeFailStreak >= d.probes.consecutiveFailures) {
-      return { to: 'down', reason: 'probe_failures', urgent: true, evidence: { consecutive: ch.probeFailStreak, threshold: d.probes.consecutiveFailures } };
+      return {
+        to: 'down',
+        reason: 'probe_failures',
+        urgent: true,
+        evidence: { consecutive: ch.probeFailStreak, threshold: d.probes.consecutiveFailures },
+      };
     }
     if (instant && failure) {
       const t = instantCodeTrip(ch.ring, d.instantCodes, code ?? '');
@@ -199,7 +292,12 @@ export class Engine {
     // A fresh state is held for the minimum dwell unless the evidence is urgent: no flapping.
     if (!trip.urgent && this.clock.now() - s.since < this.options.states.minDwellMs) return;
     ch.errors.degraded.reset();
-    this.transition(ch, { state: 'degraded', since: this.clock.now(), reason: trip.reason }, trip.reason, trip.evidence);
+    this.transition(
+      ch,
+      { state: 'degraded', since: this.clock.now(), reason: trip.reason },
+      trip.reason,
+      trip.evidence,
+    );
   }
 
   /** Down for an ejection time that doubles with each ejection not yet forgiven. */
@@ -212,14 +310,30 @@ export class Engine {
     ch.liveLast.clear();
     ch.probeLast.clear();
     ch.probeFailStreak = 0;
-    this.transition(ch, { state: 'down', since: now, reason: trip.reason, until: now + ejectionMs }, trip.reason, { ...trip.evidence, ejectionMs });
+    this.transition(
+      ch,
+      { state: 'down', since: now, reason: trip.reason, until: now + ejectionMs },
+      trip.reason,
+      { ...trip.evidence, ejectionMs },
+    );
   }
 
   private recover(ch: ChannelMonitor, evidence: Evidence): void {
     const steps = this.options.states.rampSteps;
     ch.errors.reset();
     ch.lastForgiven = this.clock.now();
-    this.transition(ch, { state: 'healthy', since: this.clock.now(), reason: 'recovered', ramp: 1 / steps, rampStep: 0 }, 'recovered', { ...evidence, ramp: 1 / steps });
+    this.transition(
+      ch,
+      {
+        state: 'healthy',
+        since: this.clock.now(),
+        reason: 'recovered',
+        ramp: 1 / steps,
+        rampStep: 0,
+      },
+      'recovered',
+      { ...evidence, ramp: 1 / steps },
+    );
   }
 
   // ---- time ------------------------------------------------------------------------------------
@@ -240,14 +354,41 @@ export class Engine {
       const s = ch.state;
       switch (s.state) {
         case 'down':
-          if (now >= s.until) this.transition(ch, { state: 'probing', since: now, reason: 'ejection_elapsed', trials: 0 }, 'ejection_elapsed', { downForMs: now - s.since });
+          if (now >= s.until)
+            this.transition(
+              ch,
+              { state: 'probing', since: now, reason: 'ejection_elapsed', trials: 0 },
+              'ejection_elapsed',
+              { downForMs: now - s.since },
+            );
           break;
         case 'degraded': {
           const d = ch.detectors;
-          if (now - s.since >= st.minDwellMs && clearOfDegrade(ch.short, ch.errors, d.errorRate.exitRate, d.latency, d.riskSpike, ch.riskBaseline, d.errorRate.minSamples)) {
+          if (
+            now - s.since >= st.minDwellMs &&
+            clearOfDegrade(
+              ch.short,
+              ch.errors,
+              d.errorRate.exitRate,
+              d.latency,
+              d.riskSpike,
+              ch.riskBaseline,
+              d.errorRate.minSamples,
+            )
+          ) {
             const v = ch.windowView(ch.short);
             ch.lastForgiven = now;
-            this.transition(ch, { state: 'healthy', since: now, reason: 'recovered', ramp: 1, rampStep: 0 }, 'recovered', { window: '10s', errorRate: round(v.errorRate), p95Ms: Math.round(v.p95Ms), samples: healthSamples(ch.short.counts) });
+            this.transition(
+              ch,
+              { state: 'healthy', since: now, reason: 'recovered', ramp: 1, rampStep: 0 },
+              'recovered',
+              {
+                window: '10s',
+                errorRate: round(v.errorRate),
+                p95Ms: Math.round(v.p95Ms),
+                samples: healthSamples(ch.short.counts),
+              },
+            );
           }
           break;
         }
@@ -265,7 +406,11 @@ export class Engine {
             ch.lastForgiven = now;
           }
           const d = ch.detectors;
-          const trip = now - s.since >= st.minDwellMs ? (latencyTrip(ch.short, d.latency) ?? riskSpikeTrip(ch.short, ch.riskBaseline, d.riskSpike)) : null;
+          const trip =
+            now - s.since >= st.minDwellMs
+              ? (latencyTrip(ch.short, d.latency) ??
+                riskSpikeTrip(ch.short, ch.riskBaseline, d.riskSpike))
+              : null;
           if (trip) this.apply(ch, trip);
           else this.learnBaselines(ch, dt);
           break;
@@ -286,9 +431,13 @@ export class Engine {
     const n = healthSamples(c);
     if (n === 0 || dt <= 0) return;
     const risk = ch.detectors.riskSpike;
-    if (n >= risk.minSamples) ch.riskBaseline += (1 - 2 ** (-dt / risk.baselineHalfLifeMs)) * (c[RISK_REJECT] / n - ch.riskBaseline);
+    if (n >= risk.minSamples)
+      ch.riskBaseline +=
+        (1 - 2 ** (-dt / risk.baselineHalfLifeMs)) * (c[RISK_REJECT] / n - ch.riskBaseline);
     const t = ch.detectors.timeouts;
-    const learnt = ch.timeoutBaseline + (1 - 2 ** (-dt / t.baselineHalfLifeMs)) * (c[TIMEOUT] / n - ch.timeoutBaseline);
+    const learnt =
+      ch.timeoutBaseline +
+      (1 - 2 ** (-dt / t.baselineHalfLifeMs)) * (c[TIMEOUT] / n - ch.timeoutBaseline);
     ch.timeoutBaseline = Math.max(t.baselineFloor, learnt);
     ch.timeoutRule = timeoutRule(t, ch.timeoutBaseline, MAX_TIMEOUT_N);
   }
@@ -299,7 +448,12 @@ export class Engine {
     if (s.state === 'maintenance') {
       if (now < s.until) return true;
       if (s.window) this.windows.delete(s.window);
-      this.transition(ch, { state: 'probing', since: now, reason: 'maintenance_end', trials: 0 }, 'maintenance_end', { window: s.window ?? 'manual' });
+      this.transition(
+        ch,
+        { state: 'probing', since: now, reason: 'maintenance_end', trials: 0 },
+        'maintenance_end',
+        { window: s.window ?? 'manual' },
+      );
       return true;
     }
     if (ch.override) return false;
@@ -309,7 +463,18 @@ export class Engine {
         this.windows.delete(w.id);
         continue;
       }
-      this.transition(ch, { state: 'maintenance', since: now, reason: 'maintenance_window', until: w.to, window: w.id }, 'maintenance_window', { window: w.id, from: w.from, to: w.to, leadMs: w.leadMs, note: w.reason });
+      this.transition(
+        ch,
+        {
+          state: 'maintenance',
+          since: now,
+          reason: 'maintenance_window',
+          until: w.to,
+          window: w.id,
+        },
+        'maintenance_window',
+        { window: w.id, from: w.from, to: w.to, leadMs: w.leadMs, note: w.reason },
+      );
       return true;
     }
     return false;
@@ -321,7 +486,11 @@ export class Engine {
   setOverride(id: string, { state, until, reason }: OverrideView): Decision {
     const ch = this.channel(id);
     const now = this.clock.now();
-    if (!(until > now)) throw new EngineError('bad_override', `override until ${until} is not in the future (now ${now})`);
+    if (!(until > now))
+      throw new EngineError(
+        'bad_override',
+        `override until ${until} is not in the future (now ${now})`,
+      );
     ch.override = { state, until, reason };
     return this.transition(ch, forced(state, now, until), 'manual', { note: reason, until });
   }
@@ -345,13 +514,32 @@ export class Engine {
     return this.transition(ch, next, reason, { note: was.reason, overrideState: was.state });
   }
 
-  addMaintenance(w: { channel: string; from: number; to: number; leadMs?: number; reason?: string; id?: string }): MaintenanceWindow {
+  addMaintenance(w: {
+    channel: string;
+    from: number;
+    to: number;
+    leadMs?: number;
+    reason?: string;
+    id?: string;
+  }): MaintenanceWindow {
     this.channel(w.channel);
-    if (!(Number.isFinite(w.from) && Number.isFinite(w.to) && w.from < w.to)) throw new EngineError('bad_maintenance', `maintenance needs from < to, got from=${w.from} to=${w.to}`);
+    if (!(Number.isFinite(w.from) && Number.isFinite(w.to) && w.from < w.to))
+      throw new EngineError(
+        'bad_maintenance',
+        `maintenance needs from < to, got from=${w.from} to=${w.to}`,
+      );
     const leadMs = w.leadMs ?? 0;
-    if (!(leadMs >= 0)) throw new EngineError('bad_maintenance', `leadMs must be ≥ 0, got ${leadMs}`);
+    if (!(leadMs >= 0))
+      throw new EngineError('bad_maintenance', `leadMs must be ≥ 0, got ${leadMs}`);
     const id = w.id ?? `mw-${++this.windowSeq}`;
-    const window: MaintenanceWindow = { id, channel: w.channel, from: w.from, to: w.to, leadMs, reason: w.reason ?? 'planned maintenance' };
+    const window: MaintenanceWindow = {
+      id,
+      channel: w.channel,
+      from: w.from,
+      to: w.to,
+      leadMs,
+      reason: w.reason ?? 'planned maintenance',
+    };
     this.windows.set(id, window);
     return window;
   }
@@ -364,7 +552,12 @@ export class Engine {
     const s = ch.state;
     if (s.state === 'maintenance' && s.window === id) {
       const now = this.clock.now();
-      this.transition(ch, { state: 'probing', since: now, reason: 'maintenance_end', trials: 0 }, 'maintenance_end', { window: id, cancelled: true });
+      this.transition(
+        ch,
+        { state: 'probing', since: now, reason: 'maintenance_end', trials: 0 },
+        'maintenance_end',
+        { window: id, cancelled: true },
+      );
     }
     return w;
   }
@@ -410,7 +603,10 @@ export class Engine {
       since: s.since,
       weight: pool.weights[ch.id] ?? 0,
       reason: s.reason,
-      windows: { '10s': ch.windowView(ch.ring.view(SHORT)), '60s': ch.windowView(ch.ring.view(LONG)) },
+      windows: {
+        '10s': ch.windowView(ch.ring.view(SHORT)),
+        '60s': ch.windowView(ch.ring.view(LONG)),
+      },
       unknownCodes: ch.unknownCodes,
       late: ch.late,
     };
@@ -420,7 +616,12 @@ export class Engine {
   }
 
   pools(): PoolView[] {
-    return [...this.poolsById.values()].map((p) => ({ id: p.options.id, weights: { ...p.weights }, channels: p.members.map((m) => m.id), panic: p.panic }));
+    return [...this.poolsById.values()].map((p) => ({
+      id: p.options.id,
+      weights: { ...p.weights },
+      channels: p.members.map((m) => m.id),
+      panic: p.panic,
+    }));
   }
 
   totals(): ChannelTotals[] {
@@ -429,7 +630,12 @@ export class Engine {
 
   // ---- decisions ------------------------------------------------------------------------------
 
-  private transition(ch: ChannelMonitor, next: ChannelState, reason: DecisionReason, evidence: Evidence): Decision {
+  private transition(
+    ch: ChannelMonitor,
+    next: ChannelState,
+    reason: DecisionReason,
+    evidence: Evidence,
+  ): Decision {
     const from: ChannelStateName = ch.state.state;
     ch.state = next;
     const pool = this.poolsById.get(ch.pool)!;
@@ -448,15 +654,26 @@ export class Engine {
     };
     if (pool.panic) decision.panic = true;
     this.log.push(decision);
-    if (this.log.length > 2 * this.options.decisionLog) this.log.splice(0, this.log.length - this.options.decisionLog);
+    if (this.log.length > 2 * this.options.decisionLog)
+      this.log.splice(0, this.log.length - this.options.decisionLog);
     for (const l of this.listeners) l(decision);
     return decision;
   }
 
   private reweigh(pool: Pool): void {
     const { weights, panic } = computeWeights(
-      pool.members.map((m) => ({ id: m.id, priority: m.priority, state: m.state.state, ramp: m.state.state === 'healthy' ? m.state.ramp : 1, errorRate: m.shortErrorRate() })),
-      { split: pool.options.split, degradedFactor: this.options.states.degradedFactor, probingShare: this.options.states.probingShare },
+      pool.members.map((m) => ({
+        id: m.id,
+        priority: m.priority,
+        state: m.state.state,
+        ramp: m.state.state === 'healthy' ? m.state.ramp : 1,
+        errorRate: m.shortErrorRate(),
+      })),
+      {
+        split: pool.options.split,
+        degradedFactor: this.options.states.degradedFactor,
+        probingShare: this.options.states.probingShare,
+      },
     );
     pool.weights = weights;
     pool.panic = panic;
@@ -464,7 +681,11 @@ export class Engine {
 
   private channel(id: string): ChannelMonitor {
     const ch = this.byId.get(id);
-    if (!ch) throw new EngineError('unknown_channel', `unknown channel ${JSON.stringify(id)}; configured: ${[...this.byId.keys()].join(', ')}`);
+    if (!ch)
+      throw new EngineError(
+        'unknown_channel',
+        `unknown channel ${JSON.stringify(id)}; configured: ${[...this.byId.keys()].join(', ')}`,
+      );
     return ch;
   }
 }

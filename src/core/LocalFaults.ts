@@ -43,17 +43,29 @@ export class LocalFaults {
   }
 
   /** Record one health-judging outcome; true when a failure is judged local. */
-  observe(at: number, failure: boolean, store: string | undefined, terminal: string | undefined): boolean {
+  observe(
+    at: number,
+    failure: boolean,
+    store: string | undefined,
+    terminal: string | undefined,
+  ): boolean {
     const all = this.add(this.all, at, failure);
     if (store === undefined && terminal === undefined) return false;
     let local = false;
     if (store !== undefined) local = this.judge(this.stores, store, all, at, failure) || local;
-    if (terminal !== undefined) local = this.judge(this.terminals, terminal, all, at, failure) || local;
+    if (terminal !== undefined)
+      local = this.judge(this.terminals, terminal, all, at, failure) || local;
     if (local) this.localFailures++;
     return local;
   }
 
-  private judge(map: Map<string, Counts>, key: string, all: Counts, at: number, failure: boolean): boolean {
+  private judge(
+    map: Map<string, Counts>,
+    key: string,
+    all: Counts,
+    at: number,
+    failure: boolean,
+  ): boolean {
     let c = map.get(key);
     if (!c) {
       if (map.size >= this.o.maxKeys) this.forgetStalest(map);
@@ -65,7 +77,10 @@ export class LocalFaults {
     const othersN = all.n - c.n;
     if (othersN < this.o.minOthers) return false;
     const othersF = all.f - c.f;
-    return othersF / othersN < this.o.othersBelow && wilsonLower(c.f, c.n, 2) > wilsonUpper(othersF, othersN, 2);
+    return (
+      othersF / othersN < this.o.othersBelow &&
+      wilsonLower(c.f, c.n, 2) > wilsonUpper(othersF, othersN, 2)
+    );
   }
 
   private add(c: Counts, at: number, failure: boolean): Counts {

@@ -1,5 +1,11 @@
 /** Stable codes callers branch on; messages are for people. */
-export type EngineErrorCode = 'unknown_channel' | 'unknown_pool' | 'bad_option' | 'bad_override' | 'bad_maintenance' | 'unknown_maintenance';
+export type EngineErrorCode =
+  | 'unknown_channel'
+  | 'unknown_pool'
+  | 'bad_option'
+  | 'bad_override'
+  | 'bad_maintenance'
+  | 'unknown_maintenance';
 
 export class EngineError extends Error {
   constructor(

@@ -7,6 +7,11 @@ export * from './options.ts';
 export * from './errors.ts';
 export * from './codes/index.ts';
 export { Engine, type EngineDeps, type DecisionListener } from './Engine.ts';
-export { parseOutcomes, type ParseContext, type ParseResult, type ValidationIssue } from './parse.ts';
+export {
+  parseOutcomes,
+  type ParseContext,
+  type ParseResult,
+  type ValidationIssue,
+} from './parse.ts';
 export { computeWeights, type WeightInput, type PoolWeights } from './weights.ts';
-export * from "./random.ts";
+export * from './random.ts';

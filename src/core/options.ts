@@ -143,14 +143,42 @@ export interface EngineOptions {
   decisionLog: number;
 }
 
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 
 export const DEFAULT_DETECTORS: DetectorOptions = {
-  errorRate: { baseline: 0.005, degradedRate: 0.05, downRate: 0.5, threshold: 25, downThreshold: 35, minSamples: 10, exitRate: 0.03 },
-  timeouts: { k: 2, n: 3, maxRatePerSec: 5, maxFalseAlarm: 1e-5, baselineFloor: 0.001, baselineHalfLifeMs: 600_000 },
-  instantCodes: { codes: ['SYSTEMERROR', 'SYSTEM_ERROR', 'ACQ.SYSTEM_ERROR', '06', 'SYSTEM_BUSY'], count: 5, withinMs: 1000, minShare: 0.05 },
+  errorRate: {
+    baseline: 0.005,
+    degradedRate: 0.05,
+    downRate: 0.5,
+    threshold: 25,
+    downThreshold: 35,
+    minSamples: 10,
+    exitRate: 0.03,
+  },
+  timeouts: {
+    k: 2,
+    n: 3,
+    maxRatePerSec: 5,
+    maxFalseAlarm: 1e-5,
+    baselineFloor: 0.001,
+    baselineHalfLifeMs: 600_000,
+  },
+  instantCodes: {
+    codes: ['SYSTEMERROR', 'SYSTEM_ERROR', 'ACQ.SYSTEM_ERROR', '06', 'SYSTEM_BUSY'],
+    count: 5,
+    withinMs: 1000,
+    minShare: 0.05,
+  },
   latency: { p95Ms: 3000, minSamples: 20 },
-  riskSpike: { factor: 3, minExcess: 0.05, minSamples: 50, initialBaseline: 0.01, baselineHalfLifeMs: 600_000 },
+  riskSpike: {
+    factor: 3,
+    minExcess: 0.05,
+    minSamples: 50,
+    initialBaseline: 0.01,
+    baselineHalfLifeMs: 600_000,
+  },
   probes: { consecutiveFailures: 3 },
 };
 
@@ -168,7 +196,10 @@ export const DEFAULT_STATES: StateOptions = {
 
 export const DEFAULT_SPLIT = [0.7, 0.2, 0.1];
 
-export function engineOptions(partial: Pick<EngineOptions, 'channels' | 'pools'> & DeepPartial<Omit<EngineOptions, 'channels' | 'pools'>>): EngineOptions {
+export function engineOptions(
+  partial: Pick<EngineOptions, 'channels' | 'pools'> &
+    DeepPartial<Omit<EngineOptions, 'channels' | 'pools'>>,
+): EngineOptions {
   return {
     channels: partial.channels,
     pools: partial.pools,
@@ -186,7 +217,15 @@ export function mergeDeep<T>(base: T, over: DeepPartial<T> | undefined): T {
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
     if (v === undefined) continue;
     const b = out[k];
-    out[k] = b && typeof b === 'object' && !Array.isArray(b) && v !== null && typeof v === 'object' && !Array.isArray(v) ? mergeDeep(b, v as DeepPartial<typeof b>) : v;
+    out[k] =
+      b &&
+      typeof b === 'object' &&
+      !Array.isArray(b) &&
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v)
+        ? mergeDeep(b, v as DeepPartial<typeof b>)
+        : v;
   }
   return out as T;
 }

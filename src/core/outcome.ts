@@ -2,7 +2,14 @@
  * The outcome classes of CONTRACT.md. Their order is the numeric class id used on hot paths
  * (typed-array counters), so it must not change.
  */
-export const OUTCOME_CLASSES = ['success', 'decline', 'risk_reject', 'error', 'timeout', 'maintenance'] as const;
+export const OUTCOME_CLASSES = [
+  'success',
+  'decline',
+  'risk_reject',
+  'error',
+  'timeout',
+  'maintenance',
+] as const;
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
 export const SUCCESS = 0;

@@ -9,12 +9,44 @@ const parse = (body: unknown) => parseOutcomes(body, { now, engine });
 
 describe('parseOutcomes', () => {
   it('accepts the contract example and fills defaults', () => {
-    const r = parse({ channel: 'wechat', outcome: 'timeout', code: 'SYSTEMERROR', latencyMs: 3000, at: 1795299999000, amount: 39800, method: 'qr', store: 's-017', terminal: 't-3', source: 'live', orderId: 'o-8812' });
-    expect(r).toEqual({ ok: true, events: [{ channel: 'wechat', outcome: 'timeout', code: 'SYSTEMERROR', latencyMs: 3000, at: 1795299999000, amount: 39800, method: 'qr', store: 's-017', terminal: 't-3', source: 'live', orderId: 'o-8812' }] });
-    expect(parse({ channel: 'alipay', outcome: 'success', latencyMs: 5 })).toEqual({ ok: true, events: [{ channel: 'alipay', outcome: 'success', latencyMs: 5, at: now, source: 'live' }] });
+    const r = parse({
+      channel: 'wechat',
+      outcome: 'timeout',
+      code: 'SYSTEMERROR',
+      latencyMs: 3000,
+      at: 1795299999000,
+      amount: 39800,
+      method: 'qr',
+      store: 's-017',
+      terminal: 't-3',
+      source: 'live',
+      orderId: 'o-8812',
+    });
+    expect(r).toEqual({
+      ok: true,
+      events: [
+        {
+          channel: 'wechat',
+          outcome: 'timeout',
+          code: 'SYSTEMERROR',
+          latencyMs: 3000,
+          at: 1795299999000,
+          amount: 39800,
+          method: 'qr',
+          store: 's-017',
+          terminal: 't-3',
+          source: 'live',
+          orderId: 'o-8812',
+        },
+      ],
+    });
+    expect(parse({ channel: 'alipay', outcome: 'success', latencyMs: 5 })).toEqual({
+      ok: true,
+      events: [{ channel: 'alipay', outcome: 'success', latencyMs: 5, at: now, source: 'live' }],
+    });
   });
 
-  it('classifies by the channel\'s code table when the outcome is left out', () => {
+  it("classifies by the channel's code table when the outcome is left out", () => {
     const r = parse([
       { channel: 'wechat', code: 'NOT_ENOUGH', latencyMs: 1 },
       { channel: 'wechat', code: 'NOTENOUGH', latencyMs: 1 },
@@ -24,7 +56,14 @@ describe('parseOutcomes', () => {
       { channel: 'bank_a', code: 'NEVER_SEEN', latencyMs: 1 },
     ]);
     if (!r.ok) throw new Error(r.error);
-    expect(r.events.map((e) => e.outcome)).toEqual(['decline', 'decline', 'risk_reject', 'maintenance', 'neutral', 'error']);
+    expect(r.events.map((e) => e.outcome)).toEqual([
+      'decline',
+      'decline',
+      'risk_reject',
+      'maintenance',
+      'neutral',
+      'error',
+    ]);
     expect(r.events[5].unknownCode).toBe(true);
     expect(r.events[0].unknownCode).toBeUndefined();
   });
@@ -52,7 +91,8 @@ describe('parseOutcomes', () => {
   it('refuses times far in the future, as a clock or unit bug', () => {
     const r = parse({ channel: 'wechat', outcome: 'success', latencyMs: 1, at: now * 1000 });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.details[0]).toMatchObject({ path: 'at', message: expect.stringMatching(/future/) });
+    if (!r.ok)
+      expect(r.details[0]).toMatchObject({ path: 'at', message: expect.stringMatching(/future/) });
   });
 
   it('caps the issues it lists for a huge garbage batch', () => {
@@ -63,15 +103,43 @@ describe('parseOutcomes', () => {
 });
 
 describe('parseOutcomes fast path', () => {
-  const text = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('wechat', 'alipay', 'unionpay', 'bank_a', 'x'.repeat(200), ''));
-  const value = fc.oneof(text, fc.integer({ min: -5, max: 5 }), fc.double(), fc.constant(null), fc.boolean(), fc.constant(undefined), fc.constant({}), fc.constant([]));
+  const text = fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.constantFrom('wechat', 'alipay', 'unionpay', 'bank_a', 'x'.repeat(200), ''),
+  );
+  const value = fc.oneof(
+    text,
+    fc.integer({ min: -5, max: 5 }),
+    fc.double(),
+    fc.constant(null),
+    fc.boolean(),
+    fc.constant(undefined),
+    fc.constant({}),
+    fc.constant([]),
+  );
   const event = fc.record(
     {
       channel: fc.oneof(fc.constantFrom('wechat', 'alipay', 'unionpay', 'bank_a', 'paypal'), value),
       latencyMs: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double(), value),
-      outcome: fc.oneof(fc.constantFrom('success', 'decline', 'risk_reject', 'error', 'timeout', 'maintenance', 'neutral', 'nope'), value),
+      outcome: fc.oneof(
+        fc.constantFrom(
+          'success',
+          'decline',
+          'risk_reject',
+          'error',
+          'timeout',
+          'maintenance',
+          'neutral',
+          'nope',
+        ),
+        value,
+      ),
       code: fc.oneof(fc.constantFrom('SYSTEMERROR', 'NOT_ENOUGH', '10000', '02', 'WHAT'), value),
-      at: fc.oneof(fc.integer({ min: now - 100_000, max: now + 1_000_000 }), fc.constantFrom('2026-11-22T08:37:00+08:00', 'yesterday'), value),
+      at: fc.oneof(
+        fc.integer({ min: now - 100_000, max: now + 1_000_000 }),
+        fc.constantFrom('2026-11-22T08:37:00+08:00', 'yesterday'),
+        value,
+      ),
       amount: fc.oneof(fc.integer({ min: -1, max: 100_000 }), fc.double(), value),
       source: fc.oneof(fc.constantFrom('live', 'probe', 'other'), value),
       store: value,

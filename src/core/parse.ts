@@ -8,7 +8,9 @@ export interface ValidationIssue {
   message: string;
 }
 
-export type ParseResult = { ok: true; events: Outcome[] } | { ok: false; error: string; details: ValidationIssue[] };
+export type ParseResult =
+  | { ok: true; events: Outcome[] }
+  | { ok: false; error: string; details: ValidationIssue[] };
 
 export interface ParseContext {
   /** Receipt time: the default `at`. */
@@ -41,7 +43,11 @@ export function parseOutcomes(input: unknown, ctx: ParseContext): ParseResult {
   if (details.length > 0) {
     if (details.length > maxIssues) details.length = maxIssues;
     const n = details.length;
-    return { ok: false, error: `${n}${n >= maxIssues ? '+' : ''} invalid field${n === 1 ? '' : 's'}; nothing was recorded`, details };
+    return {
+      ok: false,
+      error: `${n}${n >= maxIssues ? '+' : ''} invalid field${n === 1 ? '' : 's'}; nothing was recorded`,
+      details,
+    };
   }
   return { ok: true, events };
 }
@@ -52,23 +58,39 @@ export function parseOutcomes(input: unknown, ctx: ParseContext): ParseResult {
  * it does not accept goes through {@link describeIssues}, which names every problem; the two
  * accept exactly the same events (parse.test.ts checks them against each other).
  */
-function parseOne(raw: unknown, index: number, ctx: ParseContext, out: ValidationIssue[]): Outcome | null {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return describeIssues(raw, index, ctx, out);
+function parseOne(
+  raw: unknown,
+  index: number,
+  ctx: ParseContext,
+  out: ValidationIssue[],
+): Outcome | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return describeIssues(raw, index, ctx, out);
   const r = raw as Record<string, unknown>;
   const { channel, latencyMs, code, outcome, amount, source, method, store, terminal, orderId } = r;
   let at = ctx.now;
   const ok =
-    typeof channel === 'string' && ctx.engine.hasChannel(channel) &&
-    typeof latencyMs === 'number' && latencyMs >= 0 && latencyMs < Infinity &&
+    typeof channel === 'string' &&
+    ctx.engine.hasChannel(channel) &&
+    typeof latencyMs === 'number' &&
+    latencyMs >= 0 &&
+    latencyMs < Infinity &&
     (code === undefined || (typeof code === 'string' && code !== '' && code.length <= 64)) &&
-    (outcome === undefined ? code !== undefined : typeof outcome === 'string' && OUTCOMES.has(outcome)) &&
-    (amount === undefined || (typeof amount === 'number' && Number.isInteger(amount) && amount >= 0)) &&
+    (outcome === undefined
+      ? code !== undefined
+      : typeof outcome === 'string' && OUTCOMES.has(outcome)) &&
+    (amount === undefined ||
+      (typeof amount === 'number' && Number.isInteger(amount) && amount >= 0)) &&
     (source === undefined || source === 'live' || source === 'probe') &&
     (method === undefined || (typeof method === 'string' && method.length <= MAX_TEXT)) &&
     (store === undefined || (typeof store === 'string' && store.length <= MAX_TEXT)) &&
     (terminal === undefined || (typeof terminal === 'string' && terminal.length <= MAX_TEXT)) &&
     (orderId === undefined || (typeof orderId === 'string' && orderId.length <= MAX_TEXT)) &&
-    (r.at === undefined || ((at = typeof r.at === 'number' ? r.at : typeof r.at === 'string' ? Date.parse(r.at) : NaN) > 0 && at < Infinity && at <= ctx.now + (ctx.maxFutureMs ?? 300_000)));
+    (r.at === undefined ||
+      ((at = typeof r.at === 'number' ? r.at : typeof r.at === 'string' ? Date.parse(r.at) : NaN) >
+        0 &&
+        at < Infinity &&
+        at <= ctx.now + (ctx.maxFutureMs ?? 300_000)));
   if (!ok) return describeIssues(raw, index, ctx, out);
   let cls = outcome as RecordedClass | undefined;
   let unknownCode: boolean | undefined;
@@ -78,57 +100,107 @@ function parseOne(raw: unknown, index: number, ctx: ParseContext, out: Validatio
     cls ??= healthClass(c.cls);
   }
   return {
-    channel, outcome: cls!, latencyMs, at, source: source === 'probe' ? 'probe' : 'live', code: code as string | undefined, unknownCode,
-    amount: amount as number | undefined, method: method as string | undefined, store: store as string | undefined,
-    terminal: terminal as string | undefined, orderId: orderId as string | undefined,
+    channel,
+    outcome: cls!,
+    latencyMs,
+    at,
+    source: source === 'probe' ? 'probe' : 'live',
+    code: code as string | undefined,
+    unknownCode,
+    amount: amount as number | undefined,
+    method: method as string | undefined,
+    store: store as string | undefined,
+    terminal: terminal as string | undefined,
+    orderId: orderId as string | undefined,
   };
 }
 
 /** The slow path: every issue of an event, by field (exported for the test that holds both paths to one verdict). */
-export function describeIssues(raw: unknown, index: number, ctx: ParseContext, out: ValidationIssue[]): Outcome | null {
+export function describeIssues(
+  raw: unknown,
+  index: number,
+  ctx: ParseContext,
+  out: ValidationIssue[],
+): Outcome | null {
   const bad = (path: string, message: string) => {
     out.push({ index, path, message });
     return null;
   };
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad('', 'an event must be a JSON object such as {"channel":"wechat","outcome":"success","latencyMs":120}');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return bad(
+      '',
+      'an event must be a JSON object such as {"channel":"wechat","outcome":"success","latencyMs":120}',
+    );
   const r = raw as Record<string, unknown>;
   const before = out.length;
 
   const channel = r.channel;
-  if (typeof channel !== 'string' || channel === '') bad('channel', 'required: the id of a configured channel');
-  else if (!ctx.engine.hasChannel(channel)) bad('channel', `unknown channel ${JSON.stringify(channel.slice(0, MAX_TEXT))}: use a channel id from the monitor's config (GET /v1/channels)`);
+  if (typeof channel !== 'string' || channel === '')
+    bad('channel', 'required: the id of a configured channel');
+  else if (!ctx.engine.hasChannel(channel))
+    bad(
+      'channel',
+      `unknown channel ${JSON.stringify(channel.slice(0, MAX_TEXT))}: use a channel id from the monitor's config (GET /v1/channels)`,
+    );
 
   const latencyMs = r.latencyMs;
-  if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0) bad('latencyMs', 'required: a number of milliseconds ≥ 0');
+  if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0)
+    bad('latencyMs', 'required: a number of milliseconds ≥ 0');
 
   const code = r.code;
-  if (code !== undefined && (typeof code !== 'string' || code === '' || code.length > 64)) bad('code', 'must be the channel\'s raw result code, a non-empty string of at most 64 characters');
+  if (code !== undefined && (typeof code !== 'string' || code === '' || code.length > 64))
+    bad(
+      'code',
+      "must be the channel's raw result code, a non-empty string of at most 64 characters",
+    );
 
   const outcome = r.outcome as OutcomeClass | undefined;
-  if (outcome !== undefined && (typeof outcome !== 'string' || !OUTCOMES.has(outcome))) bad('outcome', `must be one of ${OUTCOME_CLASSES.join(', ')} (or leave it out and give the channel's raw code)`);
-  else if (outcome === undefined && code === undefined) bad('outcome', 'required unless `code` is given: one of ' + OUTCOME_CLASSES.join(', '));
+  if (outcome !== undefined && (typeof outcome !== 'string' || !OUTCOMES.has(outcome)))
+    bad(
+      'outcome',
+      `must be one of ${OUTCOME_CLASSES.join(', ')} (or leave it out and give the channel's raw code)`,
+    );
+  else if (outcome === undefined && code === undefined)
+    bad('outcome', 'required unless `code` is given: one of ' + OUTCOME_CLASSES.join(', '));
 
   let at = ctx.now;
   if (r.at !== undefined) {
     const t = typeof r.at === 'number' ? r.at : typeof r.at === 'string' ? Date.parse(r.at) : NaN;
-    if (!Number.isFinite(t) || t <= 0) bad('at', 'must be epoch milliseconds or an ISO-8601 time such as 2026-11-22T08:37:00+08:00');
-    else if (t > ctx.now + (ctx.maxFutureMs ?? 300_000)) bad('at', `is ${Math.round((t - ctx.now) / 1000)} s in the future: check the sender's clock (or send epoch milliseconds, not seconds or microseconds)`);
+    if (!Number.isFinite(t) || t <= 0)
+      bad('at', 'must be epoch milliseconds or an ISO-8601 time such as 2026-11-22T08:37:00+08:00');
+    else if (t > ctx.now + (ctx.maxFutureMs ?? 300_000))
+      bad(
+        'at',
+        `is ${Math.round((t - ctx.now) / 1000)} s in the future: check the sender's clock (or send epoch milliseconds, not seconds or microseconds)`,
+      );
     else at = t;
   }
 
   const amount = r.amount;
-  if (amount !== undefined && (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 0)) bad('amount', 'must be an integer ≥ 0 in minor units (fen)');
+  if (
+    amount !== undefined &&
+    (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 0)
+  )
+    bad('amount', 'must be an integer ≥ 0 in minor units (fen)');
 
   const source = r.source;
-  if (source !== undefined && source !== 'live' && source !== 'probe') bad('source', 'must be "live" or "probe"');
+  if (source !== undefined && source !== 'live' && source !== 'probe')
+    bad('source', 'must be "live" or "probe"');
 
   for (const k of OPTIONAL_TEXT) {
     const v = r[k];
-    if (v !== undefined && (typeof v !== 'string' || v.length > MAX_TEXT)) bad(k, `must be a string of at most ${MAX_TEXT} characters`);
+    if (v !== undefined && (typeof v !== 'string' || v.length > MAX_TEXT))
+      bad(k, `must be a string of at most ${MAX_TEXT} characters`);
   }
   if (out.length > before) return null;
 
-  const e: Outcome = { channel: channel as string, outcome: 'success', latencyMs: latencyMs as number, at, source: source === 'probe' ? 'probe' : 'live' };
+  const e: Outcome = {
+    channel: channel as string,
+    outcome: 'success',
+    latencyMs: latencyMs as number,
+    at,
+    source: source === 'probe' ? 'probe' : 'live',
+  };
   if (code !== undefined) {
     const c = ctx.engine.classifier(channel as string).classify(code as string);
     e.code = code as string;

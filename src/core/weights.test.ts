@@ -13,22 +13,36 @@ const channelsArb = fc.uniqueArray(
   }),
   { minLength: 1, maxLength: 8, selector: (c) => c.id },
 );
-const splitArb = fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 });
+const splitArb = fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), {
+  minLength: 1,
+  maxLength: 4,
+});
 
 describe('computeWeights', () => {
   it('always sums to 1, never all zero, never negative', () => {
     fc.assert(
-      fc.property(channelsArb, splitArb, fc.double({ min: 0.01, max: 1, noNaN: true }), (channels, split, degradedFactor) => {
-        const { weights, panic } = computeWeights(channels, { split, degradedFactor, probingShare: 0.02 });
-        const values = Object.values(weights);
-        expect(values).toHaveLength(channels.length);
-        expect(Math.abs(values.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-9);
-        expect(values.every((w) => w >= 0)).toBe(true);
-        expect(values.some((w) => w > 0)).toBe(true);
-        const serving = channels.some((c) => c.state !== 'down' && c.state !== 'maintenance');
-        expect(panic).toBe(!serving);
-        for (const c of channels) if (!panic && (c.state === 'down' || c.state === 'maintenance')) expect(weights[c.id]).toBe(0);
-      }),
+      fc.property(
+        channelsArb,
+        splitArb,
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        (channels, split, degradedFactor) => {
+          const { weights, panic } = computeWeights(channels, {
+            split,
+            degradedFactor,
+            probingShare: 0.02,
+          });
+          const values = Object.values(weights);
+          expect(values).toHaveLength(channels.length);
+          expect(Math.abs(values.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-9);
+          expect(values.every((w) => w >= 0)).toBe(true);
+          expect(values.some((w) => w > 0)).toBe(true);
+          const serving = channels.some((c) => c.state !== 'down' && c.state !== 'maintenance');
+          expect(panic).toBe(!serving);
+          for (const c of channels)
+            if (!panic && (c.state === 'down' || c.state === 'maintenance'))
+              expect(weights[c.id]).toBe(0);
+        },
+      ),
     );
   });
 
@@ -36,14 +50,22 @@ describe('computeWeights', () => {
     const base = { ramp: 1, errorRate: 0 };
     const opts = { split: [0.7, 0.2, 0.1], degradedFactor: 0.25, probingShare: 0.02 };
     const all = computeWeights(
-      [{ id: 'a', priority: 1, state: 'healthy', ...base }, { id: 'b', priority: 2, state: 'healthy', ...base }, { id: 'c', priority: 3, state: 'healthy', ...base }],
+      [
+        { id: 'a', priority: 1, state: 'healthy', ...base },
+        { id: 'b', priority: 2, state: 'healthy', ...base },
+        { id: 'c', priority: 3, state: 'healthy', ...base },
+      ],
       opts,
     ).weights;
     expect(all.a).toBeCloseTo(0.7, 12);
     expect(all.b).toBeCloseTo(0.2, 12);
     expect(all.c).toBeCloseTo(0.1, 12);
     const degraded = computeWeights(
-      [{ id: 'a', priority: 1, state: 'degraded', ...base }, { id: 'b', priority: 2, state: 'healthy', ...base }, { id: 'c', priority: 3, state: 'healthy', ...base }],
+      [
+        { id: 'a', priority: 1, state: 'degraded', ...base },
+        { id: 'b', priority: 2, state: 'healthy', ...base },
+        { id: 'c', priority: 3, state: 'healthy', ...base },
+      ],
       opts,
     ).weights;
     // a falls behind the healthy ones and takes a quarter of the last rank's share.

@@ -30,14 +30,22 @@ export interface PoolWeights {
  * share, probing ones a trickle, down and maintenance nothing. Shares are normalised to sum to 1;
  * if nothing would serve, the least bad channel gets everything and `panic` is set.
  */
-export function computeWeights(channels: readonly WeightInput[], { split, degradedFactor, probingShare }: WeightOptions): PoolWeights {
+export function computeWeights(
+  channels: readonly WeightInput[],
+  { split, degradedFactor, probingShare }: WeightOptions,
+): PoolWeights {
   const weights: Record<string, number> = {};
   for (const c of channels) weights[c.id] = 0;
   if (channels.length === 0) return { weights, panic: false };
 
   const serving = channels
     .filter((c) => c.state === 'healthy' || c.state === 'degraded')
-    .sort((a, b) => SEVERITY[a.state] - SEVERITY[b.state] || a.priority - b.priority || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) =>
+        SEVERITY[a.state] - SEVERITY[b.state] ||
+        a.priority - b.priority ||
+        a.id.localeCompare(b.id),
+    );
   const tail = serving.length - (split.length - 1);
   let total = 0;
   serving.forEach((c, rank) => {
@@ -57,7 +65,11 @@ export function computeWeights(channels: readonly WeightInput[], { split, degrad
     return { weights, panic: false };
   }
   const leastBad = [...channels].sort(
-    (a, b) => panicRank(a) - panicRank(b) || a.errorRate - b.errorRate || a.priority - b.priority || a.id.localeCompare(b.id),
+    (a, b) =>
+      panicRank(a) - panicRank(b) ||
+      a.errorRate - b.errorRate ||
+      a.priority - b.priority ||
+      a.id.localeCompare(b.id),
   )[0];
   weights[leastBad.id] = 1;
   return { weights, panic: true };

@@ -85,16 +85,43 @@ export class Prober {
     }, t.timeoutMs);
     let result: ProbeResult;
     try {
-      const res = await fetch(t.url, { method: t.method ?? 'GET', headers: t.headers, body: t.body, signal: ctl.signal });
+      const res = await fetch(t.url, {
+        method: t.method ?? 'GET',
+        headers: t.headers,
+        body: t.body,
+        signal: ctl.signal,
+      });
       // Read whole so the connection can be reused; a failure's JSON `code` says what kind of failure.
       const text = await res.text().catch(() => '');
-      const ok = t.expectStatus ? t.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+      const ok = t.expectStatus
+        ? t.expectStatus.includes(res.status)
+        : res.status >= 200 && res.status < 300;
       const code = ok ? undefined : codeOf(text, res.headers.get('content-type'));
-      result = { channel: t.channel, outcome: ok ? 'success' : 'error', latencyMs: clock.now() - at, at, status: res.status, ...(!ok && { detail: `status ${res.status}` }), ...(code && { code }) };
+      result = {
+        channel: t.channel,
+        outcome: ok ? 'success' : 'error',
+        latencyMs: clock.now() - at,
+        at,
+        status: res.status,
+        ...(!ok && { detail: `status ${res.status}` }),
+        ...(code && { code }),
+      };
     } catch (e) {
       result = timedOut
-        ? { channel: t.channel, outcome: 'timeout', latencyMs: Math.max(clock.now() - at, t.timeoutMs), at, detail: 'timeout' }
-        : { channel: t.channel, outcome: 'error', latencyMs: clock.now() - at, at, detail: errorCode(e) };
+        ? {
+            channel: t.channel,
+            outcome: 'timeout',
+            latencyMs: Math.max(clock.now() - at, t.timeoutMs),
+            at,
+            detail: 'timeout',
+          }
+        : {
+            channel: t.channel,
+            outcome: 'error',
+            latencyMs: clock.now() - at,
+            at,
+            detail: errorCode(e),
+          };
     } finally {
       timer.cancel();
       this.controllers.delete(ctl);

@@ -76,18 +76,35 @@ export class DecisionStream {
   resyncs = 0;
 
   constructor({
-    source, scheduler, log = silentLogger, path = '/v1/stream', statsIntervalMs = 1000, pingIntervalMs = 15_000,
-    maxBufferedBytes = 1_048_576, maxQueue = 1000, flushIntervalMs = 50, maxClientFrameBytes = 4096,
+    source,
+    scheduler,
+    log = silentLogger,
+    path = '/v1/stream',
+    statsIntervalMs = 1000,
+    pingIntervalMs = 15_000,
+    maxBufferedBytes = 1_048_576,
+    maxQueue = 1000,
+    flushIntervalMs = 50,
+    maxClientFrameBytes = 4096,
   }: DecisionStreamOptions) {
     this.source = source;
     this.log = log;
     this.path = path;
     this.maxBufferedBytes = maxBufferedBytes;
     this.maxQueue = maxQueue;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxClientFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: maxClientFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
     this.wss.on('error', (err) => log.warn('stream server error', { error: String(err) }));
-    this.unsubscribe = source.onDecision((d) => this.broadcast(Buffer.from(JSON.stringify(d)), false));
-    this.timers.push(scheduler.setInterval(() => this.sendStats(scheduler.clock.now()), statsIntervalMs));
+    this.unsubscribe = source.onDecision((d) =>
+      this.broadcast(Buffer.from(JSON.stringify(d)), false),
+    );
+    this.timers.push(
+      scheduler.setInterval(() => this.sendStats(scheduler.clock.now()), statsIntervalMs),
+    );
     this.timers.push(scheduler.setInterval(() => this.flushBacklogged(), flushIntervalMs));
     this.timers.push(scheduler.setInterval(() => this.ping(scheduler.clock.now()), pingIntervalMs));
   }
@@ -97,7 +114,11 @@ export class DecisionStream {
   }
 
   clientStats(): ClientStats[] {
-    return [...this.clients].map((c) => ({ queued: c.queue.length, bufferedAmount: c.ws.bufferedAmount, resync: c.resync }));
+    return [...this.clients].map((c) => ({
+      queued: c.queue.length,
+      bufferedAmount: c.ws.bufferedAmount,
+      resync: c.resync,
+    }));
   }
 
   /** For the http server's `upgrade` event; returns false when the path is not the stream's. */
@@ -110,7 +131,9 @@ export class DecisionStream {
     if (raw !== null && raw !== '') {
       since = Number(raw);
       if (!Number.isSafeInteger(since) || since < 0) {
-        socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nsince must be a non-negative integer seq\n');
+        socket.end(
+          'HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nsince must be a non-negative integer seq\n',
+        );
         this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
         return true;
       }
@@ -123,7 +146,9 @@ export class DecisionStream {
   private accept(ws: WebSocket, since: number | undefined, stats: boolean): void {
     const client: Client = { ws, queue: [], resync: false, alive: true, stats };
     this.clients.add(client);
-    ws.on('pong', () => { client.alive = true; });
+    ws.on('pong', () => {
+      client.alive = true;
+    });
     // Clients have nothing to say; whatever they send is ignored, bad frames close only their socket.
     ws.on('message', () => {});
     ws.on('error', () => ws.terminate());
@@ -137,12 +162,21 @@ export class DecisionStream {
     this.send(client, Buffer.from(JSON.stringify(snap)), false);
     if (since !== undefined && since < snap.seq) {
       const missed = this.source.decisions(since);
-      if (missed) for (const d of missed) if (d.seq > since && d.seq <= snap.seq) this.send(client, Buffer.from(JSON.stringify(d)), false);
+      if (missed)
+        for (const d of missed)
+          if (d.seq > since && d.seq <= snap.seq)
+            this.send(client, Buffer.from(JSON.stringify(d)), false);
     }
   }
 
   private snapshot() {
-    return { type: 'snapshot' as const, epoch: this.source.epoch, seq: this.source.seq, channels: this.source.channels(), pools: this.source.pools() };
+    return {
+      type: 'snapshot' as const,
+      epoch: this.source.epoch,
+      seq: this.source.seq,
+      channels: this.source.channels(),
+      pools: this.source.pools(),
+    };
   }
 
   private broadcast(data: Buffer, droppable: boolean): void {
@@ -186,14 +220,17 @@ export class DecisionStream {
         this.backlogged.delete(c);
         continue;
       }
-      while (c.queue.length && c.ws.bufferedAmount <= this.maxBufferedBytes) c.ws.send(c.queue.shift()!, { binary: false });
+      while (c.queue.length && c.ws.bufferedAmount <= this.maxBufferedBytes)
+        c.ws.send(c.queue.shift()!, { binary: false });
       if (!c.queue.length) this.backlogged.delete(c);
     }
   }
 
   private sendStats(at: number): void {
     if (this.clients.size === 0) return;
-    const channels = this.source.channels().map(({ id, state, weight, windows }) => ({ id, state, weight, windows }));
+    const channels = this.source
+      .channels()
+      .map(({ id, state, weight, windows }) => ({ id, state, weight, windows }));
     this.broadcastStats(Buffer.from(JSON.stringify({ type: 'stats', at, channels })));
   }
 
@@ -217,15 +254,18 @@ export class DecisionStream {
   async close(): Promise<void> {
     this.unsubscribe();
     for (const t of this.timers) t.cancel();
-    const closing = [...this.clients].map((c) => new Promise<void>((resolve) => {
-      if (c.ws.readyState === 3) return resolve();
-      c.ws.once('close', () => resolve());
-      c.ws.close(1001, 'server shutting down');
-      // A client that never answers the close handshake is cut off.
-      const t = setTimeout(() => c.ws.terminate(), 500);
-      t.unref();
-      c.ws.once('close', () => clearTimeout(t));
-    }));
+    const closing = [...this.clients].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.ws.readyState === 3) return resolve();
+          c.ws.once('close', () => resolve());
+          c.ws.close(1001, 'server shutting down');
+          // A client that never answers the close handshake is cut off.
+          const t = setTimeout(() => c.ws.terminate(), 500);
+          t.unref();
+          c.ws.once('close', () => clearTimeout(t));
+        }),
+    );
     await Promise.all(closing);
     this.wss.close();
   }

@@ -1,7 +1,16 @@
 /** Stable codes clients may branch on; `message` is for people. */
 export type HttpErrorCode =
-  | 'unauthorized' | 'payload_too_large' | 'unsupported_media_type' | 'invalid_json' | 'invalid_events'
-  | 'invalid_request' | 'not_found' | 'unknown_channel' | 'unknown_maintenance' | 'upstream_unavailable' | 'internal';
+  | 'unauthorized'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'invalid_json'
+  | 'invalid_events'
+  | 'invalid_request'
+  | 'not_found'
+  | 'unknown_channel'
+  | 'unknown_maintenance'
+  | 'upstream_unavailable'
+  | 'internal';
 
 /** An error answer: status plus a JSON body `{ error, message, details? }`. */
 export class HttpError extends Error {
@@ -16,6 +25,8 @@ export class HttpError extends Error {
   }
 
   body(): { error: HttpErrorCode; message: string; details?: unknown[] } {
-    return this.details ? { error: this.code, message: this.message, details: this.details } : { error: this.code, message: this.message };
+    return this.details
+      ? { error: this.code, message: this.message, details: this.details }
+      : { error: this.code, message: this.message };
   }
 }

@@ -27,7 +27,12 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger({ stream = process.stdout, clock = systemClock, level = 'info', base = {} }: LoggerOptions = {}): Logger {
+export function createLogger({
+  stream = process.stdout,
+  clock = systemClock,
+  level = 'info',
+  base = {},
+}: LoggerOptions = {}): Logger {
   const min = RANK[level];
   const line = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[lvl] < min) return;

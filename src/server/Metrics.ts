@@ -25,7 +25,11 @@ export interface MetricsOptions {
 }
 
 type Labels = Record<string, string>;
-interface Sample { labels: Labels; value: number; metricName?: string }
+interface Sample {
+  labels: Labels;
+  value: number;
+  metricName?: string;
+}
 
 /**
  * A metric whose samples are computed from engine state when scraped: the ingest hot path then
@@ -41,7 +45,13 @@ class DerivedMetric {
   ) {}
 
   get() {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.values() };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.values(),
+    };
   }
 }
 
@@ -55,71 +65,171 @@ export class Metrics {
   private readonly decisionsTotal: Counter<'channel' | 'pool' | 'reason' | 'to'>;
   private readonly probeResultsTotal: Counter<'channel' | 'outcome'>;
 
-  constructor({ source, registry = new Registry(), processMetrics = true, wsClients = () => 0 }: MetricsOptions) {
+  constructor({
+    source,
+    registry = new Registry(),
+    processMetrics = true,
+    wsClients = () => 0,
+  }: MetricsOptions) {
     this.registry = registry;
     const registers = [registry];
     if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
 
-    const derived = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', values: () => Sample[]) =>
-      registry.registerMetric(new DerivedMetric(name, help, type, values) as never);
+    const derived = (
+      name: string,
+      help: string,
+      type: 'counter' | 'gauge' | 'histogram',
+      values: () => Sample[],
+    ) => registry.registerMetric(new DerivedMetric(name, help, type, values) as never);
     // One scrape reads the engine once: every metric of the scrape shares these.
     const totals = this.perScrape(() => source.totals());
     const channelViews = this.perScrape(() => source.channels());
 
-    derived('switchyard_outcomes_total', 'Outcomes recorded, by channel, class and source.', 'counter', () => {
-      const out: Sample[] = [];
-      for (const t of totals()) {
-        for (const cls of RECORDED_CLASSES) {
-          const c = t.counts[cls];
-          out.push({ labels: { channel: t.id, pool: t.pool, outcome: cls, source: 'live' }, value: c.live });
-          out.push({ labels: { channel: t.id, pool: t.pool, outcome: cls, source: 'probe' }, value: c.probe });
+    derived(
+      'switchyard_outcomes_total',
+      'Outcomes recorded, by channel, class and source.',
+      'counter',
+      () => {
+        const out: Sample[] = [];
+        for (const t of totals()) {
+          for (const cls of RECORDED_CLASSES) {
+            const c = t.counts[cls];
+            out.push({
+              labels: { channel: t.id, pool: t.pool, outcome: cls, source: 'live' },
+              value: c.live,
+            });
+            out.push({
+              labels: { channel: t.id, pool: t.pool, outcome: cls, source: 'probe' },
+              value: c.probe,
+            });
+          }
         }
-      }
-      return out;
-    });
-    derived('switchyard_unknown_codes_total', 'Outcomes whose code is in no code table.', 'counter', () =>
-      totals().map((t) => ({ labels: { channel: t.id }, value: t.unknownCodes })));
-    derived('switchyard_late_events_total', 'Outcomes older than the longest window when they arrived.', 'counter', () =>
-      totals().map((t) => ({ labels: { channel: t.id }, value: t.late })));
+        return out;
+      },
+    );
+    derived(
+      'switchyard_unknown_codes_total',
+      'Outcomes whose code is in no code table.',
+      'counter',
+      () => totals().map((t) => ({ labels: { channel: t.id }, value: t.unknownCodes })),
+    );
+    derived(
+      'switchyard_late_events_total',
+      'Outcomes older than the longest window when they arrived.',
+      'counter',
+      () => totals().map((t) => ({ labels: { channel: t.id }, value: t.late })),
+    );
     derived('switchyard_latency_seconds', 'Outcome latency in seconds.', 'histogram', () => {
       const out: Sample[] = [];
       for (const t of totals()) {
         const { bounds, counts, sum, count } = t.latency;
         const base = { channel: t.id, pool: t.pool };
         bounds.forEach((b, i) => {
-          out.push({ metricName: 'switchyard_latency_seconds_bucket', labels: { ...base, le: Number.isFinite(b) ? String(b) : '+Inf' }, value: counts[i] });
+          out.push({
+            metricName: 'switchyard_latency_seconds_bucket',
+            labels: { ...base, le: Number.isFinite(b) ? String(b) : '+Inf' },
+            value: counts[i],
+          });
         });
-        if (bounds.length && Number.isFinite(bounds[bounds.length - 1])) out.push({ metricName: 'switchyard_latency_seconds_bucket', labels: { ...base, le: '+Inf' }, value: count });
+        if (bounds.length && Number.isFinite(bounds[bounds.length - 1]))
+          out.push({
+            metricName: 'switchyard_latency_seconds_bucket',
+            labels: { ...base, le: '+Inf' },
+            value: count,
+          });
         out.push({ metricName: 'switchyard_latency_seconds_sum', labels: base, value: sum });
         out.push({ metricName: 'switchyard_latency_seconds_count', labels: base, value: count });
       }
       return out;
     });
 
-    derived('switchyard_channel_state', 'Current state of the channel: 1 for the current state, 0 for the others.', 'gauge', () => {
-      const out: Sample[] = [];
-      for (const c of channelViews()) for (const s of CHANNEL_STATES) out.push({ labels: { channel: c.id, pool: c.pool, state: s }, value: c.state === s ? 1 : 0 });
-      return out;
-    });
-    derived('switchyard_channel_weight', 'Share of its pool\'s traffic the channel should get.', 'gauge', () =>
-      channelViews().map((c) => ({ labels: { channel: c.id, pool: c.pool }, value: c.weight })));
-    derived('switchyard_channel_error_rate', 'Technical failure rate over the window.', 'gauge', () =>
-      channelViews().flatMap((c) => (['10s', '60s'] as const).map((w) => ({ labels: { channel: c.id, pool: c.pool, window: w }, value: c.windows[w].errorRate }))));
-    derived('switchyard_channel_p95_seconds', 'p95 latency over the window, in seconds.', 'gauge', () =>
-      channelViews().flatMap((c) => (['10s', '60s'] as const).map((w) => ({ labels: { channel: c.id, pool: c.pool, window: w }, value: c.windows[w].p95Ms / 1000 }))));
+    derived(
+      'switchyard_channel_state',
+      'Current state of the channel: 1 for the current state, 0 for the others.',
+      'gauge',
+      () => {
+        const out: Sample[] = [];
+        for (const c of channelViews())
+          for (const s of CHANNEL_STATES)
+            out.push({
+              labels: { channel: c.id, pool: c.pool, state: s },
+              value: c.state === s ? 1 : 0,
+            });
+        return out;
+      },
+    );
+    derived(
+      'switchyard_channel_weight',
+      "Share of its pool's traffic the channel should get.",
+      'gauge',
+      () =>
+        channelViews().map((c) => ({ labels: { channel: c.id, pool: c.pool }, value: c.weight })),
+    );
+    derived(
+      'switchyard_channel_error_rate',
+      'Technical failure rate over the window.',
+      'gauge',
+      () =>
+        channelViews().flatMap((c) =>
+          (['10s', '60s'] as const).map((w) => ({
+            labels: { channel: c.id, pool: c.pool, window: w },
+            value: c.windows[w].errorRate,
+          })),
+        ),
+    );
+    derived(
+      'switchyard_channel_p95_seconds',
+      'p95 latency over the window, in seconds.',
+      'gauge',
+      () =>
+        channelViews().flatMap((c) =>
+          (['10s', '60s'] as const).map((w) => ({
+            labels: { channel: c.id, pool: c.pool, window: w },
+            value: c.windows[w].p95Ms / 1000,
+          })),
+        ),
+    );
     derived('switchyard_pool_panic', '1 when every channel of the pool is down.', 'gauge', () =>
-      source.pools().map((p) => ({ labels: { pool: p.id }, value: p.panic ? 1 : 0 })));
-    derived('switchyard_ws_clients', 'Connected stream (WebSocket) clients.', 'gauge', () => [{ labels: {}, value: wsClients() }]);
-    derived('switchyard_decision_seq', 'Sequence number of the latest decision.', 'gauge', () => [{ labels: {}, value: source.seq }]);
-
-    this.decisionsTotal = new Counter({ name: 'switchyard_decisions_total', help: 'Decisions published, by channel, reason and new state.', labelNames: ['channel', 'pool', 'reason', 'to'], registers });
-    derived('switchyard_ingest_events_total', 'Events received on POST /v1/outcomes, accepted or refused.', 'counter', () => [
-      { labels: { result: 'accepted' }, value: this.ingestAccepted },
-      { labels: { result: 'refused' }, value: this.ingestRefused },
+      source.pools().map((p) => ({ labels: { pool: p.id }, value: p.panic ? 1 : 0 })),
+    );
+    derived('switchyard_ws_clients', 'Connected stream (WebSocket) clients.', 'gauge', () => [
+      { labels: {}, value: wsClients() },
     ]);
-    derived('switchyard_ingest_requests_total', 'Requests to POST /v1/outcomes by HTTP status.', 'counter', () =>
-      [...this.ingestByStatus].map(([status, value]) => ({ labels: { status: String(status) }, value })));
-    this.probeResultsTotal = new Counter({ name: 'switchyard_probe_results_total', help: 'Active probe results by channel and outcome.', labelNames: ['channel', 'outcome'], registers });
+    derived('switchyard_decision_seq', 'Sequence number of the latest decision.', 'gauge', () => [
+      { labels: {}, value: source.seq },
+    ]);
+
+    this.decisionsTotal = new Counter({
+      name: 'switchyard_decisions_total',
+      help: 'Decisions published, by channel, reason and new state.',
+      labelNames: ['channel', 'pool', 'reason', 'to'],
+      registers,
+    });
+    derived(
+      'switchyard_ingest_events_total',
+      'Events received on POST /v1/outcomes, accepted or refused.',
+      'counter',
+      () => [
+        { labels: { result: 'accepted' }, value: this.ingestAccepted },
+        { labels: { result: 'refused' }, value: this.ingestRefused },
+      ],
+    );
+    derived(
+      'switchyard_ingest_requests_total',
+      'Requests to POST /v1/outcomes by HTTP status.',
+      'counter',
+      () =>
+        [...this.ingestByStatus].map(([status, value]) => ({
+          labels: { status: String(status) },
+          value,
+        })),
+    );
+    this.probeResultsTotal = new Counter({
+      name: 'switchyard_probe_results_total',
+      help: 'Active probe results by channel and outcome.',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
   }
 
   /** Once per ingest request: N events accepted or refused, and the status answered. */

@@ -40,29 +40,58 @@ const ADMIN_BODY_BYTES = 64 * 1024;
 
 /** The monitor's HTTP API (routes only: no listen). CONTRACT.md "HTTP and WebSocket". */
 export function createApp({
-  engine, metrics, log = silentLogger, clock = systemClock, tokens = {}, maxBodyBytes = 1_048_576,
-  simulatorUrl, simulatorToken, fetch = globalThis.fetch, maintenanceLeadMs = 60_000, dashboard = true,
+  engine,
+  metrics,
+  log = silentLogger,
+  clock = systemClock,
+  tokens = {},
+  maxBodyBytes = 1_048_576,
+  simulatorUrl,
+  simulatorToken,
+  fetch = globalThis.fetch,
+  maintenanceLeadMs = 60_000,
+  dashboard = true,
 }: AppOptions): Hono {
   const app = new Hono();
   const adminToken = tokens.admin ? Buffer.from(tokens.admin) : null;
   const ingestToken = tokens.ingest ? Buffer.from(tokens.ingest) : null;
 
   const refuse = (c: Context, e: HttpError) => {
-    log.warn('request refused', { method: c.req.method, path: c.req.path, status: e.status, error: e.code, message: e.message.slice(0, 200) });
+    log.warn('request refused', {
+      method: c.req.method,
+      path: c.req.path,
+      status: e.status,
+      error: e.code,
+      message: e.message.slice(0, 200),
+    });
     return new Response(JSON.stringify(e.body()), { status: e.status, headers: JSON_HEADERS });
   };
 
   const requireAdmin = (c: Context) => {
-    if (adminToken && !bearerMatches(c.req.header('authorization'), adminToken)) throw new HttpError(401, 'unauthorized', 'this write needs the admin token: Authorization: Bearer <token>');
+    if (adminToken && !bearerMatches(c.req.header('authorization'), adminToken))
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'this write needs the admin token: Authorization: Bearer <token>',
+      );
   };
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return refuse(c, err);
     if (err instanceof EngineError) return refuse(c, fromEngineError(err));
-    log.error('request failed', { method: c.req.method, path: c.req.path, error: String((err as Error)?.stack ?? err) });
-    return new Response(JSON.stringify({ error: 'internal', message: 'internal error' }), { status: 500, headers: JSON_HEADERS });
+    log.error('request failed', {
+      method: c.req.method,
+      path: c.req.path,
+      error: String((err as Error)?.stack ?? err),
+    });
+    return new Response(JSON.stringify({ error: 'internal', message: 'internal error' }), {
+      status: 500,
+      headers: JSON_HEADERS,
+    });
   });
-  app.notFound((c) => refuse(c, new HttpError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    refuse(c, new HttpError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'ok', epoch: engine.epoch, seq: engine.seq }));
 
@@ -70,7 +99,12 @@ export function createApp({
   app.post('/v1/outcomes', async (c) => {
     let events = 0;
     try {
-      if (ingestToken && !bearerMatches(c.req.header('authorization'), ingestToken)) throw new HttpError(401, 'unauthorized', 'ingest needs the ingest token: Authorization: Bearer <token>');
+      if (ingestToken && !bearerMatches(c.req.header('authorization'), ingestToken))
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'ingest needs the ingest token: Authorization: Bearer <token>',
+        );
       const ndjson = bodyKind(c.req.header('content-type'));
       const text = await readBody(c.req.raw, maxBodyBytes);
       const input = ndjson ? parseNdjson(text) : parseJson(text);
@@ -80,7 +114,10 @@ export function createApp({
       // Validated whole before the first record: all or nothing.
       for (const e of parsed.events) engine.record(e);
       metrics.ingest(202, parsed.events.length, 0);
-      return new Response(`{"accepted":${parsed.events.length}}`, { status: 202, headers: JSON_HEADERS });
+      return new Response(`{"accepted":${parsed.events.length}}`, {
+        status: 202,
+        headers: JSON_HEADERS,
+      });
     } catch (e) {
       if (!(e instanceof HttpError)) throw e;
       metrics.ingest(e.status, 0, events);
@@ -92,7 +129,8 @@ export function createApp({
   app.get('/v1/channels', (c) => c.json({ channels: engine.channels() }));
   app.get('/v1/channels/:id', (c) => {
     const id = c.req.param('id');
-    if (!engine.hasChannel(id)) throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
+    if (!engine.hasChannel(id))
+      throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
     return c.json({ channel: engine.channelView(id) });
   });
   app.get('/v1/pools', (c) => c.json({ pools: engine.pools() }));
@@ -106,14 +144,29 @@ export function createApp({
     return c.json({ decisions: kept, seq: engine.seq, epoch: engine.epoch, truncated: true });
   });
   // The stream is served on the http server's upgrade event; a plain GET gets told so.
-  app.get('/v1/stream', () => new Response(JSON.stringify({ error: 'upgrade_required', message: 'WS /v1/stream: connect with a WebSocket client' }), { status: 426, headers: { ...JSON_HEADERS, upgrade: 'websocket' } }));
-  app.get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }));
+  app.get(
+    '/v1/stream',
+    () =>
+      new Response(
+        JSON.stringify({
+          error: 'upgrade_required',
+          message: 'WS /v1/stream: connect with a WebSocket client',
+        }),
+        { status: 426, headers: { ...JSON_HEADERS, upgrade: 'websocket' } },
+      ),
+  );
+  app.get(
+    '/metrics',
+    async () =>
+      new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }),
+  );
 
   // ---- operator writes --------------------------------------------------------------------------
   app.put('/v1/channels/:id/override', async (c) => {
     requireAdmin(c);
     const id = c.req.param('id');
-    if (!engine.hasChannel(id)) throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
+    if (!engine.hasChannel(id))
+      throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
     const body = objectBody(await readJson(c.req.raw));
     const state = body.state;
     if (typeof state !== 'string' || !(CHANNEL_STATES as readonly string[]).includes(state)) {
@@ -122,21 +175,24 @@ export function createApp({
     const now = clock.now();
     let until: number;
     if (body.forMs !== undefined) {
-      if (typeof body.forMs !== 'number' || !(body.forMs > 0)) throw invalid('forMs', 'must be a number of milliseconds > 0');
+      if (typeof body.forMs !== 'number' || !(body.forMs > 0))
+        throw invalid('forMs', 'must be a number of milliseconds > 0');
       until = now + body.forMs;
     } else {
       until = timeField(body, 'until', true)!;
     }
     if (!(until > now)) throw invalid('until', 'must be in the future');
     const reason = body.reason === undefined ? 'manual override' : body.reason;
-    if (typeof reason !== 'string' || reason.length > 200) throw invalid('reason', 'must be a string of at most 200 characters');
+    if (typeof reason !== 'string' || reason.length > 200)
+      throw invalid('reason', 'must be a string of at most 200 characters');
     const decision = engine.setOverride(id, { state: state as ChannelStateName, until, reason });
     return c.json({ decision, channel: engine.channelView(id) });
   });
   app.delete('/v1/channels/:id/override', (c) => {
     requireAdmin(c);
     const id = c.req.param('id');
-    if (!engine.hasChannel(id)) throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
+    if (!engine.hasChannel(id))
+      throw new HttpError(404, 'unknown_channel', `no channel ${JSON.stringify(id)}`);
     return c.json({ decision: engine.clearOverride(id) });
   });
 
@@ -144,14 +200,23 @@ export function createApp({
   app.post('/v1/maintenance', async (c) => {
     requireAdmin(c);
     const body = objectBody(await readJson(c.req.raw));
-    if (typeof body.channel !== 'string' || !engine.hasChannel(body.channel)) throw invalid('channel', 'must be a configured channel id');
+    if (typeof body.channel !== 'string' || !engine.hasChannel(body.channel))
+      throw invalid('channel', 'must be a configured channel id');
     const from = timeField(body, body.start !== undefined ? 'start' : 'from', true)!;
     const to = timeField(body, body.end !== undefined ? 'end' : 'to', true)!;
     if (!(to > from)) throw invalid('end', 'the window must end after it starts');
     const leadMs = body.leadMs === undefined ? maintenanceLeadMs : body.leadMs;
-    if (typeof leadMs !== 'number' || !(leadMs >= 0) || !Number.isFinite(leadMs)) throw invalid('leadMs', 'must be a number of milliseconds ≥ 0');
-    if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 200)) throw invalid('reason', 'must be a string of at most 200 characters');
-    const window = engine.addMaintenance({ channel: body.channel, from, to, leadMs, reason: body.reason as string | undefined });
+    if (typeof leadMs !== 'number' || !(leadMs >= 0) || !Number.isFinite(leadMs))
+      throw invalid('leadMs', 'must be a number of milliseconds ≥ 0');
+    if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 200))
+      throw invalid('reason', 'must be a string of at most 200 characters');
+    const window = engine.addMaintenance({
+      channel: body.channel,
+      from,
+      to,
+      leadMs,
+      reason: body.reason as string | undefined,
+    });
     log.info('maintenance planned', { ...window });
     return c.json({ window }, 201);
   });
@@ -173,10 +238,18 @@ export function createApp({
       if (!res.ok) throw new Error(`status ${res.status}`);
       // The simulator names each fault's final window `windows` (its change log is `events`).
       const body = (await res.json()) as { faults?: unknown; windows?: unknown };
-      const faults = Array.isArray(body?.faults) ? body.faults : Array.isArray(body?.windows) ? body.windows : [];
+      const faults = Array.isArray(body?.faults)
+        ? body.faults
+        : Array.isArray(body?.windows)
+          ? body.windows
+          : [];
       return c.json({ faults });
     } catch (e) {
-      throw new HttpError(502, 'upstream_unavailable', `simulator timeline unavailable: ${(e as Error).message}`);
+      throw new HttpError(
+        502,
+        'upstream_unavailable',
+        `simulator timeline unavailable: ${(e as Error).message}`,
+      );
     }
   });
 
@@ -195,15 +268,29 @@ function bodyKind(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const type = contentType.split(';', 1)[0].trim().toLowerCase();
   if (type === 'application/json' || type === '') return false;
-  if (type === 'application/x-ndjson' || type === 'application/ndjson' || type === 'application/jsonl') return true;
-  throw new HttpError(415, 'unsupported_media_type', `content-type ${JSON.stringify(type.slice(0, 80))}: send application/json or application/x-ndjson`);
+  if (
+    type === 'application/x-ndjson' ||
+    type === 'application/ndjson' ||
+    type === 'application/jsonl'
+  )
+    return true;
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `content-type ${JSON.stringify(type.slice(0, 80))}: send application/json or application/x-ndjson`,
+  );
 }
 
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new HttpError(400, 'invalid_json', `body is not JSON: ${(e as Error).message.slice(0, 200)}`, [{ index: 0, path: '', message: 'not JSON' }]);
+    throw new HttpError(
+      400,
+      'invalid_json',
+      `body is not JSON: ${(e as Error).message.slice(0, 200)}`,
+      [{ index: 0, path: '', message: 'not JSON' }],
+    );
   }
 }
 
@@ -219,7 +306,12 @@ function parseNdjson(text: string): unknown[] {
     try {
       out.push(JSON.parse(line));
     } catch (e) {
-      throw new HttpError(400, 'invalid_json', `NDJSON line for event ${out.length} is not JSON: ${(e as Error).message.slice(0, 200)}`, [{ index: out.length, path: '', message: 'not JSON' }]);
+      throw new HttpError(
+        400,
+        'invalid_json',
+        `NDJSON line for event ${out.length} is not JSON: ${(e as Error).message.slice(0, 200)}`,
+        [{ index: out.length, path: '', message: 'not JSON' }],
+      );
     }
   }
   return out;
@@ -230,12 +322,15 @@ async function readJson(req: Request): Promise<unknown> {
 }
 
 function objectBody(v: unknown): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid('', 'the body must be a JSON object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw invalid('', 'the body must be a JSON object');
   return v as Record<string, unknown>;
 }
 
 function invalid(path: string, message: string): HttpError {
-  return new HttpError(400, 'invalid_request', `${path || 'body'}: ${message}`, [{ path, message }]);
+  return new HttpError(400, 'invalid_request', `${path || 'body'}: ${message}`, [
+    { path, message },
+  ]);
 }
 
 function intParam(raw: string | undefined, name: string, dflt: number): number {
@@ -246,15 +341,25 @@ function intParam(raw: string | undefined, name: string, dflt: number): number {
 }
 
 /** A time field: epoch ms, ISO with offset, or wall time read in the body's `timeZone`. */
-function timeField(body: Record<string, unknown>, key: string, required: boolean): number | undefined {
+function timeField(
+  body: Record<string, unknown>,
+  key: string,
+  required: boolean,
+): number | undefined {
   const v = body[key];
   if (v === undefined) {
-    if (required) throw invalid(key, 'required: epoch ms, ISO-8601 with offset, or "YYYY-MM-DD HH:mm" with timeZone');
+    if (required)
+      throw invalid(
+        key,
+        'required: epoch ms, ISO-8601 with offset, or "YYYY-MM-DD HH:mm" with timeZone',
+      );
     return undefined;
   }
-  if (typeof v !== 'number' && typeof v !== 'string') throw invalid(key, 'must be epoch ms or a time string');
+  if (typeof v !== 'number' && typeof v !== 'string')
+    throw invalid(key, 'must be epoch ms or a time string');
   const tz = body.timeZone;
-  if (tz !== undefined && typeof tz !== 'string') throw invalid('timeZone', 'must be an IANA time zone name such as Asia/Shanghai');
+  if (tz !== undefined && typeof tz !== 'string')
+    throw invalid('timeZone', 'must be an IANA time zone name such as Asia/Shanghai');
   try {
     return parseZonedTime(v, tz);
   } catch (e) {

@@ -6,7 +6,8 @@ import { HttpError } from './HttpError.ts';
  */
 export async function readBody(req: Request, maxBytes: number): Promise<string> {
   const declared = req.headers.get('content-length');
-  const tooLarge = () => new HttpError(413, 'payload_too_large', `body over ${maxBytes} bytes: send smaller batches`);
+  const tooLarge = () =>
+    new HttpError(413, 'payload_too_large', `body over ${maxBytes} bytes: send smaller batches`);
   if (declared !== null) {
     const n = Number(declared);
     if (n > maxBytes) throw tooLarge();

@@ -55,7 +55,13 @@ export interface RunningMonitor {
  * "system busy" code counts as one; a code the table calls anything but a failure stays an error.
  */
 export function probeOutcome(engine: Engine, r: ProbeResult): Outcome {
-  const o: Outcome = { channel: r.channel, outcome: r.outcome, latencyMs: r.latencyMs, at: r.at, source: 'probe' };
+  const o: Outcome = {
+    channel: r.channel,
+    outcome: r.outcome,
+    latencyMs: r.latencyMs,
+    at: r.at,
+    source: 'probe',
+  };
   if (r.outcome === 'error' && r.code !== undefined) {
     const c = engine.classifier(r.channel).classify(r.code);
     const cls = healthClass(c.cls);
@@ -72,28 +78,58 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   const scheduler = options.scheduler ?? new RealScheduler(options.clock ?? systemClock);
   const clock = options.clock ?? scheduler.clock;
   const log = options.log ?? createLogger({ clock });
-  const engine = new Engine(config.engine, { clock, ...(options.epoch && { epoch: options.epoch }) });
+  const engine = new Engine(config.engine, {
+    clock,
+    ...(options.epoch && { epoch: options.epoch }),
+  });
   for (const w of config.maintenance.windows) engine.addMaintenance(w);
 
   let stream: DecisionStream | undefined;
-  const metrics = new Metrics({ source: engine, processMetrics: options.processMetrics ?? true, wsClients: () => stream?.clientCount ?? 0 });
+  const metrics = new Metrics({
+    source: engine,
+    processMetrics: options.processMetrics ?? true,
+    wsClients: () => stream?.clientCount ?? 0,
+  });
   engine.onDecision((d) => {
     metrics.decision(d);
-    log.info('decision', { seq: d.seq, channel: d.channel, pool: d.pool, from: d.from, to: d.to, reason: d.reason, evidence: d.evidence, weights: d.weights, ...(d.panic && { panic: true }) });
+    log.info('decision', {
+      seq: d.seq,
+      channel: d.channel,
+      pool: d.pool,
+      from: d.from,
+      to: d.to,
+      reason: d.reason,
+      evidence: d.evidence,
+      weights: d.weights,
+      ...(d.panic && { panic: true }),
+    });
   });
   stream = new DecisionStream({
-    source: engine, scheduler, log,
-    statsIntervalMs: config.stream.statsIntervalMs, pingIntervalMs: config.stream.pingIntervalMs,
-    maxBufferedBytes: config.stream.maxBufferedBytes, maxQueue: config.stream.maxQueue,
+    source: engine,
+    scheduler,
+    log,
+    statsIntervalMs: config.stream.statsIntervalMs,
+    pingIntervalMs: config.stream.pingIntervalMs,
+    maxBufferedBytes: config.stream.maxBufferedBytes,
+    maxQueue: config.stream.maxQueue,
   });
   const app = createApp({
-    engine, metrics, log, clock, tokens: config.tokens, maxBodyBytes: config.ingest.maxBodyBytes,
-    simulatorUrl: config.simulatorUrl, simulatorToken: config.simulatorToken, fetch: options.fetch, maintenanceLeadMs: config.maintenance.leadMs,
+    engine,
+    metrics,
+    log,
+    clock,
+    tokens: config.tokens,
+    maxBodyBytes: config.ingest.maxBodyBytes,
+    simulatorUrl: config.simulatorUrl,
+    simulatorToken: config.simulatorToken,
+    fetch: options.fetch,
+    maintenanceLeadMs: config.maintenance.leadMs,
   });
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.on('upgrade', (req, socket, head) => {
-    if (!stream!.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    if (!stream!.handleUpgrade(req, socket, head))
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -116,10 +152,18 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
 
   const tick = scheduler.setInterval(() => engine.tick(), config.tickMs);
   const prober = new Prober({
-    targets: config.probes, scheduler, fetch: options.fetch,
+    targets: config.probes,
+    scheduler,
+    fetch: options.fetch,
     onResult: (r) => {
       metrics.probeResult(r.channel, r.outcome);
-      if (r.outcome !== 'success') log.debug('probe failed', { channel: r.channel, outcome: r.outcome, detail: r.detail, latencyMs: r.latencyMs });
+      if (r.outcome !== 'success')
+        log.debug('probe failed', {
+          channel: r.channel,
+          outcome: r.outcome,
+          detail: r.detail,
+          latencyMs: r.latencyMs,
+        });
       engine.record(probeOutcome(engine, r));
     },
   });
@@ -129,7 +173,13 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
-    port, host, engine, metrics, stream, app, server,
+    port,
+    host,
+    engine,
+    metrics,
+    stream,
+    app,
+    server,
     close() {
       closing ??= (async () => {
         prober.stop();

@@ -67,7 +67,13 @@ export class VirtualScheduler implements Scheduler {
   }
 
   private push(fn: () => void, ms: number, every: number): Timer {
-    const e: Entry = { at: this.clock.now() + Math.max(0, ms), order: this.order++, fn, every, cancelled: false };
+    const e: Entry = {
+      at: this.clock.now() + Math.max(0, ms),
+      order: this.order++,
+      fn,
+      every,
+      cancelled: false,
+    };
     this.insert(e);
     return { cancel: () => void (e.cancelled = true) };
   }

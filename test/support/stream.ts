@@ -1,6 +1,13 @@
 import type { ManualClock } from '../../src/core/clock.ts';
 import type { Engine } from '../../src/core/Engine.ts';
-import { DECLINE, ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from '../../src/core/outcome.ts';
+import {
+  DECLINE,
+  ERROR,
+  MAINTENANCE,
+  RISK_REJECT,
+  SUCCESS,
+  TIMEOUT,
+} from '../../src/core/outcome.ts';
 import type { Random } from '../../src/core/random.ts';
 
 /** Shares of each class in a synthetic stream; the rest succeed. */
@@ -34,7 +41,14 @@ export interface Lane {
  * Drive lanes of Poisson traffic into an engine on a manual clock for `durationMs`, ticking every
  * 100 ms like the monitor does. `until` stops early (checked after each event and tick).
  */
-export function run(engine: Engine, clock: ManualClock, rng: Random, lanes: Lane[], durationMs: number, until?: () => boolean): void {
+export function run(
+  engine: Engine,
+  clock: ManualClock,
+  rng: Random,
+  lanes: Lane[],
+  durationMs: number,
+  until?: () => boolean,
+): void {
   const end = clock.now() + durationMs;
   const next = lanes.map((l) => clock.now() + expo(rng, l.ratePerSec));
   let nextTick = clock.now() + 100;

@@ -11,7 +11,11 @@ export interface WireContext {
    * 504 if the caller is still there. Takes the request, not its signal: on @hono/node-server
    * reading `signal` builds a full Request, a cost only worth paying when there is a wait.
    */
-  deliver<F extends CallFate | StatusFate>(fate: F, req: Request, render: (fate: F & { kind: 'answer' }) => Response): Response | Promise<Response>;
+  deliver<F extends CallFate | StatusFate>(
+    fate: F,
+    req: Request,
+    render: (fate: F & { kind: 'answer' }) => Response,
+  ): Response | Promise<Response>;
 }
 
 /** One HTTP request as fetch takes it. */
@@ -49,7 +53,10 @@ export function jsonText(text: string, status = 200): Response {
 }
 
 export function form(fields: Record<string, string>, status = 200): Response {
-  return new Response(new URLSearchParams(fields).toString(), { status, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' } });
+  return new Response(new URLSearchParams(fields).toString(), {
+    status,
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+  });
 }
 
 /** Reads a body as JSON or as a form, whichever it is. */
@@ -66,7 +73,9 @@ export async function readFields(req: Request): Promise<Record<string, string>> 
  * object for one header would cost as much as the rest of a simulated call.
  */
 export function callerTimeoutMs(c: Context): number {
-  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  const incoming = (
+    c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined
+  )?.incoming;
   const raw = incoming ? incoming.headers['x-timeout-ms'] : c.req.header('x-timeout-ms');
   const ms = Number(Array.isArray(raw) ? raw[0] : (raw ?? 3000));
   return Number.isFinite(ms) && ms > 0 ? ms : 3000;

@@ -2,10 +2,28 @@ import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
 import { callerTimeoutMs, json, readFields, type Wire, type WireContext } from './Wire.ts';
 
-const GATEWAY_MSG: Record<string, string> = { '10000': 'Success', '10003': 'order success pay inprocess', '20000': 'Service Currently Unavailable', '40004': 'Business Failed', '40005': 'Call Limited' };
+const GATEWAY_MSG: Record<string, string> = {
+  '10000': 'Success',
+  '10003': 'order success pay inprocess',
+  '20000': 'Service Currently Unavailable',
+  '40004': 'Business Failed',
+  '40005': 'Call Limited',
+};
 
-const TO_ALIPAY: Record<TradeStatus, string> = { SUCCESS: 'TRADE_SUCCESS', NOTPAY: 'WAIT_BUYER_PAY', USERPAYING: 'WAIT_BUYER_PAY', CLOSED: 'TRADE_CLOSED', PAYERROR: 'TRADE_CLOSED', NOT_EXIST: '' };
-const FROM_ALIPAY: Record<string, TradeStatus> = { TRADE_SUCCESS: 'SUCCESS', TRADE_FINISHED: 'SUCCESS', WAIT_BUYER_PAY: 'USERPAYING', TRADE_CLOSED: 'CLOSED' };
+const TO_ALIPAY: Record<TradeStatus, string> = {
+  SUCCESS: 'TRADE_SUCCESS',
+  NOTPAY: 'WAIT_BUYER_PAY',
+  USERPAYING: 'WAIT_BUYER_PAY',
+  CLOSED: 'TRADE_CLOSED',
+  PAYERROR: 'TRADE_CLOSED',
+  NOT_EXIST: '',
+};
+const FROM_ALIPAY: Record<string, TradeStatus> = {
+  TRADE_SUCCESS: 'SUCCESS',
+  TRADE_FINISHED: 'SUCCESS',
+  WAIT_BUYER_PAY: 'USERPAYING',
+  TRADE_CLOSED: 'CLOSED',
+};
 
 /** A gateway answer: codes starting ACQ. travel as sub_code under 40004, as Alipay sends them. */
 function gateway(method: string, code: string, extra: Record<string, unknown> = {}): Response {
@@ -13,7 +31,13 @@ function gateway(method: string, code: string, extra: Record<string, unknown> = 
   const body = code.startsWith('ACQ.')
     ? { code: '40004', msg: GATEWAY_MSG['40004'], sub_code: code, sub_msg: code, ...extra }
     : code === '20000'
-      ? { code, msg: GATEWAY_MSG[code], sub_code: 'isp.unknow-error', sub_msg: '系统繁忙', ...extra }
+      ? {
+          code,
+          msg: GATEWAY_MSG[code],
+          sub_code: 'isp.unknow-error',
+          sub_msg: '系统繁忙',
+          ...extra,
+        }
       : { code, msg: GATEWAY_MSG[code] ?? code, ...extra };
   return json({ [key]: body, sign: 'c2ltdWxhdGVkLXNpZ25hdHVyZQ==' });
 }
@@ -38,28 +62,67 @@ export const alipayWire: Wire = {
             method: biz.body,
             timeoutMs: callerTimeoutMs(c),
           });
-          return ctx.deliver(fate, signal, (r) => gateway(method, r.code, { out_trade_no: biz.out_trade_no, ...(r.code === '10000' && { trade_no: `2026${biz.out_trade_no}`, total_amount: biz.total_amount }) }));
+          return ctx.deliver(fate, signal, (r) =>
+            gateway(method, r.code, {
+              out_trade_no: biz.out_trade_no,
+              ...(r.code === '10000' && {
+                trade_no: `2026${biz.out_trade_no}`,
+                total_amount: biz.total_amount,
+              }),
+            }),
+          );
         }
         case 'alipay.trade.query':
           return ctx.deliver(ctx.sim.query(ch, biz.out_trade_no), signal, (r) =>
-            r.status === 'NOT_EXIST' ? gateway(method, 'ACQ.TRADE_NOT_EXIST') : gateway(method, '10000', { out_trade_no: biz.out_trade_no, trade_status: TO_ALIPAY[r.status] }),
+            r.status === 'NOT_EXIST'
+              ? gateway(method, 'ACQ.TRADE_NOT_EXIST')
+              : gateway(method, '10000', {
+                  out_trade_no: biz.out_trade_no,
+                  trade_status: TO_ALIPAY[r.status],
+                }),
           );
         case 'alipay.trade.close':
           return ctx.deliver(ctx.sim.close(ch, biz.out_trade_no), signal, (r) =>
-            r.closed ? gateway(method, '10000', { out_trade_no: biz.out_trade_no }) : gateway(method, 'ACQ.TRADE_STATUS_ERROR'),
+            r.closed
+              ? gateway(method, '10000', { out_trade_no: biz.out_trade_no })
+              : gateway(method, 'ACQ.TRADE_STATUS_ERROR'),
           );
         case 'alipay.trade.refund':
-          return ctx.deliver(ctx.sim.refund(ch, biz.out_trade_no, Math.round(Number(biz.refund_amount) * 100)), signal, (r) =>
-            r.status === 'SUCCESS' ? gateway(method, '10000', { fund_change: 'Y', refund_fee: ((r.refunded ?? 0) / 100).toFixed(2) }) : gateway(method, 'ACQ.TRADE_NOT_EXIST'),
+          return ctx.deliver(
+            ctx.sim.refund(ch, biz.out_trade_no, Math.round(Number(biz.refund_amount) * 100)),
+            signal,
+            (r) =>
+              r.status === 'SUCCESS'
+                ? gateway(method, '10000', {
+                    fund_change: 'Y',
+                    refund_fee: ((r.refunded ?? 0) / 100).toFixed(2),
+                  })
+                : gateway(method, 'ACQ.TRADE_NOT_EXIST'),
           );
         default:
-          return gateway('error', '40002', { sub_code: 'isv.invalid-method', sub_msg: `unknown method ${method}` });
+          return gateway('error', '40002', {
+            sub_code: 'isv.invalid-method',
+            sub_msg: `unknown method ${method}`,
+          });
       }
     });
   },
 
   payRequest(req: PayRequest) {
-    return call('alipay.trade.pay', { out_trade_no: req.orderId, total_amount: (req.amount / 100).toFixed(2), scene: 'bar_code', auth_code: '28763443825664394', subject: 'switchyard order', store_id: req.store, terminal_id: req.terminal, body: req.method }, req.timeoutMs);
+    return call(
+      'alipay.trade.pay',
+      {
+        out_trade_no: req.orderId,
+        total_amount: (req.amount / 100).toFixed(2),
+        scene: 'bar_code',
+        auth_code: '28763443825664394',
+        subject: 'switchyard order',
+        store_id: req.store,
+        terminal_id: req.terminal,
+        body: req.method,
+      },
+      req.timeoutMs,
+    );
   },
   async readPay(res) {
     const r = await response(res);
@@ -78,20 +141,42 @@ export const alipayWire: Wire = {
   },
   async readClose(res) {
     const r = await response(res);
-    return r.code === '10000' ? { closed: true, status: 'CLOSED' } : { closed: false, status: 'SUCCESS' };
+    return r.code === '10000'
+      ? { closed: true, status: 'CLOSED' }
+      : { closed: false, status: 'SUCCESS' };
   },
 };
 
 function call(method: string, biz: Record<string, unknown>, timeoutMs?: number) {
-  const body = new URLSearchParams({ app_id: '2021000000000000', method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', version: '1.0', biz_content: JSON.stringify(biz) });
+  const body = new URLSearchParams({
+    app_id: '2021000000000000',
+    method,
+    format: 'JSON',
+    charset: 'utf-8',
+    sign_type: 'RSA2',
+    version: '1.0',
+    biz_content: JSON.stringify(biz),
+  });
   return {
     path: '/gateway.do',
-    init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(timeoutMs && { 'x-timeout-ms': String(timeoutMs) }) }, body: body.toString() },
+    init: {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(timeoutMs && { 'x-timeout-ms': String(timeoutMs) }),
+      },
+      body: body.toString(),
+    },
   };
 }
 
-async function response(res: Response): Promise<{ code: string; sub_code?: string; trade_status?: string }> {
-  const b = (await res.json()) as Record<string, { code: string; sub_code?: string; trade_status?: string }>;
+async function response(
+  res: Response,
+): Promise<{ code: string; sub_code?: string; trade_status?: string }> {
+  const b = (await res.json()) as Record<
+    string,
+    { code: string; sub_code?: string; trade_status?: string }
+  >;
   const key = Object.keys(b).find((k) => k.endsWith('_response'));
   return key ? b[key] : { code: `HTTP_${res.status}` };
 }

@@ -19,14 +19,23 @@ const MESSAGES: Record<string, string> = {
  */
 export function paidBody(orderId: string, total: number): string {
   // a body that is not what it should be (the route does not validate) is serialised as it comes
-  if (typeof orderId !== 'string' || typeof total !== 'number') return JSON.stringify(paidObject(orderId, total));
+  if (typeof orderId !== 'string' || typeof total !== 'number')
+    return JSON.stringify(paidObject(orderId, total));
   const id = JSON.stringify(orderId);
   const amount = JSON.stringify(total);
   return `{"mchid":"1900000109","out_trade_no":${id},"transaction_id":"42000${id.slice(1)},"trade_type":"MICROPAY","trade_state":"SUCCESS","trade_state_desc":"支付成功","amount":{"total":${amount},"payer_total":${amount},"currency":"CNY"}}`;
 }
 
 export function paidObject(orderId: string, total: number) {
-  return { mchid: '1900000109', out_trade_no: orderId, transaction_id: `42000${orderId}`, trade_type: 'MICROPAY', trade_state: 'SUCCESS', trade_state_desc: '支付成功', amount: { total, payer_total: total, currency: 'CNY' } };
+  return {
+    mchid: '1900000109',
+    out_trade_no: orderId,
+    transaction_id: `42000${orderId}`,
+    trade_type: 'MICROPAY',
+    trade_state: 'SUCCESS',
+    trade_state_desc: '支付成功',
+    amount: { total, payer_total: total, currency: 'CNY' },
+  };
 }
 
 /** Error bodies by code: a handful of codes, each body built once. */
@@ -34,7 +43,8 @@ const errorBodies = new Map<string, string>();
 
 function errorBody(code: string): string {
   let body = errorBodies.get(code);
-  if (body === undefined) errorBodies.set(code, (body = JSON.stringify({ code, message: MESSAGES[code] ?? code })));
+  if (body === undefined)
+    errorBodies.set(code, (body = JSON.stringify({ code, message: MESSAGES[code] ?? code })));
   return body;
 }
 
@@ -44,7 +54,12 @@ export const wechatWire: Wire = {
 
   mount(app: Hono, ch: string, ctx: WireContext) {
     app.post(`/${ch}/v3/pay/transactions/codepay`, async (c) => {
-      const b = (await c.req.json()) as { out_trade_no: string; amount: { total: number }; attach?: string; scene_info?: { store_info?: { id?: string }; device_id?: string } };
+      const b = (await c.req.json()) as {
+        out_trade_no: string;
+        amount: { total: number };
+        attach?: string;
+        scene_info?: { store_info?: { id?: string }; device_id?: string };
+      };
       const fate = ctx.sim.pay(ch, {
         orderId: b.out_trade_no,
         amount: b.amount.total,
@@ -53,24 +68,41 @@ export const wechatWire: Wire = {
         method: b.attach,
         timeoutMs: callerTimeoutMs(c),
       });
-      return ctx.deliver(fate, c.req.raw, (f) => (f.code === 'SUCCESS' ? jsonText(paidBody(b.out_trade_no, b.amount.total)) : jsonText(errorBody(f.code), f.httpStatus)));
+      return ctx.deliver(fate, c.req.raw, (f) =>
+        f.code === 'SUCCESS'
+          ? jsonText(paidBody(b.out_trade_no, b.amount.total))
+          : jsonText(errorBody(f.code), f.httpStatus),
+      );
     });
     app.get(`/${ch}/v3/pay/transactions/out-trade-no/:id`, (c) => {
       const id = c.req.param('id');
       return ctx.deliver(ctx.sim.query(ch, id), c.req.raw, (f) =>
-        f.status === 'NOT_EXIST' ? json({ code: 'ORDER_NOT_EXIST', message: '订单不存在' }, 404) : json({ out_trade_no: id, trade_state: f.status, trade_state_desc: f.status }),
+        f.status === 'NOT_EXIST'
+          ? json({ code: 'ORDER_NOT_EXIST', message: '订单不存在' }, 404)
+          : json({ out_trade_no: id, trade_state: f.status, trade_state_desc: f.status }),
       );
     });
     app.post(`/${ch}/v3/pay/transactions/out-trade-no/:id/close`, (c) =>
       ctx.deliver(ctx.sim.close(ch, c.req.param('id')), c.req.raw, (f) =>
-        f.closed ? new Response(null, { status: 204 }) : json({ code: 'ORDERPAID', message: MESSAGES.ORDERPAID }, 400),
+        f.closed
+          ? new Response(null, { status: 204 })
+          : json({ code: 'ORDERPAID', message: MESSAGES.ORDERPAID }, 400),
       ),
     );
     app.post(`/${ch}/v3/refund/domestic/refunds`, async (c) => {
-      const b = (await c.req.json()) as { out_trade_no: string; out_refund_no: string; amount: { refund: number } };
+      const b = (await c.req.json()) as {
+        out_trade_no: string;
+        out_refund_no: string;
+        amount: { refund: number };
+      };
       return ctx.deliver(ctx.sim.refund(ch, b.out_trade_no, b.amount.refund), c.req.raw, (f) =>
         f.status === 'SUCCESS'
-          ? json({ out_refund_no: b.out_refund_no, out_trade_no: b.out_trade_no, status: 'SUCCESS', amount: { refund: f.refunded } })
+          ? json({
+              out_refund_no: b.out_refund_no,
+              out_trade_no: b.out_trade_no,
+              status: 'SUCCESS',
+              amount: { refund: f.refunded },
+            })
           : json({ code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' }, 404),
       );
     });
@@ -101,14 +133,24 @@ export const wechatWire: Wire = {
     return b.code ?? `HTTP_${res.status}`;
   },
   queryRequest(orderId) {
-    return { path: `/v3/pay/transactions/out-trade-no/${encodeURIComponent(orderId)}?mchid=1900000109`, init: { method: 'GET' } };
+    return {
+      path: `/v3/pay/transactions/out-trade-no/${encodeURIComponent(orderId)}?mchid=1900000109`,
+      init: { method: 'GET' },
+    };
   },
   async readQuery(res) {
     if (res.status === 404) return 'NOT_EXIST';
     return ((await res.json()) as { trade_state: TradeStatus }).trade_state;
   },
   closeRequest(orderId) {
-    return { path: `/v3/pay/transactions/out-trade-no/${encodeURIComponent(orderId)}/close`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mchid":"1900000109"}' } };
+    return {
+      path: `/v3/pay/transactions/out-trade-no/${encodeURIComponent(orderId)}/close`,
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"mchid":"1900000109"}',
+      },
+    };
   },
   async readClose(res) {
     if (res.status === 204) return { closed: true, status: 'CLOSED' };

@@ -5,4 +5,9 @@ import { unionpayWire } from './unionpayWire.ts';
 import type { Wire } from './Wire.ts';
 import { wechatWire } from './wechatWire.ts';
 
-export const wires: Readonly<Record<Flavour, Wire>> = { wechat: wechatWire, alipay: alipayWire, unionpay: unionpayWire, bank: bankWire };
+export const wires: Readonly<Record<Flavour, Wire>> = {
+  wechat: wechatWire,
+  alipay: alipayWire,
+  unionpay: unionpayWire,
+  bank: bankWire,
+};

@@ -2,8 +2,16 @@ import type { RecordedClass } from '../outcome.ts';
 
 /** The classes of CHANNEL-CODES.md: finer than the contract's outcomes, mapped onto them by {@link healthClass}. */
 export const CODE_CLASSES = [
-  'success', 'pending', 'decline', 'risk_reject', 'error', 'timeout', 'maintenance',
-  'rate_limited', 'duplicate', 'config',
+  'success',
+  'pending',
+  'decline',
+  'risk_reject',
+  'error',
+  'timeout',
+  'maintenance',
+  'rate_limited',
+  'duplicate',
+  'config',
 ] as const;
 export type CodeClass = (typeof CODE_CLASSES)[number];
 
@@ -52,7 +60,8 @@ export function buildTable(
 ): CodeTable {
   const entries = new Map<string, CodeInfo>();
   for (const [codes, cls, unknownResult = false] of rows) {
-    for (const code of codes.split(/\s+/)) if (code) entries.set(normalize(code), { cls, unknownResult });
+    for (const code of codes.split(/\s+/))
+      if (code) entries.set(normalize(code), { cls, unknownResult });
   }
   return { flavour, normalize, entries };
 }

@@ -1,6 +1,12 @@
 import { alipayCodes } from './alipay.ts';
 import { bankCodes } from './bank.ts';
-import { type CodeClass, type CodeInfo, type CodeTable, type Flavour, healthClass } from './CodeTable.ts';
+import {
+  type CodeClass,
+  type CodeInfo,
+  type CodeTable,
+  type Flavour,
+  healthClass,
+} from './CodeTable.ts';
 import { unionpayCodes } from './unionpay.ts';
 import { wechatCodes } from './wechat.ts';
 
@@ -30,9 +36,13 @@ export class CodeClassifier {
     private readonly table: CodeTable,
     overrides: Readonly<Record<string, CodeClass>> = {},
   ) {
-    for (const [code, info] of table.entries) this.entries.set(code, Object.freeze({ ...info, known: true }));
+    for (const [code, info] of table.entries)
+      this.entries.set(code, Object.freeze({ ...info, known: true }));
     for (const [code, cls] of Object.entries(overrides)) {
-      this.entries.set(table.normalize(code), Object.freeze({ cls, unknownResult: cls === 'pending', known: true }));
+      this.entries.set(
+        table.normalize(code),
+        Object.freeze({ cls, unknownResult: cls === 'pending', known: true }),
+      );
     }
   }
 

@@ -18,7 +18,8 @@ export class Cusum {
     readonly p1: number,
     readonly h: number,
   ) {
-    if (!(p0 > 0 && p0 < p1 && p1 < 1)) throw new RangeError(`CUSUM needs 0 < p0 < p1 < 1, got p0=${p0} p1=${p1}`);
+    if (!(p0 > 0 && p0 < p1 && p1 < 1))
+      throw new RangeError(`CUSUM needs 0 < p0 < p1 < 1, got p0=${p0} p1=${p1}`);
     if (!(h > 0)) throw new RangeError(`CUSUM threshold must be > 0, got ${h}`);
     this.up = Math.log(p1 / p0);
     this.down = Math.log((1 - p1) / (1 - p0));

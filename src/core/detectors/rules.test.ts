@@ -9,7 +9,7 @@ describe('timeoutRule', () => {
     expect(binomialTail(4, 3, 0.01)).toBeCloseTo(4 * 0.01 ** 3 * 0.99 + 0.01 ** 4, 15);
   });
 
-  it('keeps the seeds\' 2 of 3 for a clean channel and raises it for a noisy one', () => {
+  it("keeps the seeds' 2 of 3 for a clean channel and raises it for a noisy one", () => {
     const o = DEFAULT_DETECTORS.timeouts;
     expect(timeoutRule(o, 0.001, 8)).toEqual({ k: 2, n: 3 });
     expect(timeoutRule(o, 0.004, 8)).toEqual({ k: 3, n: 4 });

@@ -54,7 +54,13 @@ describe('BucketRing', () => {
         let late = 0;
         for (const s of steps) {
           now += s.gap;
-          const e: Ev = { at: now - s.lateBy, cls: s.cls, ms: s.ms, probe: s.probe, instant: s.instant };
+          const e: Ev = {
+            at: now - s.lateBy,
+            cls: s.cls,
+            ms: s.ms,
+            probe: s.probe,
+            instant: s.instant,
+          };
           if (ring.record(e.at, e.cls, latencyBin(e.ms), e.probe, e.instant)) kept.push(e);
           else late++;
         }
@@ -70,7 +76,8 @@ describe('BucketRing', () => {
         // All-time totals count everything, kept or late, whatever has left the ring since.
         const all = ring.cumulative();
         expect(all.counts.slice(0, CLASS_COUNT).reduce((a, b) => a + b, 0)).toBe(steps.length);
-        for (let cls = 0; cls < CLASS_COUNT; cls++) expect(all.counts[cls]).toBe(steps.filter((s) => s.cls === cls).length);
+        for (let cls = 0; cls < CLASS_COUNT; cls++)
+          expect(all.counts[cls]).toBe(steps.filter((s) => s.cls === cls).length);
         expect(all.counts[PROBE]).toBe(steps.filter((s) => s.cls === 0 && s.probe).length);
         expect(all.latency.reduce((a, b) => a + b, 0)).toBe(steps.length);
       }),
@@ -110,23 +117,29 @@ describe('BucketRing', () => {
   });
 
   it('refuses horizons that are not whole buckets', () => {
-    expect(() => new BucketRing({ bucketMs: 300, horizonsMs: [1000] })).toThrow(/multiple of bucketMs/);
+    expect(() => new BucketRing({ bucketMs: 300, horizonsMs: [1000] })).toThrow(
+      /multiple of bucketMs/,
+    );
   });
 });
 
 describe('LatencyHistogram', () => {
   it('finds quantiles within one bin of the exact value', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 59_000 }), { minLength: 1, maxLength: 500 }), fc.constantFrom(0.5, 0.95, 0.99), (xs, q) => {
-        const bins = new Float64Array(LATENCY_BINS);
-        for (const x of xs) bins[latencyBin(x)]++;
-        const sorted = [...xs].sort((a, b) => a - b);
-        const exact = sorted[Math.max(0, Math.ceil(q * xs.length) - 1)];
-        const est = quantile(bins, q);
-        // Same bin as the exact order statistic, or at its edge.
-        expect(latencyBin(Math.max(0, est - 1e-9))).toBeLessThanOrEqual(latencyBin(exact));
-        expect(latencyBin(est)).toBeGreaterThanOrEqual(latencyBin(exact) - 1);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 59_000 }), { minLength: 1, maxLength: 500 }),
+        fc.constantFrom(0.5, 0.95, 0.99),
+        (xs, q) => {
+          const bins = new Float64Array(LATENCY_BINS);
+          for (const x of xs) bins[latencyBin(x)]++;
+          const sorted = [...xs].sort((a, b) => a - b);
+          const exact = sorted[Math.max(0, Math.ceil(q * xs.length) - 1)];
+          const est = quantile(bins, q);
+          // Same bin as the exact order statistic, or at its edge.
+          expect(latencyBin(Math.max(0, est - 1e-9))).toBeLessThanOrEqual(latencyBin(exact));
+          expect(latencyBin(est)).toBeGreaterThanOrEqual(latencyBin(exact) - 1);
+        },
+      ),
     );
   });
 

@@ -62,7 +62,8 @@ export class BucketRing {
     this.bucketMs = bucketMs;
     this.spans = Int32Array.from(horizonsMs, (ms) => {
       const n = Math.round(ms / bucketMs);
-      if (n < 1 || n * bucketMs !== ms) throw new RangeError(`horizon ${ms} ms is not a multiple of bucketMs ${bucketMs}`);
+      if (n < 1 || n * bucketMs !== ms)
+        throw new RangeError(`horizon ${ms} ms is not a multiple of bucketMs ${bucketMs}`);
       return n;
     });
     this.size = Math.max(...this.spans);
@@ -71,7 +72,11 @@ export class BucketRing {
     this.latency = new Uint32Array(this.size * LATENCY_BINS);
     this.hCounts = new Float64Array(horizonsMs.length * STRIDE);
     this.hLatency = new Float64Array(horizonsMs.length * LATENCY_BINS);
-    this.views = horizonsMs.map((ms) => ({ ms, counts: new Float64Array(STRIDE), latency: new Float64Array(LATENCY_BINS) }));
+    this.views = horizonsMs.map((ms) => ({
+      ms,
+      counts: new Float64Array(STRIDE),
+      latency: new Float64Array(LATENCY_BINS),
+    }));
   }
 
   /**
@@ -129,8 +134,10 @@ export class BucketRing {
     const v = this.views[h];
     const c = this.headSlot * STRIDE;
     const l = this.headSlot * LATENCY_BINS;
-    for (let s = 0; s < STRIDE; s++) v.counts[s] = this.hCounts[h * STRIDE + s] + this.counts[c + s];
-    for (let i = 0; i < LATENCY_BINS; i++) v.latency[i] = this.hLatency[h * LATENCY_BINS + i] + this.latency[l + i];
+    for (let s = 0; s < STRIDE; s++)
+      v.counts[s] = this.hCounts[h * STRIDE + s] + this.counts[c + s];
+    for (let i = 0; i < LATENCY_BINS; i++)
+      v.latency[i] = this.hLatency[h * LATENCY_BINS + i] + this.latency[l + i];
     return v;
   }
 
@@ -159,7 +166,10 @@ export class BucketRing {
 
   /** Add another ring's buckets (same bucketMs) into this one: counters are plain sums, so replicas merge. */
   merge(other: RingExport): void {
-    if (other.bucketMs !== this.bucketMs) throw new RangeError(`cannot merge rings of ${other.bucketMs} and ${this.bucketMs} ms buckets`);
+    if (other.bucketMs !== this.bucketMs)
+      throw new RangeError(
+        `cannot merge rings of ${other.bucketMs} and ${this.bucketMs} ms buckets`,
+      );
     for (const { index, counts, latency } of other.buckets) {
       if (index > this.head) this.rotate(index);
       const age = this.head - index;
@@ -172,11 +182,15 @@ export class BucketRing {
       if (slot < 0) slot += this.size;
       for (let s = 0; s < STRIDE; s++) {
         this.counts[slot * STRIDE + s] += counts[s];
-        if (age > 0) for (let h = 0; h < this.spans.length; h++) if (age < this.spans[h]) this.hCounts[h * STRIDE + s] += counts[s];
+        if (age > 0)
+          for (let h = 0; h < this.spans.length; h++)
+            if (age < this.spans[h]) this.hCounts[h * STRIDE + s] += counts[s];
       }
       for (let i = 0; i < LATENCY_BINS; i++) {
         this.latency[slot * LATENCY_BINS + i] += latency[i];
-        if (age > 0) for (let h = 0; h < this.spans.length; h++) if (age < this.spans[h]) this.hLatency[h * LATENCY_BINS + i] += latency[i];
+        if (age > 0)
+          for (let h = 0; h < this.spans.length; h++)
+            if (age < this.spans[h]) this.hLatency[h * LATENCY_BINS + i] += latency[i];
       }
     }
   }
@@ -189,7 +203,11 @@ export class BucketRing {
       if (slot < 0) slot += this.size;
       const counts = Array.from(this.counts.subarray(slot * STRIDE, (slot + 1) * STRIDE));
       if (counts.every((c) => c === 0)) continue;
-      buckets.push({ index: this.head - age, counts, latency: Array.from(this.latency.subarray(slot * LATENCY_BINS, (slot + 1) * LATENCY_BINS)) });
+      buckets.push({
+        index: this.head - age,
+        counts,
+        latency: Array.from(this.latency.subarray(slot * LATENCY_BINS, (slot + 1) * LATENCY_BINS)),
+      });
     }
     return { bucketMs: this.bucketMs, buckets };
   }
@@ -219,7 +237,8 @@ export class BucketRing {
       }
       // The slot j reuses held bucket j - size: it leaves the longest horizons, retires, and is cleared.
       const slot = (this.headSlot + (j - from)) % this.size;
-      for (let h = 0; h < this.spans.length; h++) if (this.spans[h] === this.size) this.subtractSlot(h, slot);
+      for (let h = 0; h < this.spans.length; h++)
+        if (this.spans[h] === this.size) this.subtractSlot(h, slot);
       this.retire(slot);
       this.counts.fill(0, slot * STRIDE, (slot + 1) * STRIDE);
       this.latency.fill(0, slot * LATENCY_BINS, (slot + 1) * LATENCY_BINS);
@@ -234,7 +253,8 @@ export class BucketRing {
     const l = slot * LATENCY_BINS;
     for (let h = 0; h < this.spans.length; h++) {
       for (let s = 0; s < STRIDE; s++) this.hCounts[h * STRIDE + s] += this.counts[c + s];
-      for (let i = 0; i < LATENCY_BINS; i++) this.hLatency[h * LATENCY_BINS + i] += this.latency[l + i];
+      for (let i = 0; i < LATENCY_BINS; i++)
+        this.hLatency[h * LATENCY_BINS + i] += this.latency[l + i];
     }
   }
 
@@ -242,7 +262,8 @@ export class BucketRing {
     const c = slot * STRIDE;
     const l = slot * LATENCY_BINS;
     for (let s = 0; s < STRIDE; s++) this.hCounts[h * STRIDE + s] -= this.counts[c + s];
-    for (let i = 0; i < LATENCY_BINS; i++) this.hLatency[h * LATENCY_BINS + i] -= this.latency[l + i];
+    for (let i = 0; i < LATENCY_BINS; i++)
+      this.hLatency[h * LATENCY_BINS + i] -= this.latency[l + i];
   }
 
   private retire(slot: number): void {

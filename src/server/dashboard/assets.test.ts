@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 
 // The assets are plain JS modules: the test reads them untyped.
-const load = (name: string): Promise<Record<string, any>> => import(new URL(`./assets/${name}`, import.meta.url).href);
+const load = (name: string): Promise<Record<string, any>> =>
+  import(new URL(`./assets/${name}`, import.meta.url).href);
 const format = await load('format.js');
 const { DashboardState } = await load('DashboardState.js');
 const { backoffDelay, streamUrl } = await load('StreamClient.js');
@@ -12,20 +13,54 @@ const { tileHtml, timelineHtml } = await load('render.js');
 
 const T = 1_795_300_000_000;
 const win = (total: number, errorRate: number, p95Ms = 200) => ({
-  total, counts: {}, probes: 0, errorRate, successRate: total ? 1 - errorRate : 0, riskRate: 0, p50Ms: 50, p95Ms, p99Ms: p95Ms,
+  total,
+  counts: {},
+  probes: 0,
+  errorRate,
+  successRate: total ? 1 - errorRate : 0,
+  riskRate: 0,
+  p50Ms: 50,
+  p95Ms,
+  p99Ms: p95Ms,
 });
 const view = (id: string, pool: string, weight: number) => ({
-  id, pool, flavour: id, priority: 1, state: 'healthy', since: T - 60_000, weight, reason: null,
-  windows: { '10s': win(100, 0.01), '60s': win(600, 0.01) }, unknownCodes: 0, late: 0,
+  id,
+  pool,
+  flavour: id,
+  priority: 1,
+  state: 'healthy',
+  since: T - 60_000,
+  weight,
+  reason: null,
+  windows: { '10s': win(100, 0.01), '60s': win(600, 0.01) },
+  unknownCodes: 0,
+  late: 0,
 });
 const snapshot = (epoch: string, seq = 0) => ({
-  type: 'snapshot', epoch, seq,
+  type: 'snapshot',
+  epoch,
+  seq,
   channels: [view('wechat', 'qr', 0.5), view('alipay', 'qr', 0.5)],
-  pools: [{ id: 'qr', weights: { wechat: 0.5, alipay: 0.5 }, channels: ['wechat', 'alipay'], panic: false }],
+  pools: [
+    {
+      id: 'qr',
+      weights: { wechat: 0.5, alipay: 0.5 },
+      channels: ['wechat', 'alipay'],
+      panic: false,
+    },
+  ],
 });
 const down = (seq: number, at: number) => ({
-  type: 'decision', seq, at, channel: 'alipay', pool: 'qr', from: 'healthy', to: 'down', reason: 'error_rate',
-  evidence: { window: '10s', errorRate: 0.38, samples: 412, threshold: 0.05 }, weights: { wechat: 1, alipay: 0 },
+  type: 'decision',
+  seq,
+  at,
+  channel: 'alipay',
+  pool: 'qr',
+  from: 'healthy',
+  to: 'down',
+  reason: 'error_rate',
+  evidence: { window: '10s', errorRate: 0.38, samples: 412, threshold: 0.05 },
+  weights: { wechat: 1, alipay: 0 },
 });
 
 describe('format', () => {
@@ -66,7 +101,9 @@ describe('DashboardState', () => {
     expect([a.state, a.since, a.weight]).toEqual(['down', T + 5, 0]);
     expect(s.channels.get('wechat').weight).toBe(1);
     expect(s.pools[0].weights).toEqual({ wechat: 1, alipay: 0 });
-    expect(s.sick().map((x: any) => [x.channel.id, x.decision.reason])).toEqual([['alipay', 'error_rate']]);
+    expect(s.sick().map((x: any) => [x.channel.id, x.decision.reason])).toEqual([
+      ['alipay', 'error_rate'],
+    ]);
   });
 
   it('a new epoch clears the timeline and marks the restart; the same epoch keeps it', () => {
@@ -84,7 +121,18 @@ describe('DashboardState', () => {
   it('learns the server clock from stats, leaves gaps for empty windows, trims old points', () => {
     const s = new DashboardState({ historyMs: 10_000 });
     s.applySnapshot(snapshot('e1'), T);
-    const stats = (at: number, total: number) => ({ type: 'stats', at, channels: [{ id: 'alipay', state: 'healthy', weight: 0.5, windows: { '10s': win(total, 0.02), '60s': win(total, 0.02) } }] });
+    const stats = (at: number, total: number) => ({
+      type: 'stats',
+      at,
+      channels: [
+        {
+          id: 'alipay',
+          state: 'healthy',
+          weight: 0.5,
+          windows: { '10s': win(total, 0.02), '60s': win(total, 0.02) },
+        },
+      ],
+    });
     s.applyStats(stats(T + 1000 + 250, 0), T + 1000);
     expect(s.offset).toBe(250);
     expect(s.history.get('alipay').at(-1)).toMatchObject({ success: null, error: null });
@@ -103,8 +151,14 @@ describe('channelChart and render', () => {
       { t: T + 3000, success: 0.6, error: 0.4, p95: 300 },
     ];
     const svg: string = channelChart({
-      id: 'alipay', points, decisions: [down(7, T + 2500)], faults: [{ channel: 'alipay', kind: 'error', from: T + 2000, to: T + 9000 }],
-      maintenance: [], restarts: [], from: T, to: T + 60_000,
+      id: 'alipay',
+      points,
+      decisions: [down(7, T + 2500)],
+      faults: [{ channel: 'alipay', kind: 'error', from: T + 2000, to: T + 9000 }],
+      maintenance: [],
+      restarts: [],
+      from: T,
+      to: T + 60_000,
     });
     expect(svg.match(/class="mark"/g)).toHaveLength(1);
     expect(svg).toContain('data-kind="error"');
@@ -114,7 +168,10 @@ describe('channelChart and render', () => {
   });
 
   it('puts the state word in a short tile and escapes what the monitor sent', () => {
-    const html: string = tileHtml({ ...view('alipay', 'qr', 0), state: 'down', since: T, reason: 'error_rate' }, { now: T + 65_000 });
+    const html: string = tileHtml(
+      { ...view('alipay', 'qr', 0), state: 'down', since: T, reason: 'error_rate' },
+      { now: T + 65_000 },
+    );
     expect(html).toMatch(/<span class="st">down<\/span>/);
     expect(html).toContain('for 1m 05s');
     expect(html.replace(/<[^>]+>/g, '').length).toBeLessThan(400);

@@ -27,12 +27,26 @@ describe('dashboardRoutes', () => {
       expect(res.headers.get('content-type')).toMatch(/text\/javascript/);
       for (const m of (await res.text()).matchAll(/from '\.\/([\w.]+\.js)'/g)) queue.push(m[1]);
     }
-    expect([...seen].sort()).toEqual(['AdminApi.js', 'DashboardState.js', 'StreamClient.js', 'app.js', 'channelChart.js', 'format.js', 'render.js']);
-    expect((await app.request('/dashboard/style.css')).headers.get('content-type')).toMatch(/text\/css/);
+    expect([...seen].sort()).toEqual([
+      'AdminApi.js',
+      'DashboardState.js',
+      'StreamClient.js',
+      'app.js',
+      'channelChart.js',
+      'format.js',
+      'render.js',
+    ]);
+    expect((await app.request('/dashboard/style.css')).headers.get('content-type')).toMatch(
+      /text\/css/,
+    );
   });
 
   it('answers 404 for anything else, never reading a path it was given', async () => {
-    for (const path of ['/dashboard/nope.js', '/dashboard/..%2Findex.ts', '/dashboard/%2e%2e%2f%2e%2e%2fpackage.json']) {
+    for (const path of [
+      '/dashboard/nope.js',
+      '/dashboard/..%2Findex.ts',
+      '/dashboard/%2e%2e%2f%2e%2e%2fpackage.json',
+    ]) {
       const res = await app.request(path);
       expect(res.status, path).toBe(404);
     }

@@ -70,7 +70,9 @@ export function dashboardRoutes({ assetsDir = ASSETS_DIR }: DashboardOptions = {
   app.get('/', () => send(page));
   app.get('/dashboard/:file', (c) => {
     const asset = assets.get(c.req.param('file'));
-    return asset ? send(asset) : c.json({ error: 'not_found', message: 'no such dashboard asset' }, 404);
+    return asset
+      ? send(asset)
+      : c.json({ error: 'not_found', message: 'no such dashboard asset' }, 404);
   });
   return app;
 }

@@ -32,7 +32,11 @@ export class AdminApi {
     const headers = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await this.fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let json = null;
     try {
@@ -46,7 +50,11 @@ export class AdminApi {
 
   /** Forces a channel's state until `until` (server epoch ms). */
   setOverride(channel, { state, until, reason }) {
-    return this.request('PUT', `/v1/channels/${encodeURIComponent(channel)}/override`, { state, until, reason });
+    return this.request('PUT', `/v1/channels/${encodeURIComponent(channel)}/override`, {
+      state,
+      until,
+      reason,
+    });
   }
 
   clearOverride(channel) {

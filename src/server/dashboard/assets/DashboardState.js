@@ -79,7 +79,8 @@ export class DashboardState {
     let i = this.decisions.length;
     while (i > 0 && this.decisions[i - 1].seq > d.seq) i--;
     this.decisions.splice(i, 0, d);
-    if (this.decisions.length > this.maxDecisions) this.decisions.splice(0, this.decisions.length - this.maxDecisions);
+    if (this.decisions.length > this.maxDecisions)
+      this.decisions.splice(0, this.decisions.length - this.maxDecisions);
     if (!replay || d.seq > this.seq) {
       this.seq = Math.max(this.seq, d.seq);
       const ch = this.channels.get(d.channel);
@@ -87,7 +88,8 @@ export class DashboardState {
         if (ch.state !== d.to) ch.since = d.at;
         ch.state = d.to;
         ch.reason = d.reason;
-        if (d.reason === 'manual_expired' || (d.reason === 'manual' && d.to !== ch.override?.state)) delete ch.override;
+        if (d.reason === 'manual_expired' || (d.reason === 'manual' && d.to !== ch.override?.state))
+          delete ch.override;
       }
       const pool = this.pools.find((p) => p.id === d.pool);
       if (pool && d.weights) pool.weights = { ...d.weights };
@@ -150,7 +152,8 @@ export class DashboardState {
   }
 
   lastDecisionFor(id) {
-    for (let i = this.decisions.length - 1; i >= 0; i--) if (this.decisions[i].channel === id) return this.decisions[i];
+    for (let i = this.decisions.length - 1; i >= 0; i--)
+      if (this.decisions[i].channel === id) return this.decisions[i];
     return null;
   }
 

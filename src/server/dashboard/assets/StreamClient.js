@@ -29,7 +29,14 @@ export class StreamClient {
    * @param {typeof WebSocket} [o.WebSocketImpl]
    * @param {() => number} [o.random]
    */
-  constructor({ url, onMessage, onStatus, staleMs = 6000, WebSocketImpl = WebSocket, random = Math.random }) {
+  constructor({
+    url,
+    onMessage,
+    onStatus,
+    staleMs = 6000,
+    WebSocketImpl = WebSocket,
+    random = Math.random,
+  }) {
     this.url = url;
     this.onMessage = onMessage;
     this.onStatus = onStatus;

@@ -11,7 +11,13 @@ import { clock, duration } from './format.js';
 const $ = (id) => document.getElementById(id);
 const state = new DashboardState();
 const api = new AdminApi();
-const ui = { filter: null, spanMs: 300_000, connected: false, lastChartAt: 0, faultsAvailable: true };
+const ui = {
+  filter: null,
+  spanMs: 300_000,
+  connected: false,
+  lastChartAt: 0,
+  faultsAvailable: true,
+};
 
 // ---- large type: remembered per screen, or forced with ?large=1 for a wall display
 const params = new URLSearchParams(location.search);
@@ -21,7 +27,9 @@ function setLarge(on) {
   localStorage.setItem('switchyard.large', on ? '1' : '');
 }
 setLarge(params.get('large') === '1' || localStorage.getItem('switchyard.large') === '1');
-$('large').addEventListener('click', () => setLarge(!document.documentElement.classList.contains('large')));
+$('large').addEventListener('click', () =>
+  setLarge(!document.documentElement.classList.contains('large')),
+);
 $('span').addEventListener('change', (e) => {
   ui.spanMs = Number(e.target.value);
   drawCharts(true);
@@ -46,7 +54,8 @@ function morphChildren(from, to) {
     else if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) from.replaceChild(b, a);
     else if (a.nodeType === Node.ELEMENT_NODE) {
       for (const { name } of [...a.attributes]) if (!b.hasAttribute(name)) a.removeAttribute(name);
-      for (const { name, value } of [...b.attributes]) if (a.getAttribute(name) !== value) a.setAttribute(name, value);
+      for (const { name, value } of [...b.attributes])
+        if (a.getAttribute(name) !== value) a.setAttribute(name, value);
       morphChildren(a, b);
     } else if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
   }
@@ -72,14 +81,23 @@ function draw() {
     html += poolHtml(pool, list, { now, admin, selected: ui.filter });
   }
   const loose = channels.filter((c) => !pooled.has(c.id));
-  if (loose.length) html += poolHtml({ id: '(none)', weights: {}, channels: [] }, loose, { now, admin, selected: ui.filter });
+  if (loose.length)
+    html += poolHtml({ id: '(none)', weights: {}, channels: [] }, loose, {
+      now,
+      admin,
+      selected: ui.filter,
+    });
   patch($('pools'), html);
   patch($('timeline'), timelineHtml(state.decisions, { filter: ui.filter }));
-  $('filter').textContent = ui.filter ? `${ui.filter} only · click its tile again for all` : 'click a tile to filter';
+  $('filter').textContent = ui.filter
+    ? `${ui.filter} only · click its tile again for all`
+    : 'click a tile to filter';
   patch($('maintenance'), maintenanceHtml(state.maintenance, { now, admin }));
   $('faultsPanel').hidden = state.faults.length === 0;
   patch($('faults'), faultsHtml(state.faults, { now }));
-  $('meta').textContent = state.epoch ? `epoch ${state.epoch} · seq ${state.seq} · ${clock(now)}` : '';
+  $('meta').textContent = state.epoch
+    ? `epoch ${state.epoch} · seq ${state.seq} · ${clock(now)}`
+    : '';
   fillChannelSelects(channels);
   drawCharts(false);
 }
@@ -141,7 +159,9 @@ function onStatus(s) {
   }
   conn.textContent = 'reconnecting';
   conn.className = 'conn down';
-  const lastSeen = state.lastMessageAt ? ` Figures shown are from ${clock(state.serverNow(state.lastMessageAt))}.` : '';
+  const lastSeen = state.lastMessageAt
+    ? ` Figures shown are from ${clock(state.serverNow(state.lastMessageAt))}.`
+    : '';
   banner.textContent = `Reconnecting to the monitor (attempt ${s.attempt}, next try in ${duration(s.retryInMs)})…${lastSeen}`;
   banner.hidden = false;
 }
@@ -149,7 +169,8 @@ function onStatus(s) {
 // ---- stream
 async function getJson(path) {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw Object.assign(new Error(`${path}: HTTP ${res.status}`), { status: res.status });
+  if (!res.ok)
+    throw Object.assign(new Error(`${path}: HTTP ${res.status}`), { status: res.status });
   return res.json();
 }
 
@@ -221,7 +242,9 @@ async function loadMaintenance() {
 async function loadFaults() {
   if (!ui.faultsAvailable) return;
   try {
-    state.faults = unwrapList(await getJson('/v1/faults'), 'faults').filter((f) => Number.isFinite(f.from));
+    state.faults = unwrapList(await getJson('/v1/faults'), 'faults').filter((f) =>
+      Number.isFinite(f.from),
+    );
     invalidate();
   } catch (e) {
     // A monitor without the simulator attached has no faults to show.
@@ -288,7 +311,10 @@ async function act(call, okText) {
     out.textContent = okText;
     out.classList.add('ok');
   } catch (err) {
-    out.textContent = err.status === 401 || err.status === 403 ? `refused: the admin token was not accepted (${err.status})` : `failed: ${err.message}`;
+    out.textContent =
+      err.status === 401 || err.status === 403
+        ? `refused: the admin token was not accepted (${err.status})`
+        : `failed: ${err.message}`;
     out.classList.add('bad');
     if ($('actions').hidden) alertInBanner(out.textContent);
   }
@@ -330,7 +356,14 @@ $('maintForm').addEventListener('submit', (e) => {
   const from = new Date(String(f.get('from'))).getTime() + state.offset;
   const to = from + Number(f.get('minutes')) * 60_000;
   act(
-    () => api.addMaintenance({ channel, from, to, leadMs: Number(f.get('lead')), reason: String(f.get('reason')) }),
+    () =>
+      api.addMaintenance({
+        channel,
+        from,
+        to,
+        leadMs: Number(f.get('lead')),
+        reason: String(f.get('reason')),
+      }),
     `maintenance on ${channel} ${clock(from)}–${clock(to)} scheduled`,
   );
 });

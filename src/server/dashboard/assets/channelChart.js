@@ -29,7 +29,16 @@ const H = 3 * BAND + 2 * GAP + AXIS;
  * @param {number} o.from left edge (server ms)
  * @param {number} o.to right edge (server ms)
  */
-export function channelChart({ id, points, decisions = [], faults = [], maintenance = [], restarts = [], from, to }) {
+export function channelChart({
+  id,
+  points,
+  decisions = [],
+  faults = [],
+  maintenance = [],
+  restarts = [],
+  from,
+  to,
+}) {
   const span = Math.max(1, to - from);
   const x = (t) => ((t - from) / span) * W;
   const inView = (a, b) => b >= from && a <= to;
@@ -41,7 +50,14 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
   const latMax = niceCeil(Math.max(100, ...visible.map((p) => p.p95 ?? 0)));
   const bands = [
     { key: 'success', label: 'success', max: 1, colour: '#2e9d57', fmt: pct, top: 0 },
-    { key: 'error', label: 'tech errors', max: errMax, colour: '#d63a3a', fmt: pct, top: BAND + GAP },
+    {
+      key: 'error',
+      label: 'tech errors',
+      max: errMax,
+      colour: '#d63a3a',
+      fmt: pct,
+      top: BAND + GAP,
+    },
     { key: 'p95', label: 'p95', max: latMax, colour: '#7a4fd0', fmt: ms, top: 2 * (BAND + GAP) },
   ];
 
@@ -50,7 +66,8 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
     `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(id)}: success rate, error rate and p95 latency" data-channel="${esc(id)}">`,
   );
   // Backgrounds, then shading, then lines and marks over it.
-  for (const b of bands) out.push(`<rect class="band" x="0" y="${b.top}" width="${W}" height="${BAND}"/>`);
+  for (const b of bands)
+    out.push(`<rect class="band" x="0" y="${b.top}" width="${W}" height="${BAND}"/>`);
   for (const m of maintenance) {
     const a = m.from - (m.leadMs || 0);
     if (!inView(a, m.to)) continue;
@@ -80,11 +97,15 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
     if (d) out.push(`<path class="line" d="${d}" stroke="${b.colour}"/>`);
     const now = last ? b.fmt(last[b.key]) : '–';
     out.push(`<text class="lbl" x="4" y="${b.top + 12}">${b.label} ${esc(now)}</text>`);
-    out.push(`<text class="lbl max" x="${W - 4}" y="${b.top + 12}" text-anchor="end">${esc(b.fmt(b.max))}</text>`);
+    out.push(
+      `<text class="lbl max" x="${W - 4}" y="${b.top + 12}" text-anchor="end">${esc(b.fmt(b.max))}</text>`,
+    );
   }
   for (const t of restarts) {
     if (!inView(t, t)) continue;
-    out.push(`<line class="restart" x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="0" y2="${3 * BAND + 2 * GAP}"><title>monitor restarted ${esc(clock(t))}</title></line>`);
+    out.push(
+      `<line class="restart" x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="0" y2="${3 * BAND + 2 * GAP}"><title>monitor restarted ${esc(clock(t))}</title></line>`,
+    );
   }
   for (const d of decisions) {
     if (!inView(d.at, d.at)) continue;
@@ -101,7 +122,9 @@ export function channelChart({ id, points, decisions = [], faults = [], maintena
     if (t < from) break;
     const xx = x(t).toFixed(1);
     out.push(`<line class="tick" x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 4}"/>`);
-    out.push(`<text class="lbl axis" x="${xx}" y="${axisY + 14}" text-anchor="${k === 0 ? 'end' : x(t) < 20 ? 'start' : 'middle'}">${k === 0 ? 'now' : `−${k}m`}</text>`);
+    out.push(
+      `<text class="lbl axis" x="${xx}" y="${axisY + 14}" text-anchor="${k === 0 ? 'end' : x(t) < 20 ? 'start' : 'middle'}">${k === 0 ? 'now' : `−${k}m`}</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('');

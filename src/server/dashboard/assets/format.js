@@ -38,7 +38,9 @@ export function duration(msElapsed) {
 export function clock(epochMs, withMs = false) {
   if (epochMs == null || !Number.isFinite(epochMs)) return '–';
   const d = new Date(epochMs);
-  const hms = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const hms = [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
   return withMs ? `${hms}.${String(d.getMilliseconds()).padStart(3, '0')}` : hms;
 }
 
@@ -47,10 +49,12 @@ export function evidence(ev) {
   if (!ev || typeof ev !== 'object') return '';
   return Object.entries(ev)
     .map(([k, v]) => {
-      if (typeof v === 'number' && /rate|threshold|share/i.test(k) && v >= 0 && v <= 1) return `${k}=${pct(v)}`;
+      if (typeof v === 'number' && /rate|threshold|share/i.test(k) && v >= 0 && v <= 1)
+        return `${k}=${pct(v)}`;
       if (typeof v === 'number' && /ms$/i.test(k)) return `${k}=${ms(v)}`;
       // Epoch-ms instants (an override's `until`) read as a time of day.
-      if (typeof v === 'number' && /^(until|at|since|from|to)$/i.test(k) && v > 1e12) return `${k}=${clock(v)}`;
+      if (typeof v === 'number' && /^(until|at|since|from|to)$/i.test(k) && v > 1e12)
+        return `${k}=${clock(v)}`;
       if (typeof v === 'number' && !Number.isInteger(v)) return `${k}=${v.toPrecision(3)}`;
       return `${k}=${v}`;
     })

@@ -10,7 +10,9 @@ export function summaryHtml(state, now) {
   if (total === 0) return '<p class="calm">waiting for the monitor…</p>';
   if (sick.length === 0) return `<p class="calm"><b>all ${total} channels healthy</b></p>`;
   const items = sick.map(({ channel: ch, decision: d }) => {
-    const why = d ? `${esc(d.reason)}${d.evidence ? ` <span class="ev">${esc(evidence(d.evidence))}</span>` : ''}` : esc(ch.reason || '');
+    const why = d
+      ? `${esc(d.reason)}${d.evidence ? ` <span class="ev">${esc(evidence(d.evidence))}</span>` : ''}`
+      : esc(ch.reason || '');
     return `<li class="sick state-${esc(ch.state)}" data-channel="${esc(ch.id)}"><b>${esc(ch.id)}</b> <span class="st">${esc(ch.state)}</span> for ${esc(duration(now - ch.since))} · ${why}</li>`;
   });
   return `<p class="alarm"><b>${sick.length} of ${total} channels not healthy</b></p><ul>${items.join('')}</ul>`;
@@ -20,11 +22,17 @@ export function summaryHtml(state, now) {
 export function tileHtml(ch, { now, admin = false, selected = false }) {
   const w = ch.windows?.['10s'] ?? {};
   const has = w.total > 0;
-  const why = ch.reason ? `<div class="why">${esc(ch.reason)}</div>` : '<div class="why">&nbsp;</div>';
+  const why = ch.reason
+    ? `<div class="why">${esc(ch.reason)}</div>`
+    : '<div class="why">&nbsp;</div>';
   // Under an override `until` is the override's end, shown on its own line below.
   const until = ch.override
     ? ''
-    : ch.state === 'down' && ch.until ? ` · trial ${esc(clock(ch.until))}` : ch.state === 'maintenance' && ch.until ? ` · until ${esc(clock(ch.until))}` : '';
+    : ch.state === 'down' && ch.until
+      ? ` · trial ${esc(clock(ch.until))}`
+      : ch.state === 'maintenance' && ch.until
+        ? ` · until ${esc(clock(ch.until))}`
+        : '';
   const ov = ch.override
     ? `<div class="override">forced ${esc(ch.override.state)} until ${esc(clock(ch.override.until))}${ch.override.reason ? ` · ${esc(ch.override.reason)}` : ''}${admin ? ` <button type="button" class="lift" data-lift="${esc(ch.id)}">lift</button>` : ''}</div>`
     : '';
@@ -44,7 +52,9 @@ export function poolHtml(pool, channels, opts) {
       const st = channels.find((c) => c.id === id)?.state ?? 'healthy';
       return `<span class="seg state-${esc(st)}" style="flex-grow:${w}" title="${esc(id)} ${Math.round(w * 100)}%">${esc(id)} ${Math.round(w * 100)}%</span>`;
     });
-  const panic = pool.panic ? '<span class="panic">PANIC: every channel down, least bad one serves</span>' : '';
+  const panic = pool.panic
+    ? '<span class="panic">PANIC: every channel down, least bad one serves</span>'
+    : '';
   return `<section class="pool" data-pool="${esc(pool.id)}"><header><h2>pool ${esc(pool.id)}</h2>${panic}</header>
 <div class="traffic" aria-label="traffic shares: ${esc(shares(pool.weights))}">${segs.join('') || '<span class="seg none">no traffic</span>'}</div>
 <div class="tiles">${channels.map((ch) => tileHtml(ch, { ...opts, selected: opts.selected === ch.id })).join('')}</div></section>`;
@@ -70,7 +80,14 @@ export function maintenanceHtml(windows, { now, admin = false }) {
   return [...windows]
     .sort((a, b) => Number(active(b)) - Number(active(a)) || a.from - b.from)
     .map((m) => {
-      const tag = now >= m.to ? 'ended' : active(m) ? (now < m.from ? 'draining' : 'active') : `in ${duration(m.from - now)}`;
+      const tag =
+        now >= m.to
+          ? 'ended'
+          : active(m)
+            ? now < m.from
+              ? 'draining'
+              : 'active'
+            : `in ${duration(m.from - now)}`;
       return `<li class="maint${active(m) ? ' active' : ''}" data-id="${esc(m.id)}"><b>${esc(m.channel)}</b> <span class="tag">${esc(tag)}</span> ${esc(clock(m.from))}–${esc(clock(m.to))}${m.reason ? ` · ${esc(m.reason)}` : ''}${admin ? ` <button type="button" class="del" data-maint="${esc(m.id)}">cancel</button>` : ''}</li>`;
     })
     .join('');
