@@ -3,7 +3,7 @@ import type { ChannelState, Trip } from './ChannelState.ts';
 import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
 import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
-import { round } from './detectors/ErrorRate.ts';
+import { round } from './round.ts';
 import {
   clearOfDegrade,
   healthSamples,

@@ -1,3 +1,4 @@
+import { round } from '../round.ts';
 import type { ErrorRateOptions } from '../options.ts';
 import type { Trip } from '../ChannelState.ts';
 import { Cusum } from './Cusum.ts';
@@ -47,9 +48,4 @@ export class ErrorRate {
     this.degraded.reset();
     this.down.reset();
   }
-}
-
-export function round(x: number, digits = 4): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -10,7 +10,8 @@ import type { BucketRing, HorizonTotals } from '../window/BucketRing.ts';
 import { INSTANT } from '../window/BucketRing.ts';
 import { quantile } from '../window/LatencyHistogram.ts';
 import type { LastN } from '../window/LastN.ts';
-import { type ErrorRate, round } from './ErrorRate.ts';
+import type { ErrorRate } from './ErrorRate.ts';
+import { round } from '../round.ts';
 import { wilsonLower } from './wilson.ts';
 
 /** Outcomes that judge health in a horizon: everything but neutral. */
