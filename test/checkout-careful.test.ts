@@ -1,3 +1,4 @@
+import { flavourClassifiers } from '../src/core/codes/index.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngineClient, type EngineLike } from '../src/client/createEngineClient.ts';
@@ -193,8 +194,8 @@ describe('strategies', () => {
         },
       ],
       channels: () => [],
-      record: (o) => void recorded.push(o),
-      classifier: () => ({ healthClass: () => 'error' }),
+      recordOutcome: (o) => void recorded.push(o),
+      classifier: () => flavourClassifiers.wechat,
       hasChannel: () => true,
     };
     const s0 = new VirtualScheduler();

@@ -1,3 +1,4 @@
+import { probeOutcome } from '../../src/probe/probeOutcome.ts';
 import { createEngineClient } from '../../src/client/createEngineClient.ts';
 import { seededRandom } from '../../src/core/random.ts';
 import type { SwitchyardClient } from '../../src/client/types.ts';
@@ -162,16 +163,18 @@ export async function runVirtual(
   const probeTimeoutMs = opts.probeTimeoutMs ?? scenario.traffic?.timeoutMs ?? 3000;
   s.setInterval(() => {
     for (const c of scenario.channels) {
-      void probed.api.probe(c.id, probeTimeoutMs).then((r) =>
-        engine.record({
+      // The same probe result the live Prober would make of this answer, through the same path.
+      void probed.api.probe(c.id, probeTimeoutMs).then((r) => {
+        const failed = r.kind === 'timeout' || r.outcome !== 'success';
+        const result = {
           channel: c.id,
-          outcome: r.kind === 'timeout' ? 'timeout' : r.outcome,
-          ...(r.kind === 'answer' && { code: r.code }),
+          outcome: r.kind === 'timeout' ? 'timeout' : failed ? 'error' : 'success',
+          code: r.kind === 'answer' && failed ? r.code : undefined,
           latencyMs: r.latencyMs,
           at: s.clock.now(),
-          source: 'probe',
-        }),
-      );
+        } as const;
+        engine.recordOutcome(probeOutcome(engine, result));
+      });
     }
   }, scenario.probeIntervalMs);
 
@@ -222,16 +225,17 @@ function recording(api: ChannelApi, engine: Engine, s: Scheduler): ChannelApi {
       const r = await api.pay(ch, req);
       engine.record({
         channel: ch,
-        outcome: r.kind === 'timeout' ? 'timeout' : r.outcome,
-        ...(r.kind === 'answer' && { code: r.code }),
+        // An answer is classified by the channel's own table, as a gateway's report would be.
+        outcome: r.kind === 'timeout' ? 'timeout' : undefined,
+        code: r.kind === 'answer' ? r.code : undefined,
         latencyMs: r.latencyMs,
         at: s.clock.now(),
         source: 'live',
         amount: req.amount,
         orderId: req.orderId,
-        ...(req.store && { store: req.store }),
-        ...(req.terminal && { terminal: req.terminal }),
-        ...(req.method && { method: req.method }),
+        store: req.store || undefined,
+        terminal: req.terminal || undefined,
+        method: req.method || undefined,
       });
       return r;
     },

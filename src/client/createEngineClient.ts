@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { Decision } from '../core/decision.ts';
-import type { Outcome, RecordedClass } from '../core/outcome.ts';
+import type { CodeClassifier } from '../core/codes/index.ts';
+import type { Outcome } from '../core/outcome.ts';
+import { toOutcome } from '../core/toOutcome.ts';
 import type { ChannelView, PoolView } from '../core/views.ts';
 import { type ClientOptions, cryptoSeed, safely } from './createClient.ts';
 import { seededRandom } from '../core/random.ts';
@@ -14,8 +16,8 @@ export interface EngineLike {
   onDecision(fn: (d: Decision) => void): () => void;
   pools(): PoolView[];
   channels(): ChannelView[];
-  record(outcome: Outcome): void;
-  classifier(id: string): { healthClass(code: string): RecordedClass };
+  recordOutcome(outcome: Outcome): void;
+  classifier(id: string): CodeClassifier;
   hasChannel(id: string): boolean;
 }
 
@@ -52,17 +54,19 @@ export function createEngineClient(opts: EngineClientOptions): SwitchyardClient 
     pick: (pool, order) => router.pick(pool, order, 'live', clock.now()),
     next: (pool, order, tried) => router.next(pool, order, tried, 'live', clock.now()),
     report(o: ReportedOutcome) {
-      const cls =
-        o.outcome ??
-        (o.code !== undefined && engine.hasChannel(o.channel)
-          ? engine.classifier(o.channel).healthClass(o.code)
-          : undefined);
-      if (!cls || !engine.hasChannel(o.channel) || !(o.latencyMs >= 0)) {
+      const judged = o.outcome !== undefined || o.code !== undefined;
+      if (
+        !judged ||
+        !engine.hasChannel(o.channel) ||
+        !(o.latencyMs >= 0 && o.latencyMs < Infinity)
+      ) {
         refused++;
         return;
       }
-      if (cls === 'maintenance' && holdMs > 0) router.hold(o.channel, clock.now() + holdMs);
-      engine.record({ ...o, outcome: cls, at: o.at ?? clock.now(), source: o.source ?? 'live' });
+      const outcome = toOutcome(o, o.at ?? clock.now(), engine.classifier(o.channel));
+      if (outcome.outcome === 'maintenance' && holdMs > 0)
+        router.hold(o.channel, clock.now() + holdMs);
+      engine.recordOutcome(outcome);
       reported++;
     },
     weights: (pool) => router.weights(pool, 'live'),

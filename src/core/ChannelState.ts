@@ -22,7 +22,8 @@ export type ChannelState =
       since: number;
       reason: DecisionReason;
       until: number;
-      window: string | null;
+      /** The planned maintenance id, or null for an override. */
+      plan: string | null;
     };
 
 /** A detector's verdict: where the evidence says the channel belongs. */
@@ -42,3 +43,48 @@ export const SEVERITY: Readonly<Record<ChannelStateName, number>> = {
   down: 3,
   maintenance: 4,
 };
+
+/** Each state entered fresh at `now`: the state machine's transitions in one line each. */
+export const enter = {
+  healthy: (now: number, reason: DecisionReason, ramp = 1): ChannelState => ({
+    state: 'healthy',
+    since: now,
+    reason,
+    ramp,
+    rampStep: 0,
+  }),
+  degraded: (now: number, reason: DecisionReason): ChannelState => ({
+    state: 'degraded',
+    since: now,
+    reason,
+  }),
+  down: (now: number, reason: DecisionReason, until: number): ChannelState => ({
+    state: 'down',
+    since: now,
+    reason,
+    until,
+  }),
+  probing: (now: number, reason: DecisionReason): ChannelState => ({
+    state: 'probing',
+    since: now,
+    reason,
+    trials: 0,
+  }),
+  maintenance: (now: number, reason: DecisionReason, until: number, plan: string | null) =>
+    ({ state: 'maintenance', since: now, reason, until, plan }) as ChannelState,
+};
+
+/** The state an operator's override puts a channel in, from `now` until `until`. */
+export function forcedState(state: ChannelStateName, now: number, until: number): ChannelState {
+  switch (state) {
+    case 'healthy':
+    case 'degraded':
+      return enter[state](now, 'manual');
+    case 'down':
+      return enter.down(now, 'manual', until);
+    case 'probing':
+      return enter.probing(now, 'manual');
+    case 'maintenance':
+      return enter.maintenance(now, 'manual', until, null);
+  }
+}

@@ -1,114 +1,76 @@
-import { ChannelMonitor, LONG, MAX_TIMEOUT_N, SHORT } from './ChannelMonitor.ts';
-import type { ChannelState, Trip } from './ChannelState.ts';
+import type { ChannelHealth } from './ChannelHealth.ts';
+import { ChannelSet } from './ChannelSet.ts';
+import { type ChannelState, enter, forcedState, type Trip } from './ChannelState.ts';
 import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
-import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
-import { round } from './round.ts';
-import {
-  clearOfDegrade,
-  healthSamples,
-  instantCodeTrip,
-  latencyTrip,
-  riskSpikeTrip,
-  techFailures,
-  timeoutRule,
-  timeoutsTrip,
-} from './detectors/rules.ts';
+import { type DecisionListener, type DecisionLog, MemoryDecisionLog } from './DecisionLog.ts';
+import type { Decision, DecisionReason, Evidence } from './decision.ts';
+import { detect, detectOverTime } from './detectors/detect.ts';
+import { clearOfDegrade, healthSamples } from './detectors/rules.ts';
 import { EngineError } from './errors.ts';
-import { type EngineOptions, type PoolOptions, mergeDeep } from './options.ts';
-import {
-  ERROR,
-  MAINTENANCE,
-  NEUTRAL,
-  type Outcome,
-  RISK_REJECT,
-  SUCCESS,
-  TIMEOUT,
-  recordedClassId,
-} from './outcome.ts';
+import { type MaintenanceInput, MaintenancePlan } from './MaintenancePlan.ts';
+import type { EngineOptions } from './options.ts';
+import { isTechFailure, NEUTRAL, type Outcome, recordedClassId } from './outcome.ts';
+import { round } from './round.ts';
+import { type OutcomeEvent, toOutcome } from './toOutcome.ts';
 import type {
   ChannelTotals,
   ChannelView,
-  MaintenanceWindow,
   OverrideView,
+  PlannedMaintenance,
   PoolView,
 } from './views.ts';
-import { latencyBin } from './window/LatencyHistogram.ts';
-import { computeWeights } from './weights.ts';
+
+export type { DecisionListener } from './DecisionLog.ts';
 
 export interface EngineDeps {
   clock: Clock;
-  /** Identifies this history; a new epoch tells clients their `seq` no longer applies. */
+  /** Where decisions are numbered, kept and published; default: in memory. */
+  log?: DecisionLog;
+  /** The in-memory log's epoch (ignored when `log` is given). */
   epoch?: string;
 }
 
-interface Pool {
-  options: PoolOptions;
-  members: ChannelMonitor[];
-  weights: Record<string, number>;
-  panic: boolean;
-}
-
-export type DecisionListener = (decision: Decision) => void;
-
 /**
- * The detection core: outcomes in, decisions out. `record` updates a channel's windows and runs
- * its detectors at once (a decision can leave within the call that carried the evidence);
- * `tick` takes the steps that only time triggers. No I/O, no timers: the caller owns both.
+ * The state machine: outcomes in, decisions out. `record` counts an outcome and runs the
+ * detectors it can trip (a decision leaves within the call that carried the evidence); `tick`
+ * takes the steps only time triggers. It moves channels between states and keeps each pool's
+ * weights; windows live in ChannelHealth, rules in detectors/, numbering and publishing in the
+ * DecisionLog, bookings in the MaintenancePlan. No I/O, no timers: the caller owns both.
  */
 export class Engine {
-  readonly epoch: string;
   private readonly clock: Clock;
-  private readonly list: ChannelMonitor[];
-  private readonly byId = new Map<string, ChannelMonitor>();
-  private readonly poolsById = new Map<string, Pool>();
-  private readonly listeners: DecisionListener[] = [];
-  private readonly log: Decision[] = [];
-  private readonly windows = new Map<string, MaintenanceWindow>();
-  private windowSeq = 0;
+  private readonly log: DecisionLog;
+  private readonly plan = new MaintenancePlan();
+  private readonly set: ChannelSet;
   private lastTick: number;
-  seq = 0;
 
   constructor(
     private readonly options: EngineOptions,
-    { clock, epoch = globalThis.crypto.randomUUID() }: EngineDeps,
+    { clock, log, epoch }: EngineDeps,
   ) {
     this.clock = clock;
-    this.epoch = epoch;
-    const now = clock.now();
-    this.lastTick = now;
-    for (const p of options.pools) {
-      if (p.split.length === 0 || p.split.some((s) => !(s > 0)))
-        throw new EngineError(
-          'bad_option',
-          `pool ${p.id}: split must be positive shares, got ${JSON.stringify(p.split)}`,
-        );
-      this.poolsById.set(p.id, { options: p, members: [], weights: {}, panic: false });
-    }
-    this.list = options.channels.map((c, i) => {
-      if (this.byId.has(c.id))
-        throw new EngineError('bad_option', `channel ${c.id} is configured twice`);
-      const pool = this.poolsById.get(c.pool);
-      if (!pool)
-        throw new EngineError('unknown_pool', `channel ${c.id}: pool ${c.pool} is not configured`);
-      const ch = new ChannelMonitor(
-        i,
-        c,
-        mergeDeep(options.detectors, pool.options.detectors),
-        options.bucketMs,
-        now,
-      );
-      this.byId.set(c.id, ch);
-      pool.members.push(ch);
-      return ch;
-    });
-    for (const pool of this.poolsById.values()) this.reweigh(pool);
+    this.log =
+      log ?? new MemoryDecisionLog({ retain: options.decisionLog, ...(epoch && { epoch }) });
+    this.lastTick = clock.now();
+    this.set = new ChannelSet(options, this.lastTick);
   }
 
-  // ---- lookup ---------------------------------------------------------------------------------
+  get epoch(): string {
+    return this.log.epoch;
+  }
+
+  /** The newest decision's number (read-only: the log assigns it). */
+  get seq(): number {
+    return this.log.seq;
+  }
+
+  get firstRetainedSeq(): number {
+    return this.log.firstRetainedSeq;
+  }
 
   hasChannel(id: string): boolean {
-    return this.byId.has(id);
+    return this.set.has(id);
   }
 
   channelIndex(id: string): number {
@@ -120,49 +82,34 @@ export class Engine {
   }
 
   onDecision(listener: DecisionListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return this.log.subscribe(listener);
+  }
+
+  /** Decisions after `since`, oldest first; null when some of them are no longer retained. */
+  decisions(since = 0, limit = Infinity): Decision[] | null {
+    return this.log.since(since, limit);
   }
 
   // ---- recording ------------------------------------------------------------------------------
 
-  /** Record a validated outcome (see parseOutcomes). */
-  record(o: Outcome): void {
+  /** Record an event: classified by its channel's table (toOutcome), then counted and judged. */
+  record(e: OutcomeEvent & { at: number }): void {
+    this.recordOutcome(toOutcome(e, e.at, this.channel(e.channel).classifier));
+  }
+
+  /** Record an outcome toOutcome made (ingest classifies while it validates). */
+  recordOutcome(o: Outcome): void {
     const ch = this.channel(o.channel);
     const cls = recordedClassId(o.outcome);
-    if (o.unknownCode) ch.unknownCodes++;
-    const instant = o.code !== undefined && ch.instantCodes.has(ch.classifier.normalize(o.code));
-    const failure = cls === ERROR || cls === TIMEOUT || cls === MAINTENANCE;
-    let local = false;
-    if (
-      (o.store !== undefined || o.terminal !== undefined) &&
-      cls !== NEUTRAL &&
-      o.source !== 'probe'
-    ) {
-      local = ch.local.observe(o.at, failure, o.store, o.terminal);
-    }
-    // A gateway's retry of an order that just failed here is not fresh evidence: the same
-    // customer, terminal and path failing twice would otherwise read as "2 timeouts in 3 calls".
-    if (failure && o.orderId !== undefined) {
-      if (o.orderId === ch.lastFailedOrder) local = true;
-      ch.lastFailedOrder = o.orderId;
-    }
+    if (o.unknownCode) ch.countUnknownCode();
+    const failure = isTechFailure(cls);
+    const probe = o.source === 'probe';
+    const local = ch.notTheChannels(o, cls, failure);
     // A sender's clock running ahead must not drag the windows forward (and every honest event
     // behind them into "late"): an event from the future counts as now.
     const now = this.clock.now();
-    this.recordRaw(
-      ch.index,
-      cls,
-      o.latencyMs,
-      Math.min(o.at, now),
-      o.source === 'probe',
-      instant,
-      local,
-      o.code,
-    );
+    const at = Math.min(o.at, now);
+    this.recordRaw(ch.index, cls, o.latencyMs, at, probe, o.instant === true, local, o.code);
   }
 
   /**
@@ -180,160 +127,59 @@ export class Engine {
     local = false,
     code?: string,
   ): void {
-    const ch = this.list[index];
-    ch.latencySumMs += latencyMs;
-    if (!ch.ring.record(at, cls, latencyBin(latencyMs), probe, instant)) {
-      ch.late++;
-      return;
-    }
-    if (cls === NEUTRAL || local) return;
+    const ch = this.set.at(index);
+    if (!ch.count(at, cls, latencyMs, probe, instant) || cls === NEUTRAL || local) return;
     const s = ch.state;
     if (ch.override !== null || s.state === 'maintenance') return;
-    const failure = cls === ERROR || cls === TIMEOUT || cls === MAINTENANCE;
-    if (probe) ch.probeFailStreak = failure ? ch.probeFailStreak + 1 : 0;
-    switch (s.state) {
-      case 'down':
-        return;
-      case 'probing':
-        if (failure)
-          this.eject(ch, {
-            to: 'down',
-            reason: 'trial_failed',
-            urgent: true,
-            evidence: { trials: s.trials, code: code ?? cls, source: probe ? 'probe' : 'live' },
-          });
-        else if (++s.trials >= this.options.states.trialSuccesses)
-          this.recover(ch, { trials: s.trials });
-        return;
-      case 'healthy':
-      case 'degraded': {
-        const trip = this.detect(ch, s, cls, failure, latencyMs, probe, instant, code);
-        if (trip) this.apply(ch, trip);
-        return;
-      }
+    const failure = isTechFailure(cls);
+    // Probe failures count even while down: the streak carries into the trial calls.
+    if (probe) ch.probeStreak(failure);
+    if (s.state === 'down') return;
+    const now = this.clock.now();
+    if (s.state === 'probing') {
+      if (failure)
+        this.eject(ch, now, {
+          to: 'down',
+          reason: 'trial_failed',
+          urgent: true,
+          evidence: { trials: s.trials, code: code ?? cls, source: probe ? 'probe' : 'live' },
+        });
+      else if (++s.trials >= this.options.states.trialSuccesses) this.recover(ch, now, s.trials);
+      return;
     }
+    const trip = detect(ch, cls, failure, latencyMs, probe, instant, code, now);
+    if (trip) this.apply(ch, now, trip);
   }
 
-  private detect(
-    ch: ChannelMonitor,
-    s: ChannelState,
-    cls: number,
-    failure: boolean,
-    latencyMs: number,
-    probe: boolean,
-    instant: boolean,
-    code: string | undefined,
-  ): Trip | null {
-    const d = ch.detectors;
-    const last = probe ? ch.probeLast : ch.liveLast;
-    last.push(cls);
-    const level = ch.errors.push(failure);
-    if (cls === MAINTENANCE) {
-      return {
-        to: 'down',
-        reason: 'maintenance_code',
-        urgent: true,
-        evidence: { code: code ?? 'maintenance', source: probe ? 'probe' : 'live' },
-      };
-    }
-    if (cls === TIMEOUT) {
-      // Live payments answering since the last probe timeout contradict the probes: the probe
-      // path is what is slow, not the channel (live evidence outranks synthetic evidence).
-      const contradicted = probe && ch.lastLiveSuccessAt > ch.lastProbeTimeoutAt;
-      if (probe) ch.lastProbeTimeoutAt = this.clock.now();
-      const t = contradicted
-        ? null
-        : timeoutsTrip(
-            last,
-            ch.timeoutRule,
-            d.timeouts,
-            ch.ratePerSec(),
-            probe ? 'probe' : 'live',
-            ch.timeoutBaseline,
-          );
-      if (t) return t;
-    } else if (!probe && cls === SUCCESS) {
-      ch.lastLiveSuccessAt = this.clock.now();
-    }
-    if (probe && ch.probeFailStreak >= d.probes.consecutiveFailures) {
-      return {
-        to: 'down',
-        reason: 'probe_failures',
-        urgent: true,
-        evidence: { consecutive: ch.probeFailStreak, threshold: d.probes.consecutiveFailures },
-      };
-    }
-    if (instant && failure) {
-      const t = instantCodeTrip(ch.ring, d.instantCodes, code ?? '');
-      if (t) return t;
-    }
-    if (level !== 0) {
-      const h = ch.short.counts;
-      const samples = healthSamples(h);
-      if (samples >= d.errorRate.minSamples) return ch.errors.trip(level, techFailures(h), samples);
-    }
-    if (s.state === 'healthy') {
-      if (latencyMs > d.latency.p95Ms) {
-        const t = latencyTrip(ch.short, d.latency);
-        if (t) return t;
-      }
-      if (cls === RISK_REJECT) return riskSpikeTrip(ch.short, ch.riskBaseline, d.riskSpike);
-    }
-    return null;
-  }
-
-  private apply(ch: ChannelMonitor, trip: Trip): void {
+  private apply(ch: ChannelHealth, now: number, trip: Trip): void {
     const s = ch.state;
     if (trip.to === 'down') {
-      this.eject(ch, trip);
+      this.eject(ch, now, trip);
       return;
     }
     if (s.state !== 'healthy') return;
     // A fresh state is held for the minimum dwell unless the evidence is urgent: no flapping.
-    if (!trip.urgent && this.clock.now() - s.since < this.options.states.minDwellMs) return;
+    if (!trip.urgent && now - s.since < this.options.states.minDwellMs) return;
     ch.errors.degraded.reset();
-    this.transition(
-      ch,
-      { state: 'degraded', since: this.clock.now(), reason: trip.reason },
-      trip.reason,
-      trip.evidence,
-    );
+    const next = enter.degraded(now, trip.reason);
+    this.transition(ch, now, next, trip.reason, trip.evidence);
   }
 
   /** Down for an ejection time that doubles with each ejection not yet forgiven. */
-  private eject(ch: ChannelMonitor, trip: Trip): void {
+  private eject(ch: ChannelHealth, now: number, trip: Trip): void {
     const st = this.options.states;
-    ch.ejections++;
-    const ejectionMs = Math.min(st.maxEjectionMs, st.ejectionMs * 2 ** (ch.ejections - 1));
-    const now = this.clock.now();
-    ch.errors.reset();
-    ch.liveLast.clear();
-    ch.probeLast.clear();
-    ch.probeFailStreak = 0;
-    this.transition(
-      ch,
-      { state: 'down', since: now, reason: trip.reason, until: now + ejectionMs },
-      trip.reason,
-      { ...trip.evidence, ejectionMs },
-    );
+    const ejectionMs = Math.min(st.maxEjectionMs, st.ejectionMs * 2 ** (ch.ejected() - 1));
+    const next = enter.down(now, trip.reason, now + ejectionMs);
+    this.transition(ch, now, next, trip.reason, { ...trip.evidence, ejectionMs });
   }
 
-  private recover(ch: ChannelMonitor, evidence: Evidence): void {
-    const steps = this.options.states.rampSteps;
+  /** Enough trial calls succeeded: healthy again, ramping back to full weight. */
+  private recover(ch: ChannelHealth, now: number, trials: number): void {
+    const ramp = 1 / this.options.states.rampSteps;
     ch.errors.reset();
-    ch.lastForgiven = this.clock.now();
-    this.transition(
-      ch,
-      {
-        state: 'healthy',
-        since: this.clock.now(),
-        reason: 'recovered',
-        ramp: 1 / steps,
-        rampStep: 0,
-      },
-      'recovered',
-      { ...evidence, ramp: 1 / steps },
-    );
+    ch.recovered(now);
+    const next = enter.healthy(now, 'recovered', ramp);
+    this.transition(ch, now, next, 'recovered', { trials, ramp });
   }
 
   // ---- time ------------------------------------------------------------------------------------
@@ -343,141 +189,94 @@ export class Engine {
     const now = this.clock.now();
     const dt = Math.max(0, now - this.lastTick);
     this.lastTick = now;
-    const st = this.options.states;
-    for (const ch of this.list) {
+    for (const ch of this.set.list) {
       ch.ring.advanceTo(now);
-      if (ch.override && now >= ch.override.until) {
-        this.endOverride(ch, 'manual_expired');
-        continue;
-      }
-      if (this.maintain(ch, now) || ch.override) continue;
-      const s = ch.state;
-      switch (s.state) {
-        case 'down':
-          if (now >= s.until)
-            this.transition(
-              ch,
-              { state: 'probing', since: now, reason: 'ejection_elapsed', trials: 0 },
-              'ejection_elapsed',
-              { downForMs: now - s.since },
-            );
-          break;
-        case 'degraded': {
-          const d = ch.detectors;
-          if (
-            now - s.since >= st.minDwellMs &&
-            clearOfDegrade(
-              ch.short,
-              ch.errors,
-              d.errorRate.exitRate,
-              d.latency,
-              d.riskSpike,
-              ch.riskBaseline,
-              d.errorRate.minSamples,
-            )
-          ) {
-            const v = ch.windowView(ch.short);
-            ch.lastForgiven = now;
-            this.transition(
-              ch,
-              { state: 'healthy', since: now, reason: 'recovered', ramp: 1, rampStep: 0 },
-              'recovered',
-              {
-                window: '10s',
-                errorRate: round(v.errorRate),
-                p95Ms: Math.round(v.p95Ms),
-                samples: healthSamples(ch.short.counts),
-              },
-            );
-          }
-          break;
-        }
-        case 'healthy': {
-          if (s.ramp < 1) {
-            const step = Math.floor((now - s.since) / (st.rampMs / st.rampSteps));
-            if (step > s.rampStep) {
-              const ramp = Math.min(1, (step + 1) / st.rampSteps);
-              this.transition(ch, { ...s, ramp, rampStep: step }, 'ramp', { ramp });
-              break;
-            }
-          }
-          if (ch.ejections > 0 && now - ch.lastForgiven >= st.ejectionDecayMs) {
-            ch.ejections--;
-            ch.lastForgiven = now;
-          }
-          const d = ch.detectors;
-          const trip =
-            now - s.since >= st.minDwellMs
-              ? (latencyTrip(ch.short, d.latency) ??
-                riskSpikeTrip(ch.short, ch.riskBaseline, d.riskSpike))
-              : null;
-          if (trip) this.apply(ch, trip);
-          else this.learnBaselines(ch, dt);
-          break;
-        }
-        case 'probing':
-        case 'maintenance':
-          break;
-      }
+      const o = ch.override;
+      if (o && now >= o.until) this.endOverride(ch, now, 'manual_expired');
+      else if (!this.maintain(ch, now) && !o) this.step(ch, now, dt);
     }
   }
 
-  /**
-   * The channel's own risk-rejection and timeout levels: slow moving averages, learnt only while
-   * healthy. The timeout level sets the k of n the timeout rule judges with.
-   */
-  private learnBaselines(ch: ChannelMonitor, dt: number): void {
-    const c = ch.short.counts;
-    const n = healthSamples(c);
-    if (n === 0 || dt <= 0) return;
-    const risk = ch.detectors.riskSpike;
-    if (n >= risk.minSamples)
-      ch.riskBaseline +=
-        (1 - 2 ** (-dt / risk.baselineHalfLifeMs)) * (c[RISK_REJECT] / n - ch.riskBaseline);
-    const t = ch.detectors.timeouts;
-    const learnt =
-      ch.timeoutBaseline +
-      (1 - 2 ** (-dt / t.baselineHalfLifeMs)) * (c[TIMEOUT] / n - ch.timeoutBaseline);
-    ch.timeoutBaseline = Math.max(t.baselineFloor, learnt);
-    ch.timeoutRule = timeoutRule(t, ch.timeoutBaseline, MAX_TIMEOUT_N);
+  private step(ch: ChannelHealth, now: number, dt: number): void {
+    const st = this.options.states;
+    const s = ch.state;
+    switch (s.state) {
+      case 'down':
+        if (now >= s.until) {
+          const next = enter.probing(now, 'ejection_elapsed');
+          this.transition(ch, now, next, 'ejection_elapsed', { downForMs: now - s.since });
+        }
+        return;
+      case 'degraded': {
+        const d = ch.detectors;
+        const { errorRate, latency, riskSpike } = d;
+        if (now - s.since < st.minDwellMs) return;
+        if (
+          !clearOfDegrade(
+            ch.short,
+            ch.errors,
+            errorRate.exitRate,
+            latency,
+            riskSpike,
+            ch.baselines.riskRate,
+            errorRate.minSamples,
+          )
+        )
+          return;
+        const v = ch.windowView(ch.short);
+        ch.recovered(now);
+        const next = enter.healthy(now, 'recovered');
+        this.transition(ch, now, next, 'recovered', {
+          window: '10s',
+          errorRate: round(v.errorRate),
+          p95Ms: Math.round(v.p95Ms),
+          samples: healthSamples(ch.short.counts),
+        });
+        return;
+      }
+      case 'healthy': {
+        if (s.ramp < 1) {
+          const step = Math.floor((now - s.since) / (st.rampMs / st.rampSteps));
+          if (step > s.rampStep) {
+            const ramp = Math.min(1, (step + 1) / st.rampSteps);
+            this.transition(ch, now, { ...s, ramp, rampStep: step }, 'ramp', { ramp });
+            return;
+          }
+        }
+        ch.forgive(now, st.ejectionDecayMs);
+        const trip = now - s.since >= st.minDwellMs ? detectOverTime(ch) : null;
+        if (trip) this.apply(ch, now, trip);
+        else ch.baselines.learn(ch.short.counts, dt);
+        return;
+      }
+      case 'probing':
+      case 'maintenance':
+        return;
+    }
   }
 
-  /** Planned windows: drain from `from - leadMs`, probe back at `to`. True when it changed the state. */
-  private maintain(ch: ChannelMonitor, now: number): boolean {
+  /** Planned maintenance: drain from `from - leadMs`, probe back at `to`. True when it holds or moved the channel. */
+  private maintain(ch: ChannelHealth, now: number): boolean {
     const s = ch.state;
     if (s.state === 'maintenance') {
       if (now < s.until) return true;
-      if (s.window) this.windows.delete(s.window);
-      this.transition(
-        ch,
-        { state: 'probing', since: now, reason: 'maintenance_end', trials: 0 },
-        'maintenance_end',
-        { window: s.window ?? 'manual' },
-      );
+      if (s.plan) this.plan.delete(s.plan);
+      const next = enter.probing(now, 'maintenance_end');
+      this.transition(ch, now, next, 'maintenance_end', { window: s.plan ?? 'manual' });
       return true;
     }
     if (ch.override) return false;
-    for (const w of this.windows.values()) {
-      if (w.channel !== ch.id || now < w.from - w.leadMs) continue;
-      if (now >= w.to) {
-        this.windows.delete(w.id);
-        continue;
-      }
-      this.transition(
-        ch,
-        {
-          state: 'maintenance',
-          since: now,
-          reason: 'maintenance_window',
-          until: w.to,
-          window: w.id,
-        },
-        'maintenance_window',
-        { window: w.id, from: w.from, to: w.to, leadMs: w.leadMs, note: w.reason },
-      );
-      return true;
-    }
-    return false;
+    const m = this.plan.due(ch.id, now);
+    if (!m) return false;
+    const next = enter.maintenance(now, 'maintenance_window', m.to, m.id);
+    this.transition(ch, now, next, 'maintenance_window', {
+      window: m.id,
+      from: m.from,
+      to: m.to,
+      leadMs: m.leadMs,
+      note: m.reason,
+    });
+    return true;
   }
 
   // ---- operator actions -----------------------------------------------------------------------
@@ -491,159 +290,92 @@ export class Engine {
         'bad_override',
         `override until ${until} is not in the future (now ${now})`,
       );
-    ch.override = { state, until, reason };
-    return this.transition(ch, forced(state, now, until), 'manual', { note: reason, until });
+    ch.setOverride({ state, until, reason });
+    return this.transition(ch, now, forcedState(state, now, until), 'manual', {
+      note: reason,
+      until,
+    });
   }
 
   /** End an override now; returns the decision, or null when there was none. */
   clearOverride(id: string): Decision | null {
     const ch = this.channel(id);
-    return ch.override ? this.endOverride(ch, 'manual') : null;
+    return ch.override ? this.endOverride(ch, this.clock.now(), 'manual') : null;
   }
 
-  private endOverride(ch: ChannelMonitor, reason: DecisionReason): Decision {
+  private endOverride(ch: ChannelHealth, now: number, reason: DecisionReason): Decision {
     const was = ch.override!;
-    ch.override = null;
-    const now = this.clock.now();
+    ch.setOverride(null);
     ch.errors.reset();
     // Leaving a forced down or maintenance goes through trial calls, like any ejection.
     const next: ChannelState =
       was.state === 'down' || was.state === 'maintenance' || was.state === 'probing'
-        ? { state: 'probing', since: now, reason, trials: 0 }
-        : forced(was.state, now, now);
-    return this.transition(ch, next, reason, { note: was.reason, overrideState: was.state });
+        ? enter.probing(now, reason)
+        : forcedState(was.state, now, now);
+    return this.transition(ch, now, next, reason, { note: was.reason, overrideState: was.state });
   }
 
-  addMaintenance(w: {
-    channel: string;
-    from: number;
-    to: number;
-    leadMs?: number;
-    reason?: string;
-    id?: string;
-  }): MaintenanceWindow {
-    this.channel(w.channel);
-    if (!(Number.isFinite(w.from) && Number.isFinite(w.to) && w.from < w.to))
-      throw new EngineError(
-        'bad_maintenance',
-        `maintenance needs from < to, got from=${w.from} to=${w.to}`,
-      );
-    const leadMs = w.leadMs ?? 0;
-    if (!(leadMs >= 0))
-      throw new EngineError('bad_maintenance', `leadMs must be ≥ 0, got ${leadMs}`);
-    const id = w.id ?? `mw-${++this.windowSeq}`;
-    const window: MaintenanceWindow = {
-      id,
-      channel: w.channel,
-      from: w.from,
-      to: w.to,
-      leadMs,
-      reason: w.reason ?? 'planned maintenance',
-    };
-    this.windows.set(id, window);
-    return window;
+  addMaintenance(m: MaintenanceInput): PlannedMaintenance {
+    this.channel(m.channel);
+    return this.plan.add(m);
   }
 
-  removeMaintenance(id: string): MaintenanceWindow {
-    const w = this.windows.get(id);
-    if (!w) throw new EngineError('unknown_maintenance', `no maintenance window ${id}`);
-    this.windows.delete(id);
-    const ch = this.channel(w.channel);
+  removeMaintenance(id: string): PlannedMaintenance {
+    const m = this.plan.get(id);
+    if (!m) throw new EngineError('unknown_maintenance', `no maintenance window ${id}`);
+    this.plan.delete(id);
+    const ch = this.channel(m.channel);
     const s = ch.state;
-    if (s.state === 'maintenance' && s.window === id) {
+    if (s.state === 'maintenance' && s.plan === id) {
       const now = this.clock.now();
-      this.transition(
-        ch,
-        { state: 'probing', since: now, reason: 'maintenance_end', trials: 0 },
-        'maintenance_end',
-        { window: id, cancelled: true },
-      );
+      const next = enter.probing(now, 'maintenance_end');
+      this.transition(ch, now, next, 'maintenance_end', { window: id, cancelled: true });
     }
-    return w;
+    return m;
   }
 
-  maintenance(): MaintenanceWindow[] {
-    return [...this.windows.values()].sort((a, b) => a.from - b.from || a.id.localeCompare(b.id));
+  maintenance(): PlannedMaintenance[] {
+    return this.plan.list();
   }
 
   // ---- reading --------------------------------------------------------------------------------
 
-  /** The oldest decision still kept for replay (seq + 1 when none is). */
-  get firstRetainedSeq(): number {
-    return this.log.length ? this.log[0].seq : this.seq + 1;
-  }
-
-  /** Decisions after `since`, oldest first; null when some of them are no longer retained. */
-  decisions(since = 0, limit = Infinity): Decision[] | null {
-    const first = this.firstRetainedSeq;
-    if (since < first - 1) return null;
-    const start = Math.max(0, since - first + 1);
-    return this.log.slice(start, start + Math.min(limit, this.log.length));
-  }
-
   channels(): ChannelView[] {
-    return this.list.map((ch) => this.view(ch));
+    const now = this.clock.now();
+    return this.set.list.map((ch) => ch.view(now, this.weightOf(ch)));
   }
 
   /** One channel's view (GET /v1/channels/:id), without building the others. */
   channelView(id: string): ChannelView {
-    return this.view(this.channel(id));
-  }
-
-  private view(ch: ChannelMonitor): ChannelView {
-    ch.ring.advanceTo(this.clock.now());
-    const s = ch.state;
-    const pool = this.poolsById.get(ch.pool)!;
-    const view: ChannelView = {
-      id: ch.id,
-      pool: ch.pool,
-      flavour: ch.flavour,
-      priority: ch.priority,
-      state: s.state,
-      since: s.since,
-      weight: pool.weights[ch.id] ?? 0,
-      reason: s.reason,
-      windows: {
-        '10s': ch.windowView(ch.ring.view(SHORT)),
-        '60s': ch.windowView(ch.ring.view(LONG)),
-      },
-      unknownCodes: ch.unknownCodes,
-      late: ch.late,
-    };
-    if (s.state === 'down' || s.state === 'maintenance') view.until = s.until;
-    if (ch.override) view.override = { ...ch.override };
-    return view;
+    const ch = this.channel(id);
+    return ch.view(this.clock.now(), this.weightOf(ch));
   }
 
   pools(): PoolView[] {
-    return [...this.poolsById.values()].map((p) => ({
-      id: p.options.id,
-      weights: { ...p.weights },
-      channels: p.members.map((m) => m.id),
-      panic: p.panic,
-    }));
+    return this.set.pools.map((p) => p.view());
   }
 
   totals(): ChannelTotals[] {
-    return this.list.map((ch) => ch.totals());
+    return this.set.list.map((ch) => ch.totals());
   }
 
   // ---- decisions ------------------------------------------------------------------------------
 
   private transition(
-    ch: ChannelMonitor,
+    ch: ChannelHealth,
+    now: number,
     next: ChannelState,
     reason: DecisionReason,
     evidence: Evidence,
   ): Decision {
-    const from: ChannelStateName = ch.state.state;
-    ch.state = next;
-    const pool = this.poolsById.get(ch.pool)!;
-    this.reweigh(pool);
+    const from = ch.state.state;
+    ch.moveTo(next);
+    const pool = this.set.poolOf(ch);
+    pool.reweigh();
     const decision: Decision = {
       type: 'decision',
-      seq: ++this.seq,
-      at: this.clock.now(),
+      seq: 0,
+      at: now,
       channel: ch.id,
       pool: ch.pool,
       from,
@@ -653,54 +385,14 @@ export class Engine {
       weights: { ...pool.weights },
     };
     if (pool.panic) decision.panic = true;
-    this.log.push(decision);
-    if (this.log.length > 2 * this.options.decisionLog)
-      this.log.splice(0, this.log.length - this.options.decisionLog);
-    for (const l of this.listeners) l(decision);
-    return decision;
+    return this.log.append(decision);
   }
 
-  private reweigh(pool: Pool): void {
-    const { weights, panic } = computeWeights(
-      pool.members.map((m) => ({
-        id: m.id,
-        priority: m.priority,
-        state: m.state.state,
-        ramp: m.state.state === 'healthy' ? m.state.ramp : 1,
-        errorRate: m.shortErrorRate(),
-      })),
-      {
-        split: pool.options.split,
-        degradedFactor: this.options.states.degradedFactor,
-        probingShare: this.options.states.probingShare,
-      },
-    );
-    pool.weights = weights;
-    pool.panic = panic;
+  private weightOf(ch: ChannelHealth): number {
+    return this.set.poolOf(ch).weightOf(ch.id);
   }
 
-  private channel(id: string): ChannelMonitor {
-    const ch = this.byId.get(id);
-    if (!ch)
-      throw new EngineError(
-        'unknown_channel',
-        `unknown channel ${JSON.stringify(id)}; configured: ${[...this.byId.keys()].join(', ')}`,
-      );
-    return ch;
-  }
-}
-
-function forced(state: ChannelStateName, now: number, until: number): ChannelState {
-  switch (state) {
-    case 'healthy':
-      return { state, since: now, reason: 'manual', ramp: 1, rampStep: 0 };
-    case 'degraded':
-      return { state, since: now, reason: 'manual' };
-    case 'down':
-      return { state, since: now, reason: 'manual', until };
-    case 'probing':
-      return { state, since: now, reason: 'manual', trials: 0 };
-    case 'maintenance':
-      return { state, since: now, reason: 'manual', until, window: null };
+  private channel(id: string): ChannelHealth {
+    return this.set.get(id);
   }
 }

@@ -56,6 +56,8 @@ export interface Outcome {
   code?: string;
   /** Set when `code` was not in the channel's table: counted as such and visible in the windows. */
   unknownCode?: boolean;
+  /** Set when `code` is one of the channel's instant codes (see toOutcome). */
+  instant?: true;
   amount?: number;
   method?: string;
   store?: string;

@@ -37,6 +37,7 @@ describe('parseOutcomes', () => {
           terminal: 't-3',
           source: 'live',
           orderId: 'o-8812',
+          instant: true, // SYSTEMERROR is one of wechat's instant codes: classified here, once
         },
       ],
     });

@@ -1,6 +1,6 @@
-import { healthClass } from './codes/index.ts';
 import type { Engine } from './Engine.ts';
-import { OUTCOME_CLASSES, type Outcome, type OutcomeClass, type RecordedClass } from './outcome.ts';
+import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from './outcome.ts';
+import { type OutcomeEvent, toOutcome } from './toOutcome.ts';
 
 export interface ValidationIssue {
   index: number;
@@ -92,27 +92,7 @@ function parseOne(
         at < Infinity &&
         at <= ctx.now + (ctx.maxFutureMs ?? 300_000)));
   if (!ok) return describeIssues(raw, index, ctx, out);
-  let cls = outcome as RecordedClass | undefined;
-  let unknownCode: boolean | undefined;
-  if (code !== undefined) {
-    const c = ctx.engine.classifier(channel).classify(code as string);
-    if (!c.known) unknownCode = true;
-    cls ??= healthClass(c.cls);
-  }
-  return {
-    channel,
-    outcome: cls!,
-    latencyMs,
-    at,
-    source: source === 'probe' ? 'probe' : 'live',
-    code: code as string | undefined,
-    unknownCode,
-    amount: amount as number | undefined,
-    method: method as string | undefined,
-    store: store as string | undefined,
-    terminal: terminal as string | undefined,
-    orderId: orderId as string | undefined,
-  };
+  return toOutcome(r as unknown as OutcomeEvent, at, ctx.engine.classifier(channel));
 }
 
 /** The slow path: every issue of an event, by field (exported for the test that holds both paths to one verdict). */
@@ -194,22 +174,5 @@ export function describeIssues(
   }
   if (out.length > before) return null;
 
-  const e: Outcome = {
-    channel: channel as string,
-    outcome: 'success',
-    latencyMs: latencyMs as number,
-    at,
-    source: source === 'probe' ? 'probe' : 'live',
-  };
-  if (code !== undefined) {
-    const c = ctx.engine.classifier(channel as string).classify(code as string);
-    e.code = code as string;
-    if (!c.known) e.unknownCode = true;
-    e.outcome = outcome ?? healthClass(c.cls);
-  } else {
-    e.outcome = outcome!;
-  }
-  if (amount !== undefined) e.amount = amount as number;
-  for (const k of OPTIONAL_TEXT) if (r[k] !== undefined) e[k] = r[k] as string;
-  return e;
+  return toOutcome(r as unknown as OutcomeEvent, at, ctx.engine.classifier(channel as string));
 }

@@ -61,7 +61,8 @@ export interface ChannelTotals {
   latency: { bounds: number[]; counts: number[]; sum: number; count: number };
 }
 
-export interface MaintenanceWindow {
+/** A planned maintenance period of one channel (config or POST /v1/maintenance). */
+export interface PlannedMaintenance {
   id: string;
   channel: string;
   /** Epoch ms. */

@@ -6,9 +6,10 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine } from '../core/Engine.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { MonitorConfig } from '../config/loadConfig.ts';
-import { healthClass } from '../core/codes/index.ts';
-import type { Outcome } from '../core/outcome.ts';
-import { Prober, type ProbeResult } from '../probe/Prober.ts';
+import { Prober } from '../probe/Prober.ts';
+import { probeOutcome } from '../probe/probeOutcome.ts';
+
+export { probeOutcome } from '../probe/probeOutcome.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
@@ -47,29 +48,6 @@ export interface RunningMonitor {
   server: Server;
   /** Stops probes and ticks, closes stream clients and the listener. Idempotent. */
   close(): Promise<void>;
-}
-
-/**
- * A probe result as an outcome. A failure that carried the channel's code is classified by the
- * channel's table, so a maintenance code takes the channel to maintenance-down at once and a
- * "system busy" code counts as one; a code the table calls anything but a failure stays an error.
- */
-export function probeOutcome(engine: Engine, r: ProbeResult): Outcome {
-  const o: Outcome = {
-    channel: r.channel,
-    outcome: r.outcome,
-    latencyMs: r.latencyMs,
-    at: r.at,
-    source: 'probe',
-  };
-  if (r.outcome === 'error' && r.code !== undefined) {
-    const c = engine.classifier(r.channel).classify(r.code);
-    const cls = healthClass(c.cls);
-    if (cls === 'error' || cls === 'timeout' || cls === 'maintenance') o.outcome = cls;
-    o.code = r.code;
-    if (!c.known) o.unknownCode = true;
-  }
-  return o;
 }
 
 /** Listens: hono on @hono/node-server, the stream on the same server, engine ticks and probes on the scheduler. */
@@ -164,7 +142,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
           detail: r.detail,
           latencyMs: r.latencyMs,
         });
-      engine.record(probeOutcome(engine, r));
+      engine.recordOutcome(probeOutcome(engine, r));
     },
   });
   prober.start();

@@ -1,0 +1,284 @@
+import type { ChannelState } from './ChannelState.ts';
+import { CodeClassifier, codeTables } from './codes/index.ts';
+import { Baselines } from './detectors/Baselines.ts';
+import { ErrorRate } from './detectors/ErrorRate.ts';
+import { healthSamples, techFailures } from './detectors/rules.ts';
+import { LocalFaults } from './LocalFaults.ts';
+import { type ChannelOptions, type DetectorOptions, mergeDeep } from './options.ts';
+import {
+  DECLINE,
+  ERROR,
+  MAINTENANCE,
+  NEUTRAL,
+  type Outcome,
+  RECORDED_CLASSES,
+  RISK_REJECT,
+  SUCCESS,
+  TIMEOUT,
+} from './outcome.ts';
+import type { ChannelTotals, ChannelView, OverrideView, WindowView } from './views.ts';
+import { BucketRing, type HorizonTotals, PROBE } from './window/BucketRing.ts';
+import { LastN } from './window/LastN.ts';
+import {
+  LATENCY_BINS,
+  LATENCY_BOUNDS_MS,
+  latencyBin,
+  quantile,
+} from './window/LatencyHistogram.ts';
+import { MAX_TIMEOUT_N } from './detectors/Baselines.ts';
+
+export const HORIZONS_MS = [10_000, 60_000] as const;
+export const SHORT = 0;
+export const LONG = 1;
+
+/**
+ * Everything the engine keeps to judge one channel: its windows, the detectors' running state,
+ * its channel state and cumulative totals. The Engine decides; this class keeps and reads, and
+ * changes only through its methods.
+ */
+export class ChannelHealth {
+  readonly id: string;
+  readonly pool: string;
+  readonly flavour: string;
+  readonly priority: number;
+  readonly detectors: DetectorOptions;
+  readonly classifier: CodeClassifier;
+  readonly ring: BucketRing;
+  readonly liveLast: LastN;
+  readonly probeLast: LastN;
+  readonly errors: ErrorRate;
+  readonly local: LocalFaults;
+  readonly baselines: Baselines;
+  private current: ChannelState;
+  private forced: OverrideView | null = null;
+  private probeFails = 0;
+  /** For probe k-of-n: a live success after the previous probe timeout outweighs the probes. */
+  private lastLiveSuccessAt = -Infinity;
+  private lastProbeTimeoutAt = -Infinity;
+  /** Order number of the last failure recorded here, to tell a retry from fresh evidence. */
+  private lastFailedOrder: string | undefined;
+  /** Ejections not yet forgiven; each doubles the next ejection time. */
+  private unforgiven = 0;
+  private lastForgiven: number;
+  /** Sum of all latencies, for the metrics histogram's _sum; the counts come from the ring. */
+  private latencySumMs = 0;
+  private unknownCodes = 0;
+  private late = 0;
+
+  constructor(
+    readonly index: number,
+    o: ChannelOptions,
+    defaults: DetectorOptions,
+    bucketMs: number,
+    now: number,
+  ) {
+    this.id = o.id;
+    this.pool = o.pool;
+    this.flavour = o.flavour;
+    this.priority = o.priority;
+    this.detectors = mergeDeep(defaults, o.detectors);
+    this.classifier = new CodeClassifier(
+      codeTables[o.flavour],
+      o.codes,
+      this.detectors.instantCodes.codes,
+    );
+    this.ring = new BucketRing({ bucketMs, horizonsMs: [...HORIZONS_MS] });
+    this.liveLast = new LastN(MAX_TIMEOUT_N);
+    this.probeLast = new LastN(MAX_TIMEOUT_N);
+    this.baselines = new Baselines(this.detectors.riskSpike, this.detectors.timeouts);
+    this.errors = new ErrorRate(this.detectors.errorRate);
+    this.local = new LocalFaults({
+      halfLifeMs: 30_000,
+      minFailures: 3,
+      minOthers: 30,
+      othersBelow: this.detectors.errorRate.degradedRate,
+      maxKeys: 4096,
+    });
+    this.current = { state: 'healthy', since: now, reason: null, ramp: 1, rampStep: 0 };
+    this.lastForgiven = now;
+  }
+
+  get state(): ChannelState {
+    return this.current;
+  }
+
+  moveTo(next: ChannelState): void {
+    this.current = next;
+  }
+
+  get override(): OverrideView | null {
+    return this.forced;
+  }
+
+  setOverride(o: OverrideView | null): void {
+    this.forced = o;
+  }
+
+  /** Count one outcome in the windows and totals; false (and counted late) when older than the longest window. */
+  count(at: number, cls: number, latencyMs: number, probe: boolean, instant: boolean): boolean {
+    this.latencySumMs += latencyMs;
+    if (this.ring.record(at, cls, latencyBin(latencyMs), probe, instant)) return true;
+    this.late++;
+    return false;
+  }
+
+  countUnknownCode(): void {
+    this.unknownCodes++;
+  }
+
+  /**
+   * A failure that is not the channel's: local to a store or terminal (LocalFaults), or a
+   * gateway's retry of the order that failed here last (the same customer, terminal and path
+   * failing twice would otherwise read as "2 timeouts in 3 calls").
+   */
+  notTheChannels(o: Outcome, cls: number, failure: boolean): boolean {
+    let local = false;
+    if (
+      (o.store !== undefined || o.terminal !== undefined) &&
+      cls !== NEUTRAL &&
+      o.source !== 'probe'
+    )
+      local = this.local.observe(o.at, failure, o.store, o.terminal);
+    if (failure && o.orderId !== undefined) {
+      if (o.orderId === this.lastFailedOrder) local = true;
+      this.lastFailedOrder = o.orderId;
+    }
+    return local;
+  }
+
+  /** Consecutive failed probes, after this probe's outcome. */
+  probeStreak(failure: boolean): number {
+    this.probeFails = failure ? this.probeFails + 1 : 0;
+    return this.probeFails;
+  }
+
+  get probeFailStreak(): number {
+    return this.probeFails;
+  }
+
+  noteLiveSuccess(now: number): void {
+    this.lastLiveSuccessAt = now;
+  }
+
+  /** A probe timed out: true when live payments answered since the one before (the probe path is slow, not the channel). */
+  probeTimeoutContradicted(now: number): boolean {
+    const contradicted = this.lastLiveSuccessAt > this.lastProbeTimeoutAt;
+    this.lastProbeTimeoutAt = now;
+    return contradicted;
+  }
+
+  /** Taken down: the detectors start afresh; returns the ejections not yet forgiven, this one included. */
+  ejected(): number {
+    this.errors.reset();
+    this.liveLast.clear();
+    this.probeLast.clear();
+    this.probeFails = 0;
+    return ++this.unforgiven;
+  }
+
+  /** Back to healthy: the forgiveness clock starts now. */
+  recovered(now: number): void {
+    this.lastForgiven = now;
+  }
+
+  /** One unforgiven ejection is forgiven per `decayMs` spent healthy. */
+  forgive(now: number, decayMs: number): void {
+    if (this.unforgiven > 0 && now - this.lastForgiven >= decayMs) {
+      this.unforgiven--;
+      this.lastForgiven = now;
+    }
+  }
+
+  /** The short window's totals, current to the newest data (scratch arrays: read before recording again). */
+  get short(): HorizonTotals {
+    return this.ring.view(SHORT);
+  }
+
+  /** Outcomes per second over the short window. */
+  ratePerSec(): number {
+    return healthSamples(this.short.counts) / (HORIZONS_MS[SHORT] / 1000);
+  }
+
+  shortErrorRate(): number {
+    const c = this.short.counts;
+    const n = healthSamples(c);
+    return n > 0 ? techFailures(c) / n : 0;
+  }
+
+  windowView(h: HorizonTotals): WindowView {
+    const c = h.counts;
+    const samples = healthSamples(c);
+    const counts = {} as WindowView['counts'];
+    let total = 0;
+    let probes = 0;
+    RECORDED_CLASSES.forEach((name, i) => {
+      counts[name] = c[i];
+      total += c[i];
+      probes += c[PROBE + i];
+    });
+    const judged = samples - c[DECLINE];
+    return {
+      total,
+      counts,
+      probes,
+      errorRate: samples > 0 ? (c[ERROR] + c[TIMEOUT] + c[MAINTENANCE]) / samples : 0,
+      successRate: judged > 0 ? c[SUCCESS] / judged : 0,
+      riskRate: samples > 0 ? c[RISK_REJECT] / samples : 0,
+      p50Ms: quantile(h.latency, 0.5),
+      p95Ms: quantile(h.latency, 0.95),
+      p99Ms: quantile(h.latency, 0.99),
+    };
+  }
+
+  /** What GET /v1/channels shows, with the pool's current weight for it. */
+  view(now: number, weight: number): ChannelView {
+    this.ring.advanceTo(now);
+    const s = this.current;
+    const view: ChannelView = {
+      id: this.id,
+      pool: this.pool,
+      flavour: this.flavour,
+      priority: this.priority,
+      state: s.state,
+      since: s.since,
+      weight,
+      reason: s.reason,
+      windows: {
+        '10s': this.windowView(this.ring.view(SHORT)),
+        '60s': this.windowView(this.ring.view(LONG)),
+      },
+      unknownCodes: this.unknownCodes,
+      late: this.late,
+    };
+    if (s.state === 'down' || s.state === 'maintenance') view.until = s.until;
+    if (this.forced) view.override = { ...this.forced };
+    return view;
+  }
+
+  totals(): ChannelTotals {
+    const all = this.ring.cumulative();
+    const counts = {} as ChannelTotals['counts'];
+    RECORDED_CLASSES.forEach((name, i) => {
+      counts[name] = {
+        live: all.counts[i] - all.counts[PROBE + i],
+        probe: all.counts[PROBE + i],
+      };
+    });
+    const cumulative: number[] = [];
+    let running = 0;
+    for (let i = 0; i < LATENCY_BINS; i++) cumulative.push((running += all.latency[i]));
+    return {
+      id: this.id,
+      pool: this.pool,
+      counts,
+      unknownCodes: this.unknownCodes,
+      late: this.late,
+      latency: {
+        bounds: LATENCY_BOUNDS_MS.map((ms) => ms / 1000),
+        counts: cumulative,
+        sum: this.latencySumMs / 1000,
+        count: running,
+      },
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { EngineError } from './errors.ts';
+import type { PlannedMaintenance } from './views.ts';
+
+export interface MaintenanceInput {
+  channel: string;
+  /** Epoch ms. */
+  from: number;
+  to: number;
+  /** Traffic drains this long before `from`; default 0. */
+  leadMs?: number;
+  reason?: string;
+  /** Kept when given (config ids); otherwise `mw-N`. */
+  id?: string;
+}
+
+/**
+ * The planned maintenance of every channel: what is booked, and which booking is due now. It
+ * only keeps the book; the Engine moves channels in and out of the `maintenance` state.
+ */
+export class MaintenancePlan {
+  private readonly booked = new Map<string, PlannedMaintenance>();
+  private lastId = 0;
+
+  add(m: MaintenanceInput): PlannedMaintenance {
+    if (!(Number.isFinite(m.from) && Number.isFinite(m.to) && m.from < m.to))
+      throw new EngineError(
+        'bad_maintenance',
+        `maintenance needs from < to, got from=${m.from} to=${m.to}`,
+      );
+    const leadMs = m.leadMs ?? 0;
+    if (!(leadMs >= 0 && leadMs < Infinity))
+      throw new EngineError('bad_maintenance', `leadMs must be ≥ 0, got ${leadMs}`);
+    const id = m.id ?? `mw-${++this.lastId}`;
+    const planned: PlannedMaintenance = {
+      id,
+      channel: m.channel,
+      from: m.from,
+      to: m.to,
+      leadMs,
+      reason: m.reason ?? 'planned maintenance',
+    };
+    this.booked.set(id, planned);
+    return planned;
+  }
+
+  get(id: string): PlannedMaintenance | undefined {
+    return this.booked.get(id);
+  }
+
+  delete(id: string): boolean {
+    return this.booked.delete(id);
+  }
+
+  /** The booking of `channel` whose drain has begun and whose end is ahead; past ones are dropped. */
+  due(channel: string, now: number): PlannedMaintenance | null {
+    for (const m of this.booked.values()) {
+      if (m.channel !== channel || now < m.from - m.leadMs) continue;
+      if (now >= m.to) {
+        this.booked.delete(m.id);
+        continue;
+      }
+      return m;
+    }
+    return null;
+  }
+
+  /** Every booking, soonest first. */
+  list(): PlannedMaintenance[] {
+    return [...this.booked.values()].sort((a, b) => a.from - b.from || a.id.localeCompare(b.id));
+  }
+}
