@@ -5,13 +5,11 @@ import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
 import { type DecisionListener, type DecisionLog, MemoryDecisionLog } from './DecisionLog.ts';
 import type { Decision, DecisionReason, Evidence } from './decision.ts';
-import { detect, detectOverTime } from './detectors/detect.ts';
-import { clearOfDegrade, healthSamples } from './detectors/rules.ts';
+import { degradeCleared, detect, detectOverTime } from './detectors/detect.ts';
 import { EngineError } from './errors.ts';
 import { type MaintenanceInput, MaintenancePlan } from './MaintenancePlan.ts';
 import type { EngineOptions } from './options.ts';
 import { isTechFailure, NEUTRAL, type Outcome, recordedClassId } from './outcome.ts';
-import { round } from './round.ts';
 import { type OutcomeEvent, toOutcome } from './toOutcome.ts';
 import type {
   ChannelTotals,
@@ -208,30 +206,10 @@ export class Engine {
         }
         return;
       case 'degraded': {
-        const d = ch.detectors;
-        const { errorRate, latency, riskSpike } = d;
-        if (now - s.since < st.minDwellMs) return;
-        if (
-          !clearOfDegrade(
-            ch.short,
-            ch.errors,
-            errorRate.exitRate,
-            latency,
-            riskSpike,
-            ch.baselines.riskRate,
-            errorRate.minSamples,
-          )
-        )
-          return;
-        const v = ch.windowView(ch.short);
+        const cleared = now - s.since >= st.minDwellMs ? degradeCleared(ch) : null;
+        if (!cleared) return;
         ch.recovered(now);
-        const next = enter.healthy(now, 'recovered');
-        this.transition(ch, now, next, 'recovered', {
-          window: '10s',
-          errorRate: round(v.errorRate),
-          p95Ms: Math.round(v.p95Ms),
-          samples: healthSamples(ch.short.counts),
-        });
+        this.transition(ch, now, enter.healthy(now, 'recovered'), 'recovered', cleared);
         return;
       }
       case 'healthy': {
@@ -255,28 +233,12 @@ export class Engine {
     }
   }
 
-  /** Planned maintenance: drain from `from - leadMs`, probe back at `to`. True when it holds or moved the channel. */
+  /** Planned maintenance: true when it holds the channel or moved it (MaintenancePlan.next). */
   private maintain(ch: ChannelHealth, now: number): boolean {
     const s = ch.state;
-    if (s.state === 'maintenance') {
-      if (now < s.until) return true;
-      if (s.plan) this.plan.delete(s.plan);
-      const next = enter.probing(now, 'maintenance_end');
-      this.transition(ch, now, next, 'maintenance_end', { window: s.plan ?? 'manual' });
-      return true;
-    }
-    if (ch.override) return false;
-    const m = this.plan.due(ch.id, now);
-    if (!m) return false;
-    const next = enter.maintenance(now, 'maintenance_window', m.to, m.id);
-    this.transition(ch, now, next, 'maintenance_window', {
-      window: m.id,
-      from: m.from,
-      to: m.to,
-      leadMs: m.leadMs,
-      note: m.reason,
-    });
-    return true;
+    const move = this.plan.next(ch.id, s, ch.override !== null, now);
+    if (move) this.transition(ch, now, move.next, move.reason, move.evidence);
+    return move !== null || s.state === 'maintenance';
   }
 
   // ---- operator actions -----------------------------------------------------------------------

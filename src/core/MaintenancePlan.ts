@@ -1,3 +1,5 @@
+import { type ChannelState, enter } from './ChannelState.ts';
+import type { DecisionReason, Evidence } from './decision.ts';
 import { EngineError } from './errors.ts';
 import type { PlannedMaintenance } from './views.ts';
 
@@ -13,9 +15,16 @@ export interface MaintenanceInput {
   id?: string;
 }
 
+/** A transition a module asks the Engine to make. */
+export interface Move {
+  next: ChannelState;
+  reason: DecisionReason;
+  evidence: Evidence;
+}
+
 /**
  * The planned maintenance of every channel: what is booked, and which booking is due now. It
- * only keeps the book; the Engine moves channels in and out of the `maintenance` state.
+ * keeps the book and says which move is due; the Engine makes it.
  */
 export class MaintenancePlan {
   private readonly booked = new Map<string, PlannedMaintenance>();
@@ -62,6 +71,27 @@ export class MaintenancePlan {
       return m;
     }
     return null;
+  }
+
+  /**
+   * The move planned maintenance makes of a channel now: out of `maintenance` into trial calls
+   * at its end (the booking done), into it when a booking's drain begins; null for none.
+   */
+  next(channel: string, s: ChannelState, overridden: boolean, now: number): Move | null {
+    if (s.state === 'maintenance') {
+      if (now < s.until) return null;
+      if (s.plan) this.booked.delete(s.plan);
+      const evidence = { window: s.plan ?? 'manual' };
+      return { next: enter.probing(now, 'maintenance_end'), reason: 'maintenance_end', evidence };
+    }
+    if (overridden) return null;
+    const m = this.due(channel, now);
+    if (!m) return null;
+    return {
+      next: enter.maintenance(now, 'maintenance_window', m.to, m.id),
+      reason: 'maintenance_window',
+      evidence: { window: m.id, from: m.from, to: m.to, leadMs: m.leadMs, note: m.reason },
+    };
   }
 
   /** Every booking, soonest first. */

@@ -1,7 +1,10 @@
 import type { ChannelHealth } from '../ChannelHealth.ts';
 import type { Trip } from '../ChannelState.ts';
+import type { Evidence } from '../decision.ts';
+import { round } from '../round.ts';
 import { MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from '../outcome.ts';
 import {
+  clearOfDegrade,
   healthSamples,
   instantCodeTrip,
   latencyTrip,
@@ -90,4 +93,30 @@ export function detectOverTime(ch: ChannelHealth): Trip | null {
   return (
     latencyTrip(ch.short, d.latency) ?? riskSpikeTrip(ch.short, ch.baselines.riskRate, d.riskSpike)
   );
+}
+
+/** A degraded channel whose figures are clear of every degrade rule: the evidence, else null. */
+export function degradeCleared(ch: ChannelHealth): Evidence | null {
+  const { errorRate, latency, riskSpike } = ch.detectors;
+  const h = ch.short;
+  const risk = ch.baselines.riskRate;
+  if (
+    !clearOfDegrade(
+      h,
+      ch.errors,
+      errorRate.exitRate,
+      latency,
+      riskSpike,
+      risk,
+      errorRate.minSamples,
+    )
+  )
+    return null;
+  const v = ch.windowView(h);
+  return {
+    window: '10s',
+    errorRate: round(v.errorRate),
+    p95Ms: Math.round(v.p95Ms),
+    samples: healthSamples(h.counts),
+  };
 }
