@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const load = (name: string): Promise<Record<string, any>> =>
   import(new URL(`./assets/${name}`, import.meta.url).href);
 const format = await load('format.js');
-const { DashboardState } = await load('DashboardState.js');
+const { ATTENTION_ORDER, DashboardState } = await load('DashboardState.js');
 const { backoffDelay, streamUrl } = await load('StreamClient.js');
 const { channelChart } = await load('channelChart.js');
 const { tileHtml, timelineHtml } = await load('render.js');
@@ -103,6 +103,38 @@ describe('DashboardState', () => {
     expect(s.pools[0].weights).toEqual({ wechat: 1, alipay: 0 });
     expect(s.sick().map((x: any) => [x.channel.id, x.decision.reason])).toEqual([
       ['alipay', 'error_rate'],
+    ]);
+  });
+
+  it('lists sick channels by attention: down, probing, degraded, maintenance; then longest sick', () => {
+    const s = new DashboardState();
+    const states = {
+      a: 'maintenance',
+      b: 'degraded',
+      c: 'down',
+      d: 'probing',
+      e: 'down',
+      f: 'healthy',
+    };
+    s.applySnapshot(
+      {
+        ...snapshot('e1'),
+        channels: Object.entries(states).map(([id, state], i) => ({
+          ...view(id, 'qr', 0),
+          state,
+          since: id === 'e' ? T - 1 : T + i,
+        })),
+      },
+      T,
+    );
+    expect(s.sick().map((x: any) => x.channel.id)).toEqual(['e', 'c', 'd', 'b', 'a']);
+    // Every state has a rank: one missing would sort as healthy.
+    expect(Object.keys(ATTENTION_ORDER).sort()).toEqual([
+      'degraded',
+      'down',
+      'healthy',
+      'maintenance',
+      'probing',
     ]);
   });
 
