@@ -77,6 +77,18 @@ describe('format', () => {
   });
 });
 
+describe('esc', () => {
+  it('escapes <, >, &, double and single quotes, and leaves other text alone', () => {
+    expect(format.esc(`<a href="x" title='y'>Tom & Jerry</a>`)).toBe(
+      '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;Tom &#38; Jerry&#60;/a&#62;',
+    );
+    expect(format.esc('wechat · 微信 → 38%')).toBe('wechat · 微信 → 38%');
+    // Already escaped text is escaped again: the monitor's strings are data, not markup.
+    expect(format.esc('&amp;')).toBe('&#38;amp;');
+    expect(format.esc(42)).toBe('42');
+  });
+});
+
 describe('backoffDelay / streamUrl', () => {
   it('doubles from 250 ms with jitter, capped at 10 s', () => {
     expect(backoffDelay(1, 0)).toBe(125);

@@ -6,7 +6,7 @@ import { StreamClient, streamUrl } from './StreamClient.js';
 import { AdminApi } from './AdminApi.js';
 import { channelChart } from './channelChart.js';
 import { faultsHtml, maintenanceHtml, poolHtml, summaryHtml, timelineHtml } from './render.js';
-import { clock, duration } from './format.js';
+import { clock, duration, esc } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const state = new DashboardState();
@@ -123,16 +123,10 @@ function drawCharts(force) {
       to,
     });
     cards.push(
-      `<figure class="chartcard state-${ch.state}" data-channel="${ch.id.replace(/"/g, '')}"><figcaption><b>${escText(ch.id)}</b> <span class="st">${escText(ch.state)}</span> · pool ${escText(ch.pool)}</figcaption>${svg}</figure>`,
+      `<figure class="chartcard state-${esc(ch.state)}" data-channel="${esc(ch.id)}"><figcaption><b>${esc(ch.id)}</b> <span class="st">${esc(ch.state)}</span> · pool ${esc(ch.pool)}</figcaption>${svg}</figure>`,
     );
   }
   $('charts').innerHTML = cards.join('');
-}
-
-function escText(s) {
-  const d = document.createElement('span');
-  d.textContent = String(s);
-  return d.innerHTML;
 }
 
 function fillChannelSelects(channels) {
