@@ -34,6 +34,7 @@ describe('dashboardRoutes', () => {
       'app.js',
       'channelChart.js',
       'format.js',
+      'patch.js',
       'render.js',
     ]);
     expect((await app.request('/dashboard/style.css')).headers.get('content-type')).toMatch(

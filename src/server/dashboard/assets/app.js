@@ -7,6 +7,7 @@ import { AdminApi } from './AdminApi.js';
 import { channelChart } from './channelChart.js';
 import { faultsHtml, maintenanceHtml, poolHtml, summaryHtml, timelineHtml } from './render.js';
 import { clock, duration, esc } from './format.js';
+import { patch } from './patch.js';
 
 const $ = (id) => document.getElementById(id);
 const state = new DashboardState();
@@ -36,32 +37,6 @@ $('span').addEventListener('change', (e) => {
 });
 
 // ---- rendering
-/**
- * Updates `el` to match `html` in place, element by element, so tiles and buttons under the
- * pointer survive the twice-a-second redraw (a replaced node would swallow the click).
- */
-function patch(el, html) {
-  const tpl = document.createElement('template');
-  tpl.innerHTML = html;
-  morphChildren(el, tpl.content);
-}
-function morphChildren(from, to) {
-  const next = [...to.childNodes];
-  for (let i = 0; i < next.length; i++) {
-    const a = from.childNodes[i];
-    const b = next[i];
-    if (!a) from.appendChild(b);
-    else if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) from.replaceChild(b, a);
-    else if (a.nodeType === Node.ELEMENT_NODE) {
-      for (const { name } of [...a.attributes]) if (!b.hasAttribute(name)) a.removeAttribute(name);
-      for (const { name, value } of [...b.attributes])
-        if (a.getAttribute(name) !== value) a.setAttribute(name, value);
-      morphChildren(a, b);
-    } else if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
-  }
-  while (from.childNodes.length > next.length) from.lastChild.remove();
-}
-
 let frame = 0;
 function invalidate() {
   if (!frame) frame = requestAnimationFrame(draw);
