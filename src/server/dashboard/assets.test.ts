@@ -9,7 +9,8 @@ const format = await load('format.js');
 const { ATTENTION_ORDER, DashboardState } = await load('DashboardState.js');
 const { backoffDelay, streamUrl } = await load('StreamClient.js');
 const { channelChart } = await load('channelChart.js');
-const { tileHtml, timelineHtml } = await load('render.js');
+const { poolsHtml, tileHtml, timelineHtml } = await load('render.js');
+const { chartCards } = await load('chartCards.js');
 
 const T = 1_795_300_000_000;
 const win = (total: number, errorRate: number, p95Ms = 200) => ({
@@ -221,5 +222,47 @@ describe('channelChart and render', () => {
     expect(html.replace(/<[^>]+>/g, '').length).toBeLessThan(400);
     const tl: string = timelineHtml([{ ...down(1, T), channel: '<b>x</b>' }]);
     expect(tl).not.toContain('<b>x</b>');
+  });
+
+  it('groups tiles by pool in the monitor order, channels in no pool last under "(none)"', () => {
+    const s = new DashboardState();
+    s.applySnapshot(
+      { ...snapshot('e1'), channels: [...snapshot('e1').channels, view('bank_a', 'card', 0)] },
+      T,
+    );
+    const html: string = poolsHtml(s, { now: T, admin: false, selected: 'alipay' });
+    expect([...html.matchAll(/data-pool="([^"]+)"/g)].map((m) => m[1])).toEqual(['qr', '(none)']);
+    expect([...html.matchAll(/id="tile-(\w+)"/g)].map((m) => m[1])).toEqual([
+      'wechat',
+      'alipay',
+      'bank_a',
+    ]);
+    expect(html).toMatch(/class="tile state-healthy selected" id="tile-alipay"/);
+  });
+
+  it('draws one chart card per channel, or only the filtered one, every value escaped', () => {
+    const s = new DashboardState();
+    s.applySnapshot(snapshot('e1'), T);
+    s.applyDecision(down(1, T + 5));
+    const all: string = chartCards(s, { from: T - 60_000, to: T + 1000 });
+    expect(
+      [...all.matchAll(/<figure class="chartcard state-(\w+)" data-channel="(\w+)"/g)].map((m) => [
+        m[2],
+        m[1],
+      ]),
+    ).toEqual([
+      ['wechat', 'healthy'],
+      ['alipay', 'down'],
+    ]);
+    expect(all.match(/<svg class="chart"/g)).toHaveLength(2);
+    const one: string = chartCards(s, { filter: 'alipay', from: T - 60_000, to: T + 1000 });
+    expect(one.match(/<figure/g)).toHaveLength(1);
+    expect(one).toContain('class="mark"');
+    const odd = 'x"><script>';
+    s.channels.set(odd, view(odd, '<img>', 0));
+    const html: string = chartCards(s, { filter: odd, from: T - 60_000, to: T + 1000 });
+    expect(html).toContain('data-channel="x&#34;&#62;&#60;script&#62;"');
+    expect(html).toContain('pool &#60;img&#62;');
+    expect(html).not.toMatch(/<script|<img/);
   });
 });

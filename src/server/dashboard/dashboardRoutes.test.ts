@@ -33,6 +33,7 @@ describe('dashboardRoutes', () => {
       'StreamClient.js',
       'app.js',
       'channelChart.js',
+      'chartCards.js',
       'format.js',
       'patch.js',
       'render.js',

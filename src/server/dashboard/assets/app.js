@@ -4,9 +4,9 @@
 import { DashboardState } from './DashboardState.js';
 import { StreamClient, streamUrl } from './StreamClient.js';
 import { AdminApi } from './AdminApi.js';
-import { channelChart } from './channelChart.js';
-import { faultsHtml, maintenanceHtml, poolHtml, summaryHtml, timelineHtml } from './render.js';
-import { clock, duration, esc } from './format.js';
+import { chartCards } from './chartCards.js';
+import { faultsHtml, maintenanceHtml, poolsHtml, summaryHtml, timelineHtml } from './render.js';
+import { clock, duration } from './format.js';
 import { patch } from './patch.js';
 
 const $ = (id) => document.getElementById(id);
@@ -47,22 +47,7 @@ function draw() {
   const now = state.serverNow(Date.now());
   const admin = Boolean(api.token);
   patch($('summary'), summaryHtml(state, now));
-  const channels = state.orderedChannels();
-  const pooled = new Set();
-  let html = '';
-  for (const pool of state.pools) {
-    const list = channels.filter((c) => (pool.channels || []).includes(c.id));
-    for (const c of list) pooled.add(c.id);
-    html += poolHtml(pool, list, { now, admin, selected: ui.filter });
-  }
-  const loose = channels.filter((c) => !pooled.has(c.id));
-  if (loose.length)
-    html += poolHtml({ id: '(none)', weights: {}, channels: [] }, loose, {
-      now,
-      admin,
-      selected: ui.filter,
-    });
-  patch($('pools'), html);
+  patch($('pools'), poolsHtml(state, { now, admin, selected: ui.filter }));
   patch($('timeline'), timelineHtml(state.decisions, { filter: ui.filter }));
   $('filter').textContent = ui.filter
     ? `${ui.filter} only · click its tile again for all`
@@ -73,7 +58,7 @@ function draw() {
   $('meta').textContent = state.epoch
     ? `epoch ${state.epoch} · seq ${state.seq} · ${clock(now)}`
     : '';
-  fillChannelSelects(channels);
+  fillChannelSelects(state.orderedChannels());
   drawCharts(false);
 }
 
@@ -83,25 +68,7 @@ function drawCharts(force) {
   if (!force && localNow - ui.lastChartAt < 1000) return;
   ui.lastChartAt = localNow;
   const to = state.serverNow(localNow);
-  const from = to - ui.spanMs;
-  const cards = [];
-  for (const ch of state.orderedChannels()) {
-    if (ui.filter && ui.filter !== ch.id) continue;
-    const svg = channelChart({
-      id: ch.id,
-      points: state.history.get(ch.id) || [],
-      decisions: state.decisions.filter((d) => d.channel === ch.id),
-      faults: state.faults.filter((f) => f.channel === ch.id),
-      maintenance: state.maintenance.filter((m) => m.channel === ch.id),
-      restarts: state.restarts,
-      from,
-      to,
-    });
-    cards.push(
-      `<figure class="chartcard state-${esc(ch.state)}" data-channel="${esc(ch.id)}"><figcaption><b>${esc(ch.id)}</b> <span class="st">${esc(ch.state)}</span> · pool ${esc(ch.pool)}</figcaption>${svg}</figure>`,
-    );
-  }
-  $('charts').innerHTML = cards.join('');
+  $('charts').innerHTML = chartCards(state, { filter: ui.filter, from: to - ui.spanMs, to });
 }
 
 function fillChannelSelects(channels) {
