@@ -30,6 +30,7 @@ describe('dashboardRoutes', () => {
     expect([...seen].sort()).toEqual([
       'AdminApi.js',
       'DashboardState.js',
+      'MonitorLoader.js',
       'StreamClient.js',
       'app.js',
       'channelChart.js',

@@ -134,6 +134,16 @@ export class DashboardState {
     }
   }
 
+  /** Takes GET /v1/maintenance's windows as the whole list. */
+  applyMaintenance(list) {
+    this.maintenance = Array.isArray(list) ? [...list] : [];
+  }
+
+  /** Takes GET /v1/faults as the whole list; a fault without a start cannot be drawn. */
+  applyFaults(list) {
+    this.faults = (Array.isArray(list) ? list : []).filter((f) => Number.isFinite(f?.from));
+  }
+
   /** Channels in pool order (the monitor's), then any not in a pool. */
   orderedChannels() {
     const out = [];

@@ -4,6 +4,7 @@
 import { DashboardState } from './DashboardState.js';
 import { StreamClient, streamUrl } from './StreamClient.js';
 import { AdminApi } from './AdminApi.js';
+import { MonitorLoader } from './MonitorLoader.js';
 import { chartCards } from './chartCards.js';
 import { faultsHtml, maintenanceHtml, poolsHtml, summaryHtml, timelineHtml } from './render.js';
 import { clock, duration } from './format.js';
@@ -12,12 +13,12 @@ import { patch } from './patch.js';
 const $ = (id) => document.getElementById(id);
 const state = new DashboardState();
 const api = new AdminApi();
+const loader = new MonitorLoader({ state, onChange: invalidate });
 const ui = {
   filter: null,
   spanMs: 300_000,
   connected: false,
   lastChartAt: 0,
-  faultsAvailable: true,
 };
 
 // ---- large type: remembered per screen, or forced with ?large=1 for a wall display
@@ -103,98 +104,22 @@ function onStatus(s) {
 }
 
 // ---- stream
-async function getJson(path) {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok)
-    throw Object.assign(new Error(`${path}: HTTP ${res.status}`), { status: res.status });
-  return res.json();
-}
-
-async function loadDecisions() {
-  const since = Math.max(0, state.seq - 200);
-  try {
-    const body = await getJson(`/v1/decisions?since=${since}&limit=200`);
-    state.addDecisions(body.decisions);
-    invalidate();
-  } catch {
-    // The timeline fills from the stream anyway; the next reconnect retries.
-  }
-}
-
-async function loadChannels() {
-  try {
-    const body = await getJson('/v1/channels');
-    state.applyChannels(body.channels);
-    invalidate();
-  } catch {
-    // Stats keep the tiles current; overrides show on the next poll.
-  }
-}
-
-function onMessage(msg) {
-  switch (msg.type) {
-    case 'snapshot': {
-      const { epochChanged, first } = state.applySnapshot(msg, Date.now());
-      if (first || epochChanged) loadDecisions();
-      loadMaintenance();
-      loadChannels();
-      break;
-    }
-    case 'decision':
-      state.applyDecision(msg);
-      if (/^manual|^maintenance/.test(msg.reason)) {
-        loadChannels();
-        loadMaintenance();
-      }
-      break;
-    case 'stats':
-      state.applyStats(msg, Date.now());
-      break;
-    default:
-      return; // a message type this page does not know yet
-  }
-  invalidate();
-}
-
-const stream = new StreamClient({ url: () => streamUrl(location, state.seq), onMessage, onStatus });
+const stream = new StreamClient({
+  url: () => streamUrl(location, state.seq),
+  onMessage: (msg) => loader.onMessage(msg, Date.now()),
+  onStatus,
+});
 stream.start();
 
 // ---- polling what the stream does not carry
-function unwrapList(body, ...keys) {
-  if (Array.isArray(body)) return body;
-  for (const k of keys) if (Array.isArray(body?.[k])) return body[k];
-  return [];
-}
-
-async function loadMaintenance() {
-  try {
-    state.maintenance = unwrapList(await getJson('/v1/maintenance'), 'maintenance', 'windows');
-    invalidate();
-  } catch {
-    // Shown again on the next poll.
-  }
-}
-
-async function loadFaults() {
-  if (!ui.faultsAvailable) return;
-  try {
-    state.faults = unwrapList(await getJson('/v1/faults'), 'faults').filter((f) =>
-      Number.isFinite(f.from),
-    );
-    invalidate();
-  } catch (e) {
-    // A monitor without the simulator attached has no faults to show.
-    if (e.status === 404) ui.faultsAvailable = false;
-  }
-}
-loadFaults();
+loader.faults();
 setInterval(() => {
-  if (ui.connected) loadFaults();
+  if (ui.connected) loader.faults();
 }, 3000);
 setInterval(() => {
   if (ui.connected) {
-    loadMaintenance();
-    loadChannels();
+    loader.maintenance();
+    loader.channels();
   }
 }, 10_000);
 // Time in state and the charts' time axis move even when nothing else does.
@@ -254,8 +179,8 @@ async function act(call, okText) {
     out.classList.add('bad');
     if ($('actions').hidden) alertInBanner(out.textContent);
   }
-  loadChannels();
-  loadMaintenance();
+  loader.channels();
+  loader.maintenance();
 }
 
 function alertInBanner(text) {
