@@ -32,6 +32,7 @@ describe('dashboardRoutes', () => {
       'DashboardState.js',
       'MonitorLoader.js',
       'StreamClient.js',
+      'adminForms.js',
       'app.js',
       'channelChart.js',
       'chartCards.js',

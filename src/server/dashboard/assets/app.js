@@ -4,6 +4,12 @@
 import { DashboardState } from './DashboardState.js';
 import { StreamClient, streamUrl } from './StreamClient.js';
 import { AdminApi } from './AdminApi.js';
+import {
+  failureText,
+  localInputValue,
+  maintenanceFromForm,
+  overrideFromForm,
+} from './adminForms.js';
 import { MonitorLoader } from './MonitorLoader.js';
 import { chartCards } from './chartCards.js';
 import { faultsHtml, maintenanceHtml, poolsHtml, summaryHtml, timelineHtml } from './render.js';
@@ -172,10 +178,7 @@ async function act(call, okText) {
     out.textContent = okText;
     out.classList.add('ok');
   } catch (err) {
-    out.textContent =
-      err.status === 401 || err.status === 403
-        ? `refused: the admin token was not accepted (${err.status})`
-        : `failed: ${err.message}`;
+    out.textContent = failureText(err);
     out.classList.add('bad');
     if ($('actions').hidden) alertInBanner(out.textContent);
   }
@@ -194,37 +197,14 @@ function alertInBanner(text) {
 
 $('overrideForm').addEventListener('submit', (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
-  const channel = String(f.get('channel'));
-  const st = String(f.get('state'));
-  const until = state.serverNow(Date.now()) + Number(f.get('minutes')) * 60_000;
-  act(
-    () => api.setOverride(channel, { state: st, until, reason: String(f.get('reason')) }),
-    `${channel} forced ${st} until ${clock(until)}`,
-  );
+  const now = state.serverNow(Date.now());
+  const { channel, override, okText } = overrideFromForm(new FormData(e.target), now);
+  act(() => api.setOverride(channel, override), okText);
 });
 
-function localInputValue(ms) {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 $('maintForm').elements.from.value = localInputValue(Date.now() + 5 * 60_000);
 $('maintForm').addEventListener('submit', (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
-  const channel = String(f.get('channel'));
-  // The browser's clock picks the wall time; the learnt offset turns it into the monitor's.
-  const from = new Date(String(f.get('from'))).getTime() + state.offset;
-  const to = from + Number(f.get('minutes')) * 60_000;
-  act(
-    () =>
-      api.addMaintenance({
-        channel,
-        from,
-        to,
-        leadMs: Number(f.get('lead')),
-        reason: String(f.get('reason')),
-      }),
-    `maintenance on ${channel} ${clock(from)}–${clock(to)} scheduled`,
-  );
+  const { maintenance, okText } = maintenanceFromForm(new FormData(e.target), state.offset);
+  act(() => api.addMaintenance(maintenance), okText);
 });
