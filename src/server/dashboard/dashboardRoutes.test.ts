@@ -11,6 +11,11 @@ describe('dashboardRoutes', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await res.text();
     expect(html).toContain('<script type="module" src="/dashboard/app.js">');
+    // No inline script or handler: the policy above would refuse it.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual([
+      '<script type="module" src="/dashboard/app.js">',
+    ]);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
     // Works offline: nothing is loaded from another origin.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });

@@ -1,5 +1,6 @@
-// Wires the page: the stream feeds the DashboardState, renderers draw it, polling fills in what
-// the stream does not carry (maintenance windows, injected faults), forms call the admin API.
+// Wires the page, and only that: the stream and the MonitorLoader fill the DashboardState,
+// render.js and chartCards.js draw it through patch(), the SRE forms (adminForms.js) call the
+// AdminApi. DOM events and timers live here; the logic lives in those modules, where Node tests it.
 
 import { DashboardState } from './DashboardState.js';
 import { StreamClient, streamUrl } from './StreamClient.js';
