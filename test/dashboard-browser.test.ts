@@ -1,7 +1,8 @@
 // The live dashboard in a real browser (Debian's chromium through playwright-core) against a real
 // in-process monitor: it shows every channel, turns a channel's tile and timeline after a burst of
 // errors, applies an override and schedules maintenance with the admin token, survives a monitor
-// restart (banner, new epoch, resnapshot), and leaves a screenshot for the README.
+// restart (banner, new epoch, resnapshot), and leaves a screenshot for the README. The DOM patcher
+// is tested here too: it needs a real DOM.
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { demoConfigInput } from '../src/config/demoConfig.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import { silentLogger } from '../src/server/Logger.ts';
+import { dashboardRoutes } from '../src/server/dashboard/index.ts';
 import { type RunningMonitor, startMonitor } from '../src/server/startMonitor.ts';
 import { DEMO_CHANNELS } from '../src/core/options.ts';
 import { RealScheduler } from '../src/time/RealScheduler.ts';
@@ -271,5 +273,47 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in chromium', () => {
     console.log(
       `dashboard: bank_b tile down ${turnedMs} ms after the simulator fault was injected`,
     );
+  });
+  it('patch keeps the nodes it can (identity, focus) and rewrites only what changed', async () => {
+    const server = createAdaptorServer({ fetch: dashboardRoutes().fetch }) as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const tab = await browser.newPage();
+    onTestFinished(async () => {
+      await tab.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    // Any same-origin document will do: the module is imported under the dashboard's own CSP.
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await tab.goto(`${url}/dashboard/style.css`);
+    // A string, not a function: the test runner would rewrite a function's import().
+    const result = await tab.evaluate(`(async () => {
+      const { patch } = await import('/dashboard/patch.js');
+      const el = document.body.appendChild(document.createElement('div'));
+      patch(el, '<p class="a" data-x="1">one</p><button id="b">go</button><span>gone</span>');
+      const [p, button] = el.children;
+      const text = p.firstChild;
+      button.focus();
+      patch(el, '<p class="b">two</p><button id="b" disabled>go</button>');
+      const second = {
+        html: el.innerHTML,
+        kept: el.children[0] === p && p.firstChild === text && el.children[1] === button,
+        focused: document.activeElement === button,
+      };
+      patch(el, '<div class="b">two</div>plain');
+      return {
+        second,
+        third: el.innerHTML,
+        replaced: el.firstChild !== p && el.lastChild.nodeType === Node.TEXT_NODE,
+      };
+    })()`);
+    expect(result).toEqual({
+      second: {
+        html: '<p class="b">two</p><button id="b" disabled="">go</button>',
+        kept: true,
+        focused: true,
+      },
+      third: '<div class="b">two</div>plain',
+      replaced: true,
+    });
   });
 });

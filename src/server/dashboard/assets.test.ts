@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 const load = (name: string): Promise<Record<string, any>> =>
   import(new URL(`./assets/${name}`, import.meta.url).href);
 const format = await load('format.js');
-const { DashboardState } = await load('DashboardState.js');
+const { ATTENTION_ORDER, DashboardState } = await load('DashboardState.js');
 const { backoffDelay, streamUrl } = await load('StreamClient.js');
 const { channelChart } = await load('channelChart.js');
-const { tileHtml, timelineHtml } = await load('render.js');
+const { poolsHtml, tileHtml, timelineHtml } = await load('render.js');
+const { chartCards } = await load('chartCards.js');
 
 const T = 1_795_300_000_000;
 const win = (total: number, errorRate: number, p95Ms = 200) => ({
@@ -77,6 +78,18 @@ describe('format', () => {
   });
 });
 
+describe('esc', () => {
+  it('escapes <, >, &, double and single quotes, and leaves other text alone', () => {
+    expect(format.esc(`<a href="x" title='y'>Tom & Jerry</a>`)).toBe(
+      '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;Tom &#38; Jerry&#60;/a&#62;',
+    );
+    expect(format.esc('wechat · 微信 → 38%')).toBe('wechat · 微信 → 38%');
+    // Already escaped text is escaped again: the monitor's strings are data, not markup.
+    expect(format.esc('&amp;')).toBe('&#38;amp;');
+    expect(format.esc(42)).toBe('42');
+  });
+});
+
 describe('backoffDelay / streamUrl', () => {
   it('doubles from 250 ms with jitter, capped at 10 s', () => {
     expect(backoffDelay(1, 0)).toBe(125);
@@ -103,6 +116,38 @@ describe('DashboardState', () => {
     expect(s.pools[0].weights).toEqual({ wechat: 1, alipay: 0 });
     expect(s.sick().map((x: any) => [x.channel.id, x.decision.reason])).toEqual([
       ['alipay', 'error_rate'],
+    ]);
+  });
+
+  it('lists sick channels by attention: down, probing, degraded, maintenance; then longest sick', () => {
+    const s = new DashboardState();
+    const states = {
+      a: 'maintenance',
+      b: 'degraded',
+      c: 'down',
+      d: 'probing',
+      e: 'down',
+      f: 'healthy',
+    };
+    s.applySnapshot(
+      {
+        ...snapshot('e1'),
+        channels: Object.entries(states).map(([id, state], i) => ({
+          ...view(id, 'qr', 0),
+          state,
+          since: id === 'e' ? T - 1 : T + i,
+        })),
+      },
+      T,
+    );
+    expect(s.sick().map((x: any) => x.channel.id)).toEqual(['e', 'c', 'd', 'b', 'a']);
+    // Every state has a rank: one missing would sort as healthy.
+    expect(Object.keys(ATTENTION_ORDER).sort()).toEqual([
+      'degraded',
+      'down',
+      'healthy',
+      'maintenance',
+      'probing',
     ]);
   });
 
@@ -177,5 +222,47 @@ describe('channelChart and render', () => {
     expect(html.replace(/<[^>]+>/g, '').length).toBeLessThan(400);
     const tl: string = timelineHtml([{ ...down(1, T), channel: '<b>x</b>' }]);
     expect(tl).not.toContain('<b>x</b>');
+  });
+
+  it('groups tiles by pool in the monitor order, channels in no pool last under "(none)"', () => {
+    const s = new DashboardState();
+    s.applySnapshot(
+      { ...snapshot('e1'), channels: [...snapshot('e1').channels, view('bank_a', 'card', 0)] },
+      T,
+    );
+    const html: string = poolsHtml(s, { now: T, admin: false, selected: 'alipay' });
+    expect([...html.matchAll(/data-pool="([^"]+)"/g)].map((m) => m[1])).toEqual(['qr', '(none)']);
+    expect([...html.matchAll(/id="tile-(\w+)"/g)].map((m) => m[1])).toEqual([
+      'wechat',
+      'alipay',
+      'bank_a',
+    ]);
+    expect(html).toMatch(/class="tile state-healthy selected" id="tile-alipay"/);
+  });
+
+  it('draws one chart card per channel, or only the filtered one, every value escaped', () => {
+    const s = new DashboardState();
+    s.applySnapshot(snapshot('e1'), T);
+    s.applyDecision(down(1, T + 5));
+    const all: string = chartCards(s, { from: T - 60_000, to: T + 1000 });
+    expect(
+      [...all.matchAll(/<figure class="chartcard state-(\w+)" data-channel="(\w+)"/g)].map((m) => [
+        m[2],
+        m[1],
+      ]),
+    ).toEqual([
+      ['wechat', 'healthy'],
+      ['alipay', 'down'],
+    ]);
+    expect(all.match(/<svg class="chart"/g)).toHaveLength(2);
+    const one: string = chartCards(s, { filter: 'alipay', from: T - 60_000, to: T + 1000 });
+    expect(one.match(/<figure/g)).toHaveLength(1);
+    expect(one).toContain('class="mark"');
+    const odd = 'x"><script>';
+    s.channels.set(odd, view(odd, '<img>', 0));
+    const html: string = chartCards(s, { filter: odd, from: T - 60_000, to: T + 1000 });
+    expect(html).toContain('data-channel="x&#34;&#62;&#60;script&#62;"');
+    expect(html).toContain('pool &#60;img&#62;');
+    expect(html).not.toMatch(/<script|<img/);
   });
 });

@@ -11,6 +11,11 @@ describe('dashboardRoutes', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await res.text();
     expect(html).toContain('<script type="module" src="/dashboard/app.js">');
+    // No inline script or handler: the policy above would refuse it.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual([
+      '<script type="module" src="/dashboard/app.js">',
+    ]);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
     // Works offline: nothing is loaded from another origin.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
@@ -30,10 +35,14 @@ describe('dashboardRoutes', () => {
     expect([...seen].sort()).toEqual([
       'AdminApi.js',
       'DashboardState.js',
+      'MonitorLoader.js',
       'StreamClient.js',
+      'adminForms.js',
       'app.js',
       'channelChart.js',
+      'chartCards.js',
       'format.js',
+      'patch.js',
       'render.js',
     ]);
     expect((await app.request('/dashboard/style.css')).headers.get('content-type')).toMatch(

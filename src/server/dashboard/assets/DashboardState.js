@@ -1,8 +1,12 @@
 // What the page knows, built from stream messages. Pure: every method takes the local time it
 // needs, so the model is unit-tested in Node without a browser or a clock.
 
-/** Severity for ordering the "sick" summary: the worst first. */
-export const SEVERITY = { down: 4, probing: 3, degraded: 2, maintenance: 1, healthy: 0 };
+/**
+ * How urgently a state needs a human, for ordering the "sick" summary worst first. Not the core's
+ * SEVERITY (src/core/ChannelState.ts), which picks the least bad channel in a panic: there
+ * maintenance ranks worst (no traffic may go there), here nearly last (someone planned it).
+ */
+export const ATTENTION_ORDER = { down: 4, probing: 3, degraded: 2, maintenance: 1, healthy: 0 };
 
 export class DashboardState {
   /**
@@ -130,6 +134,16 @@ export class DashboardState {
     }
   }
 
+  /** Takes GET /v1/maintenance's windows as the whole list. */
+  applyMaintenance(list) {
+    this.maintenance = Array.isArray(list) ? [...list] : [];
+  }
+
+  /** Takes GET /v1/faults as the whole list; a fault without a start cannot be drawn. */
+  applyFaults(list) {
+    this.faults = (Array.isArray(list) ? list : []).filter((f) => Number.isFinite(f?.from));
+  }
+
   /** Channels in pool order (the monitor's), then any not in a pool. */
   orderedChannels() {
     const out = [];
@@ -147,7 +161,10 @@ export class DashboardState {
   sick() {
     return this.orderedChannels()
       .filter((ch) => ch.state !== 'healthy')
-      .sort((a, b) => (SEVERITY[b.state] ?? 0) - (SEVERITY[a.state] ?? 0) || a.since - b.since)
+      .sort(
+        (a, b) =>
+          (ATTENTION_ORDER[b.state] ?? 0) - (ATTENTION_ORDER[a.state] ?? 0) || a.since - b.since,
+      )
       .map((ch) => ({ channel: ch, decision: this.lastDecisionFor(ch.id) }));
   }
 

@@ -1,22 +1,31 @@
-// Wires the page: the stream feeds the DashboardState, renderers draw it, polling fills in what
-// the stream does not carry (maintenance windows, injected faults), forms call the admin API.
+// Wires the page, and only that: the stream and the MonitorLoader fill the DashboardState,
+// render.js and chartCards.js draw it through patch(), the SRE forms (adminForms.js) call the
+// AdminApi. DOM events and timers live here; the logic lives in those modules, where Node tests it.
 
 import { DashboardState } from './DashboardState.js';
 import { StreamClient, streamUrl } from './StreamClient.js';
 import { AdminApi } from './AdminApi.js';
-import { channelChart } from './channelChart.js';
-import { faultsHtml, maintenanceHtml, poolHtml, summaryHtml, timelineHtml } from './render.js';
+import {
+  failureText,
+  localInputValue,
+  maintenanceFromForm,
+  overrideFromForm,
+} from './adminForms.js';
+import { MonitorLoader } from './MonitorLoader.js';
+import { chartCards } from './chartCards.js';
+import { faultsHtml, maintenanceHtml, poolsHtml, summaryHtml, timelineHtml } from './render.js';
 import { clock, duration } from './format.js';
+import { patch } from './patch.js';
 
 const $ = (id) => document.getElementById(id);
 const state = new DashboardState();
 const api = new AdminApi();
+const loader = new MonitorLoader({ state, onChange: invalidate });
 const ui = {
   filter: null,
   spanMs: 300_000,
   connected: false,
   lastChartAt: 0,
-  faultsAvailable: true,
 };
 
 // ---- large type: remembered per screen, or forced with ?large=1 for a wall display
@@ -36,32 +45,6 @@ $('span').addEventListener('change', (e) => {
 });
 
 // ---- rendering
-/**
- * Updates `el` to match `html` in place, element by element, so tiles and buttons under the
- * pointer survive the twice-a-second redraw (a replaced node would swallow the click).
- */
-function patch(el, html) {
-  const tpl = document.createElement('template');
-  tpl.innerHTML = html;
-  morphChildren(el, tpl.content);
-}
-function morphChildren(from, to) {
-  const next = [...to.childNodes];
-  for (let i = 0; i < next.length; i++) {
-    const a = from.childNodes[i];
-    const b = next[i];
-    if (!a) from.appendChild(b);
-    else if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) from.replaceChild(b, a);
-    else if (a.nodeType === Node.ELEMENT_NODE) {
-      for (const { name } of [...a.attributes]) if (!b.hasAttribute(name)) a.removeAttribute(name);
-      for (const { name, value } of [...b.attributes])
-        if (a.getAttribute(name) !== value) a.setAttribute(name, value);
-      morphChildren(a, b);
-    } else if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
-  }
-  while (from.childNodes.length > next.length) from.lastChild.remove();
-}
-
 let frame = 0;
 function invalidate() {
   if (!frame) frame = requestAnimationFrame(draw);
@@ -72,22 +55,7 @@ function draw() {
   const now = state.serverNow(Date.now());
   const admin = Boolean(api.token);
   patch($('summary'), summaryHtml(state, now));
-  const channels = state.orderedChannels();
-  const pooled = new Set();
-  let html = '';
-  for (const pool of state.pools) {
-    const list = channels.filter((c) => (pool.channels || []).includes(c.id));
-    for (const c of list) pooled.add(c.id);
-    html += poolHtml(pool, list, { now, admin, selected: ui.filter });
-  }
-  const loose = channels.filter((c) => !pooled.has(c.id));
-  if (loose.length)
-    html += poolHtml({ id: '(none)', weights: {}, channels: [] }, loose, {
-      now,
-      admin,
-      selected: ui.filter,
-    });
-  patch($('pools'), html);
+  patch($('pools'), poolsHtml(state, { now, admin, selected: ui.filter }));
   patch($('timeline'), timelineHtml(state.decisions, { filter: ui.filter }));
   $('filter').textContent = ui.filter
     ? `${ui.filter} only · click its tile again for all`
@@ -98,7 +66,7 @@ function draw() {
   $('meta').textContent = state.epoch
     ? `epoch ${state.epoch} · seq ${state.seq} · ${clock(now)}`
     : '';
-  fillChannelSelects(channels);
+  fillChannelSelects(state.orderedChannels());
   drawCharts(false);
 }
 
@@ -108,31 +76,7 @@ function drawCharts(force) {
   if (!force && localNow - ui.lastChartAt < 1000) return;
   ui.lastChartAt = localNow;
   const to = state.serverNow(localNow);
-  const from = to - ui.spanMs;
-  const cards = [];
-  for (const ch of state.orderedChannels()) {
-    if (ui.filter && ui.filter !== ch.id) continue;
-    const svg = channelChart({
-      id: ch.id,
-      points: state.history.get(ch.id) || [],
-      decisions: state.decisions.filter((d) => d.channel === ch.id),
-      faults: state.faults.filter((f) => f.channel === ch.id),
-      maintenance: state.maintenance.filter((m) => m.channel === ch.id),
-      restarts: state.restarts,
-      from,
-      to,
-    });
-    cards.push(
-      `<figure class="chartcard state-${ch.state}" data-channel="${ch.id.replace(/"/g, '')}"><figcaption><b>${escText(ch.id)}</b> <span class="st">${escText(ch.state)}</span> · pool ${escText(ch.pool)}</figcaption>${svg}</figure>`,
-    );
-  }
-  $('charts').innerHTML = cards.join('');
-}
-
-function escText(s) {
-  const d = document.createElement('span');
-  d.textContent = String(s);
-  return d.innerHTML;
+  $('charts').innerHTML = chartCards(state, { filter: ui.filter, from: to - ui.spanMs, to });
 }
 
 function fillChannelSelects(channels) {
@@ -167,98 +111,22 @@ function onStatus(s) {
 }
 
 // ---- stream
-async function getJson(path) {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok)
-    throw Object.assign(new Error(`${path}: HTTP ${res.status}`), { status: res.status });
-  return res.json();
-}
-
-async function loadDecisions() {
-  const since = Math.max(0, state.seq - 200);
-  try {
-    const body = await getJson(`/v1/decisions?since=${since}&limit=200`);
-    state.addDecisions(body.decisions);
-    invalidate();
-  } catch {
-    // The timeline fills from the stream anyway; the next reconnect retries.
-  }
-}
-
-async function loadChannels() {
-  try {
-    const body = await getJson('/v1/channels');
-    state.applyChannels(body.channels);
-    invalidate();
-  } catch {
-    // Stats keep the tiles current; overrides show on the next poll.
-  }
-}
-
-function onMessage(msg) {
-  switch (msg.type) {
-    case 'snapshot': {
-      const { epochChanged, first } = state.applySnapshot(msg, Date.now());
-      if (first || epochChanged) loadDecisions();
-      loadMaintenance();
-      loadChannels();
-      break;
-    }
-    case 'decision':
-      state.applyDecision(msg);
-      if (/^manual|^maintenance/.test(msg.reason)) {
-        loadChannels();
-        loadMaintenance();
-      }
-      break;
-    case 'stats':
-      state.applyStats(msg, Date.now());
-      break;
-    default:
-      return; // a message type this page does not know yet
-  }
-  invalidate();
-}
-
-const stream = new StreamClient({ url: () => streamUrl(location, state.seq), onMessage, onStatus });
+const stream = new StreamClient({
+  url: () => streamUrl(location, state.seq),
+  onMessage: (msg) => loader.onMessage(msg, Date.now()),
+  onStatus,
+});
 stream.start();
 
 // ---- polling what the stream does not carry
-function unwrapList(body, ...keys) {
-  if (Array.isArray(body)) return body;
-  for (const k of keys) if (Array.isArray(body?.[k])) return body[k];
-  return [];
-}
-
-async function loadMaintenance() {
-  try {
-    state.maintenance = unwrapList(await getJson('/v1/maintenance'), 'maintenance', 'windows');
-    invalidate();
-  } catch {
-    // Shown again on the next poll.
-  }
-}
-
-async function loadFaults() {
-  if (!ui.faultsAvailable) return;
-  try {
-    state.faults = unwrapList(await getJson('/v1/faults'), 'faults').filter((f) =>
-      Number.isFinite(f.from),
-    );
-    invalidate();
-  } catch (e) {
-    // A monitor without the simulator attached has no faults to show.
-    if (e.status === 404) ui.faultsAvailable = false;
-  }
-}
-loadFaults();
+loader.faults();
 setInterval(() => {
-  if (ui.connected) loadFaults();
+  if (ui.connected) loader.faults();
 }, 3000);
 setInterval(() => {
   if (ui.connected) {
-    loadMaintenance();
-    loadChannels();
+    loader.maintenance();
+    loader.channels();
   }
 }, 10_000);
 // Time in state and the charts' time axis move even when nothing else does.
@@ -311,15 +179,12 @@ async function act(call, okText) {
     out.textContent = okText;
     out.classList.add('ok');
   } catch (err) {
-    out.textContent =
-      err.status === 401 || err.status === 403
-        ? `refused: the admin token was not accepted (${err.status})`
-        : `failed: ${err.message}`;
+    out.textContent = failureText(err);
     out.classList.add('bad');
     if ($('actions').hidden) alertInBanner(out.textContent);
   }
-  loadChannels();
-  loadMaintenance();
+  loader.channels();
+  loader.maintenance();
 }
 
 function alertInBanner(text) {
@@ -333,37 +198,14 @@ function alertInBanner(text) {
 
 $('overrideForm').addEventListener('submit', (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
-  const channel = String(f.get('channel'));
-  const st = String(f.get('state'));
-  const until = state.serverNow(Date.now()) + Number(f.get('minutes')) * 60_000;
-  act(
-    () => api.setOverride(channel, { state: st, until, reason: String(f.get('reason')) }),
-    `${channel} forced ${st} until ${clock(until)}`,
-  );
+  const now = state.serverNow(Date.now());
+  const { channel, override, okText } = overrideFromForm(new FormData(e.target), now);
+  act(() => api.setOverride(channel, override), okText);
 });
 
-function localInputValue(ms) {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 $('maintForm').elements.from.value = localInputValue(Date.now() + 5 * 60_000);
 $('maintForm').addEventListener('submit', (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
-  const channel = String(f.get('channel'));
-  // The browser's clock picks the wall time; the learnt offset turns it into the monitor's.
-  const from = new Date(String(f.get('from'))).getTime() + state.offset;
-  const to = from + Number(f.get('minutes')) * 60_000;
-  act(
-    () =>
-      api.addMaintenance({
-        channel,
-        from,
-        to,
-        leadMs: Number(f.get('lead')),
-        reason: String(f.get('reason')),
-      }),
-    `maintenance on ${channel} ${clock(from)}–${clock(to)} scheduled`,
-  );
+  const { maintenance, okText } = maintenanceFromForm(new FormData(e.target), state.offset);
+  act(() => api.addMaintenance(maintenance), okText);
 });

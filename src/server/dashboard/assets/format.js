@@ -1,6 +1,9 @@
 // Small pure formatters shared by the page's renderers. No DOM here, so they are unit-tested in Node.
 
-/** Escapes text for HTML: every string that came from the monitor goes through this. */
+/**
+ * Escapes text for HTML, safe in element text and in quoted attributes: every string that came
+ * from the monitor goes through this, the page's only escaper (no DOM needed, so Node tests it).
+ */
 export function esc(value) {
   return String(value).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

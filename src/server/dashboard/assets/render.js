@@ -60,6 +60,21 @@ export function poolHtml(pool, channels, opts) {
 <div class="tiles">${channels.map((ch) => tileHtml(ch, { ...opts, selected: opts.selected === ch.id })).join('')}</div></section>`;
 }
 
+/** Every pool in the monitor's order, then a "(none)" group for channels in no pool. */
+export function poolsHtml(state, opts) {
+  const channels = state.orderedChannels();
+  const pooled = new Set();
+  let html = '';
+  for (const pool of state.pools) {
+    const list = channels.filter((c) => (pool.channels || []).includes(c.id));
+    for (const c of list) pooled.add(c.id);
+    html += poolHtml(pool, list, opts);
+  }
+  const loose = channels.filter((c) => !pooled.has(c.id));
+  if (loose.length) html += poolHtml({ id: '(none)', weights: {}, channels: [] }, loose, opts);
+  return html;
+}
+
 /** The decision timeline, newest first, with reasons, evidence and the weights they left. */
 export function timelineHtml(decisions, { filter = null, limit = 100 } = {}) {
   const rows = [];
