@@ -1,11 +1,11 @@
 /** Stable codes for what can go wrong in the simulators; callers branch on `code`, never on the message. */
 export type SimulatorErrorCode =
-  | 'BAD_DURATION'
-  | 'FAULT_INVALID'
-  | 'FAULT_NOT_FOUND'
-  | 'UNKNOWN_CHANNEL'
-  | 'SCENARIO_INVALID'
-  | 'SCENARIO_NOT_FOUND';
+  | 'bad_duration'
+  | 'fault_invalid'
+  | 'fault_not_found'
+  | 'unknown_channel'
+  | 'scenario_invalid'
+  | 'scenario_not_found';
 
 export interface ErrorDetail {
   path: string;
@@ -24,9 +24,9 @@ export class SimulatorError extends Error {
 
   /** HTTP status for the control API. */
   get status(): number {
-    return this.code === 'FAULT_NOT_FOUND' ||
-      this.code === 'UNKNOWN_CHANNEL' ||
-      this.code === 'SCENARIO_NOT_FOUND'
+    return this.code === 'fault_not_found' ||
+      this.code === 'unknown_channel' ||
+      this.code === 'scenario_not_found'
       ? 404
       : 400;
   }

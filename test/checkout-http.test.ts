@@ -62,7 +62,7 @@ describe('checkout HTTP app', () => {
     const bad = await post('', { amount: -5 });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
-      code: 'INVALID_ORDER',
+      code: 'invalid_order',
       details: [{ path: 'amount' }],
     });
 

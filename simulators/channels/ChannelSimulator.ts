@@ -108,7 +108,7 @@ export class ChannelSimulator {
 
   private lane(channel: string): Lane {
     const lane = this.lanes.get(channel);
-    if (!lane) throw new SimulatorError('UNKNOWN_CHANNEL', `no channel "${channel}"`);
+    if (!lane) throw new SimulatorError('unknown_channel', `no channel "${channel}"`);
     return lane;
   }
 

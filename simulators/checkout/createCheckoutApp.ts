@@ -44,7 +44,7 @@ export function createCheckoutApp({ checkouts, clock }: CheckoutAppOptions): Hon
       return c.json(
         {
           error: `unknown strategy "${strategy}"; served: ${names.join(', ')}`,
-          code: 'UNKNOWN_STRATEGY',
+          code: 'unknown_strategy',
         },
         400,
       );
@@ -53,7 +53,7 @@ export function createCheckoutApp({ checkouts, clock }: CheckoutAppOptions): Hon
       raw = await c.req.json();
     } catch {
       return c.json(
-        { error: 'body must be a JSON order, e.g. {"amount": 3980}', code: 'BAD_JSON' },
+        { error: 'body must be a JSON order, e.g. {"amount": 3980}', code: 'bad_json' },
         400,
       );
     }
@@ -62,7 +62,7 @@ export function createCheckoutApp({ checkouts, clock }: CheckoutAppOptions): Hon
       return c.json(
         {
           error: 'invalid order',
-          code: 'INVALID_ORDER',
+          code: 'invalid_order',
           details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         },
         400,

@@ -93,7 +93,7 @@ describe('/_chaos', () => {
     const r = await call('POST', '/faults', { channel: 'wechat', kind: 'meteor', probability: 3 });
     expect(r.status).toBe(400);
     const body = (await r.json()) as { code: string; details: Array<{ path: string }> };
-    expect(body.code).toBe('FAULT_INVALID');
+    expect(body.code).toBe('fault_invalid');
     expect(body.details.map((d) => d.path).sort()).toEqual(['kind', 'probability']);
     expect((await call('POST', '/faults', { channel: 'nope', kind: 'error' })).status).toBe(404);
     expect((await call('DELETE', '/faults/f-42')).status).toBe(404);

@@ -55,7 +55,7 @@ export function chaosRoutes({
         err.status as 400 | 404,
       );
     if (err instanceof SyntaxError)
-      return c.json({ error: 'body is not JSON', code: 'BAD_JSON' }, 400);
+      return c.json({ error: 'body is not JSON', code: 'bad_json' }, 400);
     throw err;
   });
 
@@ -68,7 +68,7 @@ export function chaosRoutes({
           '',
       );
       if (given.length !== want.length || !timingSafeEqual(given, want))
-        return c.json({ error: 'missing or wrong chaos token', code: 'UNAUTHORIZED' }, 401);
+        return c.json({ error: 'missing or wrong chaos token', code: 'unauthorized' }, 401);
       await next();
     });
   }
@@ -127,12 +127,12 @@ export function chaosRoutes({
     const specs = scenarios[name];
     if (!specs)
       throw new SimulatorError(
-        'SCENARIO_NOT_FOUND',
+        'scenario_not_found',
         `no scenario "${name}" (have ${Object.keys(scenarios).join(', ') || 'none'})`,
       );
     if (running)
       return c.json(
-        { error: `scenario ${running.name} is running; stop it first`, code: 'SCENARIO_RUNNING' },
+        { error: `scenario ${running.name} is running; stop it first`, code: 'scenario_running' },
         409,
       );
     const startedAt = clock.now();
@@ -169,7 +169,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
     message: i.message,
   }));
   throw new SimulatorError(
-    'FAULT_INVALID',
+    'fault_invalid',
     details.map((d) => `${d.path}: ${d.message}`).join('; '),
     details,
   );

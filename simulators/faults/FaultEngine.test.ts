@@ -40,21 +40,21 @@ describe('FaultEngine', () => {
       return null;
     };
     expect(bad(() => faults.add({ channel: 'nope', kind: 'error' }))).toEqual([
-      'UNKNOWN_CHANNEL',
+      'unknown_channel',
       'channel',
     ]);
     expect(bad(() => faults.add({ channel: 'wechat', kind: 'error', probability: 2 }))).toEqual([
-      'FAULT_INVALID',
+      'fault_invalid',
       'probability',
     ]);
     expect(bad(() => faults.add({ channel: 'wechat', kind: 'flapping' }))).toEqual([
-      'FAULT_INVALID',
+      'fault_invalid',
       'onMs',
     ]);
     expect(
       bad(() => faults.add({ channel: 'wechat', kind: 'error', ttlMs: 2 * 86_400_000 })),
-    ).toEqual(['FAULT_INVALID', 'ttlMs']);
-    expect(bad(() => faults.remove('f-9'))).toEqual(['FAULT_NOT_FOUND', undefined]);
+    ).toEqual(['fault_invalid', 'ttlMs']);
+    expect(bad(() => faults.remove('f-9'))).toEqual(['fault_not_found', undefined]);
   });
 
   it('ramps, flaps and scopes', () => {

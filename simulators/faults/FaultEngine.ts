@@ -95,7 +95,7 @@ export class FaultEngine {
   add(input: FaultInput): Fault {
     if (!this.channels.has(input.channel)) {
       throw new SimulatorError(
-        'UNKNOWN_CHANNEL',
+        'unknown_channel',
         `channel: no channel "${input.channel}" (have ${[...this.channels].join(', ')})`,
         [{ path: 'channel', message: 'unknown channel' }],
       );
@@ -161,7 +161,7 @@ export class FaultEngine {
 
   get(id: string): Fault {
     const f = this.faults.get(id);
-    if (!f) throw new SimulatorError('FAULT_NOT_FOUND', `no fault "${id}"`);
+    if (!f) throw new SimulatorError('fault_not_found', `no fault "${id}"`);
     return f;
   }
 
@@ -268,5 +268,5 @@ export function probabilityAt(f: Fault, at: number): number {
 }
 
 function invalid(path: string, message: string): SimulatorError {
-  return new SimulatorError('FAULT_INVALID', `${path}: ${message}`, [{ path, message }]);
+  return new SimulatorError('fault_invalid', `${path}: ${message}`, [{ path, message }]);
 }

@@ -92,7 +92,7 @@ export class HttpChannels implements ChannelApi {
 
   private flavour(channel: string): Flavour {
     const f = this.flavours.get(channel);
-    if (!f) throw new SimulatorError('UNKNOWN_CHANNEL', `no channel "${channel}"`);
+    if (!f) throw new SimulatorError('unknown_channel', `no channel "${channel}"`);
     return f;
   }
 

@@ -6,7 +6,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(v: string | number, field = 'duration'): number {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 0)
-      throw new SimulatorError('BAD_DURATION', `${field}: ${v} is not a duration ≥ 0`);
+      throw new SimulatorError('bad_duration', `${field}: ${v} is not a duration ≥ 0`);
     return v;
   }
   const s = v.trim();
@@ -20,7 +20,7 @@ export function parseDuration(v: string | number, field = 'duration'): number {
   }
   if (end === 0 || end !== s.length) {
     throw new SimulatorError(
-      'BAD_DURATION',
+      'bad_duration',
       `${field}: "${v}" is not a duration; write e.g. 500ms, 2s, 8m37s, 1h`,
     );
   }

@@ -28,7 +28,7 @@ function problems(text: string): string[] {
     parseScenario(text, 'x.yaml');
   } catch (e) {
     expect(e).toBeInstanceOf(SimulatorError);
-    expect((e as SimulatorError).code).toBe('SCENARIO_INVALID');
+    expect((e as SimulatorError).code).toBe('scenario_invalid');
     return (e as SimulatorError).details.map((d) => d.path);
   }
   return [];

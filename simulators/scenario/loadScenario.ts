@@ -8,14 +8,14 @@ import { formatDuration, parseDuration } from './duration.ts';
 import type { Expectation, Scenario } from './Scenario.ts';
 import { type ScenarioFile, scenarioSchema } from './scenarioSchema.ts';
 
-/** Reads, validates and normalises a scenario file; a SimulatorError (SCENARIO_INVALID) names every bad field. */
+/** Reads, validates and normalises a scenario file; a SimulatorError (scenario_invalid) names every bad field. */
 export function loadScenario(path: string): Scenario {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new SimulatorError(
-      'SCENARIO_NOT_FOUND',
+      'scenario_not_found',
       `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
@@ -253,7 +253,7 @@ function formatPath(path: PropertyKey[]): string {
 
 function invalid(source: string, details: ErrorDetail[]): SimulatorError {
   return new SimulatorError(
-    'SCENARIO_INVALID',
+    'scenario_invalid',
     `${source}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
     details,
   );

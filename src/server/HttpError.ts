@@ -1,3 +1,5 @@
+import type { EngineError } from '../core/errors.ts';
+
 /** Stable codes clients may branch on; `message` is for people. */
 export type HttpErrorCode =
   | 'unauthorized'
@@ -12,6 +14,14 @@ export type HttpErrorCode =
   | 'upstream_unavailable'
   | 'internal';
 
+/** One field a request got wrong; `path` is dotted, empty for the whole body. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
 /** An error answer: status plus a JSON body `{ error, message, details? }`. */
 export class HttpError extends Error {
   constructor(
@@ -24,9 +34,37 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 
+  /** 400 `invalid_request` naming every bad field: `"forMs: must be …; state: must be …"`. */
+  static invalid(problems: readonly FieldProblem[]): HttpError {
+    const message = problems.map((p) => `${p.path || 'body'}: ${p.message}`).join('; ');
+    return new HttpError(400, 'invalid_request', message, [...problems]);
+  }
+
+  /** The answer an engine refusal gets: unknown ids are 404, bad operator input 400. */
+  static fromEngineError(e: EngineError): HttpError {
+    switch (e.code) {
+      case 'unknown_channel':
+        return new HttpError(404, 'unknown_channel', e.message);
+      case 'unknown_maintenance':
+        return new HttpError(404, 'unknown_maintenance', e.message);
+      case 'bad_override':
+      case 'bad_maintenance':
+      case 'bad_option':
+      case 'unknown_pool':
+        return new HttpError(400, 'invalid_request', e.message);
+    }
+  }
+
   body(): { error: HttpErrorCode; message: string; details?: unknown[] } {
     return this.details
       ? { error: this.code, message: this.message, details: this.details }
       : { error: this.code, message: this.message };
+  }
+
+  toResponse(): Response {
+    return new Response(JSON.stringify(this.body()), {
+      status: this.status,
+      headers: JSON_HEADERS,
+    });
   }
 }

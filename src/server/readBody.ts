@@ -29,3 +29,22 @@ export async function readBody(req: Request, maxBytes: number): Promise<string> 
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** The body parsed as JSON; a syntax error is a 400 `invalid_json`. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(
+      400,
+      'invalid_json',
+      `body is not JSON: ${(e as Error).message.slice(0, 200)}`,
+      [{ index: 0, path: '', message: 'not JSON' }],
+    );
+  }
+}
+
+/** `readBody` then `parseJson`: for the small operator bodies. */
+export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  return parseJson(await readBody(req, maxBytes));
+}

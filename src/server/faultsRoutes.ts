@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { HttpError } from './HttpError.ts';
+
+export interface FaultsDeps {
+  /** Simulator base URL; unset: no faults. */
+  simulatorUrl?: string;
+  /** Sent as a bearer token to the simulator's /_chaos API when set. */
+  simulatorToken?: string;
+  fetch: typeof globalThis.fetch;
+}
+
+/** `GET /v1/faults`: the simulator's injected faults (`/_chaos/timeline`), for the dashboard's timeline. */
+export function faultsRoutes({ simulatorUrl, simulatorToken, fetch }: FaultsDeps): Hono {
+  const app = new Hono();
+
+  app.get('/v1/faults', async (c) => {
+    if (!simulatorUrl) return c.json({ faults: [] });
+    try {
+      const res = await fetch(`${simulatorUrl}/_chaos/timeline`, {
+        signal: AbortSignal.timeout(2000),
+        ...(simulatorToken && { headers: { authorization: `Bearer ${simulatorToken}` } }),
+      });
+      if (!res.ok) throw new Error(`status ${res.status}`);
+      // The simulator names each fault's final window `windows` (its change log is `events`).
+      const body = (await res.json()) as { faults?: unknown; windows?: unknown };
+      const faults = Array.isArray(body?.faults)
+        ? body.faults
+        : Array.isArray(body?.windows)
+          ? body.windows
+          : [];
+      return c.json({ faults });
+    } catch (e) {
+      throw new HttpError(
+        502,
+        'upstream_unavailable',
+        `simulator timeline unavailable: ${(e as Error).message}`,
+      );
+    }
+  });
+
+  return app;
+}

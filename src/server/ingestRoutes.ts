@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import type { Clock } from '../core/clock.ts';
+import type { Engine } from '../core/Engine.ts';
+import { parseOutcomes } from '../core/parse.ts';
+import { bearerCheck } from './bearerToken.ts';
+import { HttpError, JSON_HEADERS } from './HttpError.ts';
+import type { Metrics } from './Metrics.ts';
+import { parseJson, readBody } from './readBody.ts';
+import type { Refuse } from './refuse.ts';
+
+export interface IngestDeps {
+  engine: Engine;
+  metrics: Metrics;
+  clock: Clock;
+  refuse: Refuse;
+  /** Bearer token ingest needs; unset: open. */
+  token?: string;
+  maxBodyBytes: number;
+}
+
+/**
+ * `POST /v1/outcomes`, the hot path: no middleware, one JSON.parse, hand-written validation
+ * (`parseOutcomes`), and its own refusals so every answer is counted in the ingest metrics.
+ */
+export function ingestRoutes({
+  engine,
+  metrics,
+  clock,
+  refuse,
+  token,
+  maxBodyBytes,
+}: IngestDeps): Hono {
+  const app = new Hono();
+  const authorize = bearerCheck(
+    token,
+    'ingest needs the ingest token: Authorization: Bearer <token>',
+  );
+
+  app.post('/v1/outcomes', async (c) => {
+    let events = 0;
+    try {
+      authorize(c.req.header('authorization'));
+      const ndjson = bodyKind(c.req.header('content-type'));
+      const text = await readBody(c.req.raw, maxBodyBytes);
+      const input = ndjson ? parseNdjson(text) : parseJson(text);
+      events = Array.isArray(input) ? input.length : 1;
+      const parsed = parseOutcomes(input, { now: clock.now(), engine });
+      if (!parsed.ok) throw new HttpError(400, 'invalid_events', parsed.error, parsed.details);
+      // Validated whole before the first record: all or nothing.
+      for (const e of parsed.events) engine.record(e);
+      metrics.ingest(202, parsed.events.length, 0);
+      return new Response(`{"accepted":${parsed.events.length}}`, {
+        status: 202,
+        headers: JSON_HEADERS,
+      });
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      metrics.ingest(e.status, 0, events);
+      return refuse(c, e);
+    }
+  });
+
+  return app;
+}
+
+/** True for NDJSON, false for JSON (or no type: curl's default form type is refused, a bare body is read as JSON). */
+function bodyKind(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const type = contentType.split(';', 1)[0].trim().toLowerCase();
+  if (type === 'application/json' || type === '') return false;
+  if (
+    type === 'application/x-ndjson' ||
+    type === 'application/ndjson' ||
+    type === 'application/jsonl'
+  )
+    return true;
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `content-type ${JSON.stringify(type.slice(0, 80))}: send application/json or application/x-ndjson`,
+  );
+}
+
+function parseNdjson(text: string): unknown[] {
+  const out: unknown[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch (e) {
+      throw new HttpError(
+        400,
+        'invalid_json',
+        `NDJSON line for event ${out.length} is not JSON: ${(e as Error).message.slice(0, 200)}`,
+        [{ index: out.length, path: '', message: 'not JSON' }],
+      );
+    }
+  }
+  return out;
+}
