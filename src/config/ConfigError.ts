@@ -6,7 +6,7 @@ export interface ConfigIssue {
   fix: string;
 }
 
-export type ConfigErrorCode = 'CONFIG_NOT_FOUND' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID';
+export type ConfigErrorCode = 'config_not_found' | 'config_syntax' | 'config_invalid';
 
 /** Stops start-up: the message lists every issue with its field and fix, ready to print. */
 export class ConfigError extends Error {

@@ -74,7 +74,7 @@ describe('config', () => {
         'chanels: []\nchannels:\n  - id: w\n    flavour: wexin\n    pool: qr\n  - id: a\n    flavour: alipay\n',
       ),
     );
-    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.code).toBe('config_invalid');
     const byPath = Object.fromEntries(e.issues.map((i) => [i.path, i]));
     expect(byPath['channels[0].flavour'].fix).toContain('"wechat"');
     expect(byPath['channels[1].pool'].fix).toContain('add channels[1].pool');
@@ -133,10 +133,10 @@ describe('config', () => {
 
   it('reports YAML syntax errors with their line, and a missing file', () => {
     const e = issuesOf(() => parseConfigText('channels:\n  - id: [w\n'));
-    expect(e.code).toBe('CONFIG_SYNTAX');
+    expect(e.code).toBe('config_syntax');
     expect(e.issues[0].path).toMatch(/^line \d+/);
     expect(issuesOf(() => loadConfigFile('/nonexistent/switchyard.yaml')).code).toBe(
-      'CONFIG_NOT_FOUND',
+      'config_not_found',
     );
   });
 

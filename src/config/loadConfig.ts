@@ -47,7 +47,7 @@ export function loadConfigFile(file: string): MonitorConfig {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError('CONFIG_NOT_FOUND', file, [
+    throw new ConfigError('config_not_found', file, [
       {
         path: '',
         message: `cannot read the file (${code ?? 'error'})`,
@@ -62,7 +62,7 @@ export function parseConfigText(text: string, source = 'config'): MonitorConfig 
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(
-      'CONFIG_SYNTAX',
+      'config_syntax',
       source,
       doc.errors.map((e) => ({
         path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
@@ -78,7 +78,7 @@ export function parseConfigText(text: string, source = 'config'): MonitorConfig 
 export function resolveConfig(input: unknown, source = 'config'): MonitorConfig {
   const parsed = configSchema.safeParse(input ?? {});
   if (!parsed.success)
-    throw new ConfigError('CONFIG_INVALID', source, parsed.error.issues.map(toIssue));
+    throw new ConfigError('config_invalid', source, parsed.error.issues.map(toIssue));
   const cfg = parsed.data;
   const issues: ConfigIssue[] = [];
   const engine = toEngineOptions(cfg, issues);
@@ -95,7 +95,7 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     }
     probes.push({ channel: c.id, ...c.probe });
   });
-  if (issues.length) throw new ConfigError('CONFIG_INVALID', source, issues);
+  if (issues.length) throw new ConfigError('config_invalid', source, issues);
   return {
     host: cfg.host,
     port: cfg.port,

@@ -1,6 +1,6 @@
 /** A time the config or the maintenance API was given that cannot be turned into an instant. */
 export class TimeParseError extends Error {
-  readonly code = 'TIME_INVALID';
+  readonly code = 'time_invalid';
   constructor(message: string) {
     super(message);
     this.name = 'TimeParseError';

@@ -47,7 +47,7 @@ export function ingestRoutes({
       const parsed = parseOutcomes(input, { now: clock.now(), engine });
       if (!parsed.ok) throw new HttpError(400, 'invalid_events', parsed.error, parsed.details);
       // Validated whole before the first record: all or nothing.
-      for (const e of parsed.events) engine.record(e);
+      for (const e of parsed.events) engine.recordOutcome(e);
       metrics.ingest(202, parsed.events.length, 0);
       return new Response(`{"accepted":${parsed.events.length}}`, {
         status: 202,
