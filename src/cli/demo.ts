@@ -8,6 +8,7 @@ import { seededRandom } from '../core/random.ts';
 import { demoConfigInput } from '../config/demoConfig.ts';
 import { resolveConfig } from '../config/loadConfig.ts';
 import { DEMO_CHANNELS } from '../core/options.ts';
+import { closeServer, listen } from '../server/listen.ts';
 import { createLogger } from '../server/Logger.ts';
 import { startMonitor } from '../server/startMonitor.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
@@ -25,7 +26,10 @@ import {
 import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
 import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
 import { parseDuration } from '../../simulators/scenario/duration.ts';
+import { CloseStack } from './CloseStack.ts';
 import { parseCli } from './parseCli.ts';
+import { parsePort } from './parsePort.ts';
+import { waitForSignal } from './waitForSignal.ts';
 
 export const DEMO_USAGE = `usage: switchyard demo [--rate N] [--seed N] [--port N] [--sim-port N] [--checkout-port N] [--scenario FILE]
 
@@ -73,14 +77,6 @@ function loadCycle(file: string | undefined): {
   return { durationMs: end + 60_000, faults, source: path };
 }
 
-function port(flag: string | undefined, env: string | undefined, fallback: number): number {
-  const raw = flag ?? env;
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535)
-    throw new RangeError(`bad port ${JSON.stringify(raw)}: give an integer 0-65535`);
-  return Number(raw);
-}
-
 /** `switchyard demo` (what `npm start` runs): resolves with the exit code once Ctrl-C has shut everything down. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parseCli(
@@ -103,11 +99,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const seed = Number(values.seed ?? 42);
   try {
     ports = {
-      monitor: port(values.port as string | undefined, env.SWITCHYARD_PORT, 8080),
-      sim: port(values['sim-port'] as string | undefined, env.SWITCHYARD_SIM_PORT, 8081),
-      checkout: port(
-        values['checkout-port'] as string | undefined,
-        env.SWITCHYARD_CHECKOUT_PORT,
+      monitor: parsePort((values.port as string | undefined) ?? env.SWITCHYARD_PORT, 8080),
+      sim: parsePort((values['sim-port'] as string | undefined) ?? env.SWITCHYARD_SIM_PORT, 8081),
+      checkout: parsePort(
+        (values['checkout-port'] as string | undefined) ?? env.SWITCHYARD_CHECKOUT_PORT,
         8082,
       ),
     };
@@ -136,10 +131,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     priority,
     flavour,
   }));
-  const closers: (() => Promise<void>)[] = [];
-  const shutdown = async () => {
-    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  };
+  const closers = new CloseStack();
 
   try {
     const sim = createSimulation({
@@ -152,9 +144,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const simServer = createAdaptorServer({
       fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch,
     }) as Server;
-    await listen(simServer, ports.sim);
+    const simUrl = `http://127.0.0.1:${await listen(simServer, ports.sim, '127.0.0.1')}`;
     closers.push(() => closeServer(simServer));
-    const simUrl = `http://127.0.0.1:${(simServer.address() as { port: number }).port}`;
 
     const input = demoConfigInput();
     const monitor = await startMonitor({
@@ -202,7 +193,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     };
     inject();
     const faultTimer = scheduler.setInterval(inject, cycle.durationMs);
-    closers.push(async () => faultTimer.cancel());
+    closers.push(() => faultTimer.cancel());
 
     // Shop traffic through the checkout over HTTP: 80% QR orders, 20% card.
     const rng = seededRandom(seed + 1);
@@ -224,7 +215,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         .then((r) => r.arrayBuffer())
         .catch(() => undefined);
     }, 1000 / rate);
-    closers.push(async () => traffic.cancel());
+    closers.push(() => traffic.cancel());
 
     log.info('demo running', {
       dashboard: `${monitor.url}/`,
@@ -238,7 +229,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         `  checkout    ${checkout.url} (POST /checkout, GET /stats)\n  traffic     ${rate} orders/s; faults from ${cycle.source}, every ${cycle.durationMs / 1000}s\nCtrl-C to stop.\n`,
     );
   } catch (e) {
-    await shutdown();
+    await closers.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       process.stderr.write(
@@ -249,36 +240,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw e;
   }
 
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      log.info('shutting down', { signal });
-      shutdown().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const signal = await waitForSignal();
+  log.info('shutting down', { signal });
+  // best effort: whatever fails to close, the process is about to end
+  await closers.close();
+  return 0;
 }
