@@ -8,7 +8,7 @@ import type { Decision } from '../../src/core/decision.ts';
 import { createLogger } from '../../src/server/Logger.ts';
 import { startMonitor } from '../../src/server/startMonitor.ts';
 import { RealScheduler } from '../../src/time/RealScheduler.ts';
-import type { CheckoutRoute } from '../checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
 import type { Checkout, OrderResult, Strategy } from '../checkout/types.ts';
 import { createSimulation, type Simulation } from '../createSimulation.ts';
 import { toFaultInput } from '../faults/faultSpec.ts';
@@ -107,16 +107,7 @@ export async function runRealtime(
     const decisions: Decision[] = [];
     monitor.engine.onDecision((d) => decisions.push(d));
 
-    const routes: CheckoutRoute[] = scenario.channels.map(
-      ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-        id,
-        pool,
-        priority,
-        flavour,
-        ...(minAmount !== undefined && { minAmount }),
-        ...(maxAmount !== undefined && { maxAmount }),
-      }),
-    );
+    const routes = checkoutRoutes(scenario.channels);
     const client = createClient({
       url: monitor.url,
       channels: routes,

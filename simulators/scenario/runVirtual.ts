@@ -8,6 +8,7 @@ import type { Scheduler } from '../../src/core/scheduler.ts';
 import { VirtualScheduler } from '../../src/time/VirtualScheduler.ts';
 import type { ChannelApi } from '../channels/ChannelApi.ts';
 import type { CheckoutRoute, HealthOracle } from '../checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
 import { createCheckout } from '../checkout/createCheckout.ts';
 import type { Checkout, Order, OrderResult, Strategy } from '../checkout/types.ts';
 import { createSimulation, type Simulation } from '../createSimulation.ts';
@@ -95,16 +96,7 @@ export async function runVirtual(
     ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, t0)
     : [];
   const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
-  const routes: CheckoutRoute[] = scenario.channels.map(
-    ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-      id,
-      pool,
-      priority,
-      flavour,
-      ...(minAmount !== undefined && { minAmount }),
-      ...(maxAmount !== undefined && { maxAmount }),
-    }),
-  );
+  const routes = checkoutRoutes(scenario.channels);
 
   const simulations = new Map<Strategy, Simulation>();
   const runs: {

@@ -13,7 +13,7 @@ import { createLogger } from '../server/Logger.ts';
 import { startMonitor } from '../server/startMonitor.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { DEFAULT_BASELINE, type ChannelProfile } from '../../simulators/channels/ChannelProfile.ts';
-import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../../simulators/checkout/checkoutRoutes.ts';
 import { type CarefulCheckout, createCheckout } from '../../simulators/checkout/createCheckout.ts';
 import { startCheckoutServer } from '../../simulators/checkout/startCheckoutServer.ts';
 import type { Strategy } from '../../simulators/checkout/types.ts';
@@ -125,12 +125,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     priority,
     ...DEFAULT_BASELINE,
   }));
-  const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour }) => ({
-    id,
-    pool,
-    priority,
-    flavour,
-  }));
+  const routes = checkoutRoutes(profiles);
   const closers = new CloseStack();
 
   try {

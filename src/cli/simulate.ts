@@ -2,7 +2,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { DEFAULT_BASELINE } from '../../simulators/channels/ChannelProfile.ts';
 import { httpCallbackSink } from '../../simulators/channels/httpCallbackSink.ts';
-import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../../simulators/checkout/checkoutRoutes.ts';
 import { createCheckout } from '../../simulators/checkout/createCheckout.ts';
 import { createSimulation } from '../../simulators/createSimulation.ts';
 import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
@@ -132,12 +132,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const closers = new CloseStack();
   closers.push(() => closeServer(server));
   if (orders.length > 0) {
-    const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour }) => ({
-      id,
-      pool,
-      priority,
-      flavour,
-    }));
+    const routes = checkoutRoutes(scenario.channels);
     const client = values.monitor
       ? createClient({
           url: values.monitor as string,
