@@ -20,6 +20,7 @@ import { createClient } from '../src/client/createClient.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import type { Decision } from '../src/core/decision.ts';
+import { round } from '../src/core/round.ts';
 import { silentLogger } from '../src/server/Logger.ts';
 import { startMonitor } from '../src/server/startMonitor.ts';
 import { RealScheduler } from '../src/time/RealScheduler.ts';
@@ -374,11 +375,6 @@ async function main(): Promise<void> {
     simServer.close(() => r());
     (simServer as unknown as { closeAllConnections(): void }).closeAllConnections();
   });
-}
-
-function round(x: number, digits = 4): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
 
 main().then(

@@ -4,6 +4,7 @@ import type { SwitchyardClient } from '../../src/client/types.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { Engine } from '../../src/core/Engine.ts';
 import { type DeepPartial, type EngineOptions, engineOptions } from '../../src/core/options.ts';
+import { round } from '../../src/core/round.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
 import { VirtualScheduler } from '../../src/time/VirtualScheduler.ts';
 import type { ChannelApi } from '../channels/ChannelApi.ts';
@@ -256,7 +257,7 @@ export function checkoutReport(
       declined,
       // unfinished orders count as failed: the customer was left waiting
       failed: orders.length - paid - declined,
-      successRate: round4(paid / Math.max(1, orders.length - declined)),
+      successRate: round(paid / Math.max(1, orders.length - declined)),
       doubleCharges: ledger.doubleCharges,
       droppedOrders: ledger.droppedOrders,
       droppedFound,
@@ -274,8 +275,4 @@ export function checkoutReport(
     staticSuccessRate: strategies.staticSingle?.successRate ?? null,
     strategies,
   };
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
 }
