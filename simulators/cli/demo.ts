@@ -1,35 +1,31 @@
-import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { parse as parseYaml } from 'yaml';
-import { createClient } from '../client/createClient.ts';
-import { seededRandom } from '../core/random.ts';
-import { demoConfigInput } from '../config/demoConfig.ts';
-import { resolveConfig } from '../config/loadConfig.ts';
-import { DEMO_CHANNELS } from '../core/options.ts';
-import { closeServer, listen } from '../server/listen.ts';
-import { createLogger } from '../server/Logger.ts';
-import { startMonitor } from '../server/startMonitor.ts';
-import { RealScheduler } from '../time/RealScheduler.ts';
-import { DEFAULT_BASELINE, type ChannelProfile } from '../../simulators/channels/ChannelProfile.ts';
-import { checkoutRoutes } from '../../simulators/checkout/checkoutRoutes.ts';
-import { type CarefulCheckout, createCheckout } from '../../simulators/checkout/createCheckout.ts';
-import { startCheckoutServer } from '../../simulators/checkout/startCheckoutServer.ts';
-import type { Strategy } from '../../simulators/checkout/types.ts';
-import { createSimulation } from '../../simulators/createSimulation.ts';
-import {
-  type FaultSpec,
-  faultSpecSchema,
-  toFaultInput,
-} from '../../simulators/faults/faultSpec.ts';
-import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
-import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
-import { parseDuration } from '../../simulators/scenario/duration.ts';
-import { CloseStack } from './CloseStack.ts';
-import { parseCli } from './parseCli.ts';
-import { parsePort } from './parsePort.ts';
-import { waitForSignal } from './waitForSignal.ts';
+import { CloseStack } from '../../src/cli/CloseStack.ts';
+import { parseCli } from '../../src/cli/parseCli.ts';
+import { parsePort } from '../../src/cli/parsePort.ts';
+import { waitForSignal } from '../../src/cli/waitForSignal.ts';
+import { createClient } from '../../src/client/createClient.ts';
+import { demoConfigInput } from '../../src/config/demoConfig.ts';
+import { resolveConfig } from '../../src/config/loadConfig.ts';
+import { DEMO_CHANNELS } from '../../src/core/options.ts';
+import { seededRandom } from '../../src/core/random.ts';
+import { createLogger } from '../../src/server/Logger.ts';
+import { closeServer, listen } from '../../src/server/listen.ts';
+import { startMonitor } from '../../src/server/startMonitor.ts';
+import { RealScheduler } from '../../src/time/RealScheduler.ts';
+import { DEFAULT_BASELINE, type ChannelProfile } from '../channels/ChannelProfile.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
+import { type CarefulCheckout, createCheckout } from '../checkout/createCheckout.ts';
+import { startCheckoutServer } from '../checkout/startCheckoutServer.ts';
+import type { Strategy } from '../checkout/types.ts';
+import { createSimulation } from '../createSimulation.ts';
+import { type FaultSpec, faultSpecSchema, toFaultInput } from '../faults/faultSpec.ts';
+import { HttpChannels } from '../http/HttpChannels.ts';
+import { createSimulatorApp } from '../http/createSimulatorApp.ts';
+import { parseDuration } from '../scenario/duration.ts';
 
 export const DEMO_USAGE = `usage: switchyard demo [--rate N] [--seed N] [--port N] [--sim-port N] [--checkout-port N] [--scenario FILE]
 
@@ -59,8 +55,7 @@ function loadCycle(file: string | undefined): {
   faults: FaultSpec[];
   source: string;
 } {
-  const path =
-    file ?? fileURLToPath(new URL('../../simulators/scenarios/flash-sale.yaml', import.meta.url));
+  const path = file ?? fileURLToPath(new URL('../scenarios/flash-sale.yaml', import.meta.url));
   if (!existsSync(path)) {
     if (file) throw new Error(`no scenario file ${file}`);
     return { ...BUILT_IN_CYCLE, source: 'built-in cycle' };
