@@ -20,11 +20,12 @@ import { createClient } from '../src/client/createClient.ts';
 import { seededRandom } from '../src/core/random.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import type { Decision } from '../src/core/decision.ts';
+import { round } from '../src/core/round.ts';
 import { silentLogger } from '../src/server/Logger.ts';
 import { startMonitor } from '../src/server/startMonitor.ts';
 import { RealScheduler } from '../src/time/RealScheduler.ts';
 import type { ChannelProfile } from '../simulators/channels/ChannelProfile.ts';
-import type { CheckoutRoute } from '../simulators/checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../simulators/checkout/checkoutRoutes.ts';
 import { type CarefulCheckout, createCheckout } from '../simulators/checkout/createCheckout.ts';
 import { quantile } from '../simulators/checkout/createCheckoutApp.ts';
 import { ResultTimeline } from '../simulators/checkout/ResultTimeline.ts';
@@ -111,16 +112,7 @@ async function main(): Promise<void> {
   const scheduler = new RealScheduler();
   const clock = scheduler.clock;
   const profiles = scenario.channels;
-  const routes: CheckoutRoute[] = profiles.map(
-    ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-      id,
-      pool,
-      priority,
-      flavour,
-      minAmount,
-      maxAmount,
-    }),
-  );
+  const routes = checkoutRoutes(profiles);
 
   // Channel simulators over HTTP.
   const sim = createSimulation({
@@ -383,11 +375,6 @@ async function main(): Promise<void> {
     simServer.close(() => r());
     (simServer as unknown as { closeAllConnections(): void }).closeAllConnections();
   });
-}
-
-function round(x: number, digits = 4): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
 
 main().then(

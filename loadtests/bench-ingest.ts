@@ -21,6 +21,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import WebSocket, { WebSocketServer } from 'ws';
+import { round } from '../src/core/round.ts';
 
 const quick = process.argv.includes('--quick');
 const DURATION = quick ? 2 : 5;
@@ -434,19 +435,18 @@ async function main(): Promise<void> {
 
     const metrics = await (await fetch(`${monitor.url}/metrics`)).text();
     const rss = Number(/^switchyard_process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1]);
-    const rssMb = Math.round((rss / 2 ** 20) * 10) / 10;
+    const rssMb = round(rss / 2 ** 20, 1);
     console.log(`${'monitor RSS after the run'.padEnd(40)} ${rssMb.toFixed(1).padStart(12)} MB`);
 
-    const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
     const result = {
-      singleReqPerSec: round(singleReqPerSec),
-      honoBaselineReqPerSec: round(honoBaselineReqPerSec),
+      singleReqPerSec: round(singleReqPerSec, 0),
+      honoBaselineReqPerSec: round(honoBaselineReqPerSec, 0),
       singleVsBaseline: round(singleReqPerSec / honoBaselineReqPerSec, 3),
-      batchEventsPerSec: round(batchEventsPerSec),
-      honoBatchBaselineEventsPerSec: round(honoBatchBaselineEventsPerSec),
+      batchEventsPerSec: round(batchEventsPerSec, 0),
+      honoBatchBaselineEventsPerSec: round(honoBatchBaselineEventsPerSec, 0),
       batchVsBaseline: round(batchEventsPerSec / honoBatchBaselineEventsPerSec, 3),
-      batchNdjsonEventsPerSec: round(batchNdjsonEventsPerSec),
-      honoBatchNdjsonBaselineEventsPerSec: round(honoBatchNdjsonBaselineEventsPerSec),
+      batchNdjsonEventsPerSec: round(batchNdjsonEventsPerSec, 0),
+      honoBatchNdjsonBaselineEventsPerSec: round(honoBatchNdjsonBaselineEventsPerSec, 0),
       batchNdjsonVsBaseline: round(
         batchNdjsonEventsPerSec / honoBatchNdjsonBaselineEventsPerSec,
         3,

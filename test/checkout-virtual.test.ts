@@ -5,7 +5,7 @@ import { Engine } from '../src/core/Engine.ts';
 import { engineOptions } from '../src/core/options.ts';
 import { VirtualScheduler } from '../src/time/VirtualScheduler.ts';
 import { DEFAULT_BASELINE, type ChannelProfile } from '../simulators/channels/ChannelProfile.ts';
-import type { CheckoutRoute } from '../simulators/checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../simulators/checkout/checkoutRoutes.ts';
 import { createCheckout } from '../simulators/checkout/createCheckout.ts';
 import type { Order, Strategy } from '../simulators/checkout/types.ts';
 import { createSimulation } from '../simulators/createSimulation.ts';
@@ -16,12 +16,7 @@ const profiles: ChannelProfile[] = [
   { id: 'alipay', flavour: 'alipay', pool: 'qr', priority: 2, ...DEFAULT_BASELINE },
   { id: 'unionpay', flavour: 'unionpay', pool: 'qr', priority: 3, ...DEFAULT_BASELINE },
 ];
-const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour }) => ({
-  id,
-  pool,
-  priority,
-  flavour,
-}));
+const routes = checkoutRoutes(profiles);
 const STRATEGIES: Strategy[] = ['switchyard', 'staticSingle', 'staticPriority', 'oracle'];
 
 /**

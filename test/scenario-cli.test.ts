@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../src/cli/scenario.ts';
+import { run } from '../simulators/cli/scenario.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-scenario-'));
 const file = (name: string, text: string) => {

@@ -8,6 +8,7 @@ import { demoConfigInput } from '../src/config/demoConfig.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import { main } from '../src/cli/main.ts';
 import { resolveListen, run } from '../src/cli/monitor.ts';
+import { COMMANDS } from '../simulators/cli/commands.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,13 +22,13 @@ describe('switchyard CLI', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('prints usage and exits 2 on no command, an unknown command or bad monitor flags', async () => {
-    expect(await main([])).toBe(2);
-    expect(await main(['fly'])).toBe(2);
+    expect(await main([], COMMANDS)).toBe(2);
+    expect(await main(['fly'], COMMANDS)).toBe(2);
     expect(err.join('')).toContain('unknown command "fly"');
     expect(err.join('')).toContain('monitor');
-    expect(await main(['monitor', '--bogus'])).toBe(2);
-    expect(await main(['monitor', '--port', 'http'])).toBe(2);
-    expect(await main(['--help'])).toBe(0);
+    expect(await main(['monitor', '--bogus'], COMMANDS)).toBe(2);
+    expect(await main(['monitor', '--port', 'http'], COMMANDS)).toBe(2);
+    expect(await main(['--help'], COMMANDS)).toBe(0);
     expect(await run(['--help'])).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Clock } from '../../src/core/clock.ts';
+import { closeServer, listen } from '../../src/server/listen.ts';
 import { createCheckoutApp } from './createCheckoutApp.ts';
 import type { CarefulCheckout } from './createCheckout.ts';
 import type { Strategy } from './types.ts';
@@ -27,25 +27,17 @@ export async function startCheckoutServer(o: CheckoutServerOptions): Promise<Run
   const app = createCheckoutApp({ checkouts: o.checkouts, clock: o.clock });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   const host = o.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 8082, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, o.port ?? 8082, host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
     server,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         for (const c of Object.values(o.checkouts)) c?.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        closing = closeServer(server);
+      }
       return closing;
     },
   };

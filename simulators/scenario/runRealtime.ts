@@ -1,14 +1,15 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { CloseStack } from '../../src/cli/CloseStack.ts';
 import { createClient } from '../../src/client/createClient.ts';
 import { seededRandom } from '../../src/core/random.ts';
 import { resolveConfig } from '../../src/config/loadConfig.ts';
 import type { Decision } from '../../src/core/decision.ts';
+import { closeServer, listen } from '../../src/server/listen.ts';
 import { createLogger } from '../../src/server/Logger.ts';
 import { startMonitor } from '../../src/server/startMonitor.ts';
 import { RealScheduler } from '../../src/time/RealScheduler.ts';
-import type { CheckoutRoute } from '../checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
 import type { Checkout, OrderResult, Strategy } from '../checkout/types.ts';
 import { createSimulation, type Simulation } from '../createSimulation.ts';
 import { toFaultInput } from '../faults/faultSpec.ts';
@@ -51,7 +52,7 @@ export async function runRealtime(
   const makeCheckout = opts.createCheckout ?? defaultCheckoutFactory;
   const log = opts.log ?? (() => {});
   const s = new RealScheduler();
-  const closers: (() => Promise<void> | void)[] = [];
+  const closers = new CloseStack();
   try {
     const orders = scenario.traffic
       ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, 0)
@@ -72,9 +73,8 @@ export async function runRealtime(
     const served = sims.get(strategies[0])!;
     const app = createSimulatorApp({ sim: served.sim, scheduler: s, chaos: {} });
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((r) => server.close(() => r())));
-    const simUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const simUrl = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    closers.push(() => closeServer(server));
     log(`simulators at ${simUrl}`);
 
     const timeoutMs = scenario.traffic?.timeoutMs ?? 3000;
@@ -107,16 +107,7 @@ export async function runRealtime(
     const decisions: Decision[] = [];
     monitor.engine.onDecision((d) => decisions.push(d));
 
-    const routes: CheckoutRoute[] = scenario.channels.map(
-      ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-        id,
-        pool,
-        priority,
-        flavour,
-        ...(minAmount !== undefined && { minAmount }),
-        ...(maxAmount !== undefined && { maxAmount }),
-      }),
-    );
+    const routes = checkoutRoutes(scenario.channels);
     const client = createClient({
       url: monitor.url,
       channels: routes,
@@ -208,6 +199,7 @@ export async function runRealtime(
     const report = scoreRun(scenario, seed, false, facts);
     return { report, decisions };
   } finally {
-    for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    // a run's report stands whether or not its servers close cleanly
+    await closers.close();
   }
 }

@@ -5,10 +5,12 @@ import type { SwitchyardClient } from '../../src/client/types.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { Engine } from '../../src/core/Engine.ts';
 import { type DeepPartial, type EngineOptions, engineOptions } from '../../src/core/options.ts';
+import { round } from '../../src/core/round.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
 import { VirtualScheduler } from '../../src/time/VirtualScheduler.ts';
 import type { ChannelApi } from '../channels/ChannelApi.ts';
 import type { CheckoutRoute, HealthOracle } from '../checkout/CheckoutRoute.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
 import { createCheckout } from '../checkout/createCheckout.ts';
 import type { Checkout, Order, OrderResult, Strategy } from '../checkout/types.ts';
 import { createSimulation, type Simulation } from '../createSimulation.ts';
@@ -96,16 +98,7 @@ export async function runVirtual(
     ? new TrafficGenerator(scenario.traffic, seed).orders(scenario.durationMs, t0)
     : [];
   const decliners = new Set(orders.filter((o) => o.customerDeclines).map((o) => o.id));
-  const routes: CheckoutRoute[] = scenario.channels.map(
-    ({ id, pool, priority, flavour, minAmount, maxAmount }) => ({
-      id,
-      pool,
-      priority,
-      flavour,
-      ...(minAmount !== undefined && { minAmount }),
-      ...(maxAmount !== undefined && { maxAmount }),
-    }),
-  );
+  const routes = checkoutRoutes(scenario.channels);
 
   const simulations = new Map<Strategy, Simulation>();
   const runs: {
@@ -268,7 +261,7 @@ export function checkoutReport(
       declined,
       // unfinished orders count as failed: the customer was left waiting
       failed: orders.length - paid - declined,
-      successRate: round4(paid / Math.max(1, orders.length - declined)),
+      successRate: round(paid / Math.max(1, orders.length - declined)),
       doubleCharges: ledger.doubleCharges,
       droppedOrders: ledger.droppedOrders,
       droppedFound,
@@ -286,8 +279,4 @@ export function checkoutReport(
     staticSuccessRate: strategies.staticSingle?.successRate ?? null,
     strategies,
   };
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
 }

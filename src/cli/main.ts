@@ -1,50 +1,48 @@
+/** One `switchyard` command; its module loads lazily so that `monitor` never pays for the simulators and vice versa. */
+export interface Command {
+  /** The command's module: `run(argv)` resolves with the exit code. */
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+  /** Its line in the usage. */
+  summary: string;
+}
+
+/** Commands by name, in the order the usage lists them. */
+export type CommandTable = Record<string, Command>;
+
 /**
- * `switchyard <command>`: dispatches to the command's module, each exporting
- * `run(argv): Promise<number>` (the exit code). Commands load lazily so that `monitor` never pays
- * for the simulators and vice versa.
+ * The commands src/ offers by itself. The `switchyard` bin adds the simulators' commands to them
+ * (simulators/cli/commands.ts): the dependency points from the simulators to src, never back.
  */
-const COMMANDS: Record<
-  string,
-  { load: () => Promise<{ run(argv: string[]): Promise<number> }>; summary: string }
-> = {
+export const MONITOR_COMMANDS: CommandTable = {
   monitor: {
     load: () => import('./monitor.ts'),
     summary: 'run the monitor alone (--config FILE, --port, --host)',
   },
-  simulate: {
-    load: () => import('./simulate.ts' as string),
-    summary: 'run the channel simulators (--scenario FILE)',
-  },
-  scenario: {
-    load: () => import('./scenario.ts' as string),
-    summary: 'scenario run FILE [--virtual] [--seed N] [--report OUT.json]',
-  },
-  demo: {
-    load: () => import('./demo.ts'),
-    summary: 'the whole demo: monitor, simulators, checkout, traffic and faults',
-  },
 };
 
-export const USAGE = `usage: switchyard <command> [options]
+export function usage(commands: CommandTable): string {
+  return `usage: switchyard <command> [options]
 
 commands:
-${Object.entries(COMMANDS)
+${Object.entries(commands)
   .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
   .join('\n')}
 
 Run "switchyard <command> --help" for a command's options.
 `;
+}
 
-export async function main(argv: string[]): Promise<number> {
+/** `switchyard <command> …` over `commands`: resolves with the exit code (2 for no or an unknown command). */
+export async function main(argv: string[], commands: CommandTable): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(usage(commands));
     return 0;
   }
-  const entry = command === undefined ? undefined : COMMANDS[command];
+  const entry = command === undefined ? undefined : commands[command];
   if (!entry) {
     process.stderr.write(
-      `${command === undefined ? 'no command given' : `unknown command "${command}"`}\n\n${USAGE}`,
+      `${command === undefined ? 'no command given' : `unknown command "${command}"`}\n\n${usage(commands)}`,
     );
     return 2;
   }
@@ -52,18 +50,16 @@ export async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
-// Only when run as the program (bin/switchyard.mjs imports this file); tests import main().
-const invokedAsCli =
-  process.argv[1] !== undefined && /(?:switchyard(?:\.mjs)?|main\.ts)$/.test(process.argv[1]);
-if (invokedAsCli) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      // Long-running commands (monitor, demo) resolve only when they have shut down.
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(`switchyard: ${(err as Error)?.stack ?? String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+/** `main` as the program (bin/switchyard.mjs): the exit code becomes the process's, a crash is printed with exit 1. */
+export async function runProgram(
+  commands: CommandTable,
+  argv: string[] = process.argv.slice(2),
+): Promise<void> {
+  try {
+    // Long-running commands (monitor, demo) resolve only when they have shut down.
+    process.exitCode = await main(argv, commands);
+  } catch (err) {
+    process.stderr.write(`switchyard: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
 }

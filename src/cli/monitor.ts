@@ -3,7 +3,11 @@ import { demoConfigInput } from '../config/demoConfig.ts';
 import { loadConfigFile, type MonitorConfig, resolveConfig } from '../config/loadConfig.ts';
 import { createLogger } from '../server/Logger.ts';
 import { startMonitor } from '../server/startMonitor.ts';
+import { CloseStack } from './CloseStack.ts';
 import { parseCli } from './parseCli.ts';
+import { parsePort } from './parsePort.ts';
+import { UsageError } from './UsageError.ts';
+import { waitForSignal } from './waitForSignal.ts';
 
 export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port N] [--host ADDR]
 
@@ -19,12 +23,12 @@ export function resolveListen(
   flags: { port?: string; host?: string },
   env: NodeJS.ProcessEnv,
 ): { port: number; host: string } | string {
-  const rawPort = flags.port ?? env.SWITCHYARD_PORT;
-  let port = config.port;
-  if (rawPort !== undefined) {
-    port = Number(rawPort);
-    if (!/^\d+$/.test(rawPort) || port > 65535)
-      return `bad port ${JSON.stringify(rawPort)}: give an integer 0-65535`;
+  let port: number;
+  try {
+    port = parsePort(flags.port ?? env.SWITCHYARD_PORT, config.port);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
   }
   const host = flags.host ?? env.SWITCHYARD_HOST ?? config.host;
   if (host === '') return 'bad host "": give an address such as 127.0.0.1';
@@ -83,22 +87,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   process.stderr.write(
     `switchyard monitor on ${monitor.url} (dashboard ${monitor.url}/, metrics ${monitor.url}/metrics)\n`,
   );
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      log.info('shutting down', { signal });
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      monitor.close().then(
-        () => resolve(0),
-        (err) => {
-          log.error('shutdown failed', { error: String(err) });
-          resolve(1);
-        },
-      );
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
+  const closers = new CloseStack();
+  closers.push(() => monitor.close());
+  const signal = await waitForSignal();
+  log.info('shutting down', { signal });
+  const failures = await closers.close();
+  if (failures.length > 0) {
+    log.error('shutdown failed', { error: String(failures[0]) });
+    return 1;
+  }
+  return 0;
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -13,6 +12,7 @@ export { probeOutcome } from '../probe/probeOutcome.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
+import { closeServer, listen } from './listen.ts';
 import { createLogger, type Logger } from './Logger.ts';
 import { Metrics } from './Metrics.ts';
 
@@ -114,19 +114,13 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     else socket.destroy();
   });
   const host = options.host ?? config.host;
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? config.port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, options.port ?? config.port, host);
   } catch (e) {
     await stream.close();
     throw e;
   }
-  const port = (server.address() as AddressInfo).port;
 
   const tick = scheduler.setInterval(() => engine.tick(), config.tickMs);
   const prober = new Prober({
@@ -163,10 +157,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
         prober.stop();
         tick.cancel();
         await stream!.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await closeServer(server);
       })();
       return closing;
     },

@@ -1,23 +1,27 @@
-import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DEFAULT_BASELINE } from '../../simulators/channels/ChannelProfile.ts';
-import { httpCallbackSink } from '../../simulators/channels/httpCallbackSink.ts';
-import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
-import { createCheckout } from '../../simulators/checkout/createCheckout.ts';
-import { createSimulation } from '../../simulators/createSimulation.ts';
-import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
-import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
-import { loadScenario } from '../../simulators/scenario/loadScenario.ts';
-import type { Scenario } from '../../simulators/scenario/Scenario.ts';
-import { SimulatorError } from '../../simulators/SimulatorError.ts';
-import { TrafficGenerator } from '../../simulators/traffic/TrafficGenerator.ts';
-import { createClient } from '../client/createClient.ts';
-import { seededRandom } from '../core/random.ts';
-import { DEMO_CHANNELS, DEMO_POOLS } from '../core/options.ts';
-import { createLogger } from '../server/Logger.ts';
-import { RealScheduler } from '../time/RealScheduler.ts';
-import { parseCli } from './parseCli.ts';
+import { createAdaptorServer } from '@hono/node-server';
+import { CloseStack } from '../../src/cli/CloseStack.ts';
+import { UsageError } from '../../src/cli/UsageError.ts';
+import { parseCli } from '../../src/cli/parseCli.ts';
+import { parsePort } from '../../src/cli/parsePort.ts';
+import { waitForSignal } from '../../src/cli/waitForSignal.ts';
+import { createClient } from '../../src/client/createClient.ts';
+import { DEMO_CHANNELS, DEMO_POOLS } from '../../src/core/options.ts';
+import { seededRandom } from '../../src/core/random.ts';
+import { createLogger } from '../../src/server/Logger.ts';
+import { closeServer, listen } from '../../src/server/listen.ts';
+import { RealScheduler } from '../../src/time/RealScheduler.ts';
+import { SimulatorError } from '../SimulatorError.ts';
+import { DEFAULT_BASELINE } from '../channels/ChannelProfile.ts';
+import { httpCallbackSink } from '../channels/httpCallbackSink.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
+import { createCheckout } from '../checkout/createCheckout.ts';
+import { createSimulation } from '../createSimulation.ts';
+import { HttpChannels } from '../http/HttpChannels.ts';
+import { createSimulatorApp } from '../http/createSimulatorApp.ts';
+import type { Scenario } from '../scenario/Scenario.ts';
+import { loadScenario } from '../scenario/loadScenario.ts';
+import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 
 export const SIMULATE_USAGE = `usage: switchyard simulate [--scenario FILE] [--port N] [--host H] [--seed N] [--token T] [--monitor URL] [--notify-url URL] [--no-traffic]
 
@@ -55,9 +59,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   );
   if (typeof args === 'number') return args;
   const { values } = args;
-  const rawPort = (values.port as string | undefined) ?? env.SWITCHYARD_SIM_PORT ?? '8081';
-  if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) {
-    process.stderr.write(`bad port ${JSON.stringify(rawPort)}: give an integer 0-65535\n`);
+  let port: number;
+  try {
+    port = parsePort((values.port as string | undefined) ?? env.SWITCHYARD_SIM_PORT, 8081);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n`);
     return 2;
   }
   let scenario: Scenario;
@@ -103,11 +110,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     },
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Number(rawPort), host, resolve);
-  });
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const url = `http://${host}:${await listen(server, port, host)}`;
   log.info('simulators listening', {
     url,
     scenario: scenario.name,
@@ -126,21 +129,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     });
   }
 
-  const closers: (() => Promise<void> | void)[] = [
-    () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        // keep-alive sockets of in-flight traffic would hold the process open
-        server.closeAllConnections();
-      }),
-  ];
+  const closers = new CloseStack();
+  closers.push(() => closeServer(server));
   if (orders.length > 0) {
-    const routes: CheckoutRoute[] = scenario.channels.map(({ id, pool, priority, flavour }) => ({
-      id,
-      pool,
-      priority,
-      flavour,
-    }));
+    const routes = checkoutRoutes(scenario.channels);
     const client = values.monitor
       ? createClient({
           url: values.monitor as string,
@@ -149,7 +141,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
           rng: seededRandom(seed),
         })
       : undefined;
-    if (client) closers.unshift(() => client.close());
+    if (client) closers.push(() => client.close());
     const checkout = createCheckout({
       strategy: client ? 'switchyard' : 'staticPriority',
       channels: new HttpChannels({ baseUrl: url, channels: scenario.channels, scheduler }),
@@ -158,7 +150,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       client,
       payTimeoutMs: scenario.traffic!.timeoutMs,
     });
-    closers.unshift(() => checkout.close());
+    closers.push(() => checkout.close());
     const t0 = scheduler.clock.now();
     const timers = orders.map((o) =>
       scheduler.setTimeout(
@@ -166,14 +158,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         o.createdAt,
       ),
     );
-    closers.unshift(() => {
+    closers.push(() => {
       for (const t of timers) t.cancel();
     });
     const done = scheduler.setTimeout(
       () => log.info('traffic done', { ...checkout.stats(), latenciesMs: undefined }),
       scenario.durationMs + 10_000,
     );
-    closers.unshift(() => done.cancel());
+    closers.push(() => done.cancel());
     log.info('traffic started', {
       orders: orders.length,
       strategy: client ? 'switchyard' : 'staticPriority',
@@ -181,11 +173,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     });
   }
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  for (const c of closers) await Promise.resolve(c()).catch(() => undefined);
+  await waitForSignal();
+  // best effort: whatever fails to close, the process is about to end
+  await closers.close();
   log.info('simulators stopped', {});
   return 0;
 }

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { formatSummary } from '../../simulators/scenario/formatSummary.ts';
-import { loadScenario } from '../../simulators/scenario/loadScenario.ts';
-import { runVirtual } from '../../simulators/scenario/runVirtual.ts';
-import { SimulatorError } from '../../simulators/SimulatorError.ts';
-import { parseCli } from './parseCli.ts';
+import { formatSummary } from '../scenario/formatSummary.ts';
+import { loadScenario } from '../scenario/loadScenario.ts';
+import { runVirtual } from '../scenario/runVirtual.ts';
+import { SimulatorError } from '../SimulatorError.ts';
+import { parseCli } from '../../src/cli/parseCli.ts';
 
 export const SCENARIO_USAGE = `usage: switchyard scenario run FILE [--virtual] [--seed N] [--report OUT.json] [--json]
 
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     ? (await runVirtual(scenario, { seed })).report
     : (
         await (
-          await import('../../simulators/scenario/runRealtime.ts')
+          await import('../scenario/runRealtime.ts')
         ).runRealtime(scenario, { seed, log: (l) => process.stderr.write(`${l}\n`) })
       ).report;
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -1,31 +1,31 @@
-import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { parse as parseYaml } from 'yaml';
-import { createClient } from '../client/createClient.ts';
-import { seededRandom } from '../core/random.ts';
-import { demoConfigInput } from '../config/demoConfig.ts';
-import { resolveConfig } from '../config/loadConfig.ts';
-import { DEMO_CHANNELS } from '../core/options.ts';
-import { createLogger } from '../server/Logger.ts';
-import { startMonitor } from '../server/startMonitor.ts';
-import { RealScheduler } from '../time/RealScheduler.ts';
-import { DEFAULT_BASELINE, type ChannelProfile } from '../../simulators/channels/ChannelProfile.ts';
-import type { CheckoutRoute } from '../../simulators/checkout/CheckoutRoute.ts';
-import { type CarefulCheckout, createCheckout } from '../../simulators/checkout/createCheckout.ts';
-import { startCheckoutServer } from '../../simulators/checkout/startCheckoutServer.ts';
-import type { Strategy } from '../../simulators/checkout/types.ts';
-import { createSimulation } from '../../simulators/createSimulation.ts';
-import {
-  type FaultSpec,
-  faultSpecSchema,
-  toFaultInput,
-} from '../../simulators/faults/faultSpec.ts';
-import { createSimulatorApp } from '../../simulators/http/createSimulatorApp.ts';
-import { HttpChannels } from '../../simulators/http/HttpChannels.ts';
-import { parseDuration } from '../../simulators/scenario/duration.ts';
-import { parseCli } from './parseCli.ts';
+import { CloseStack } from '../../src/cli/CloseStack.ts';
+import { parseCli } from '../../src/cli/parseCli.ts';
+import { parsePort } from '../../src/cli/parsePort.ts';
+import { waitForSignal } from '../../src/cli/waitForSignal.ts';
+import { createClient } from '../../src/client/createClient.ts';
+import { demoConfigInput } from '../../src/config/demoConfig.ts';
+import { resolveConfig } from '../../src/config/loadConfig.ts';
+import { DEMO_CHANNELS } from '../../src/core/options.ts';
+import { seededRandom } from '../../src/core/random.ts';
+import { createLogger } from '../../src/server/Logger.ts';
+import { closeServer, listen } from '../../src/server/listen.ts';
+import { startMonitor } from '../../src/server/startMonitor.ts';
+import { RealScheduler } from '../../src/time/RealScheduler.ts';
+import { DEFAULT_BASELINE, type ChannelProfile } from '../channels/ChannelProfile.ts';
+import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
+import { type CarefulCheckout, createCheckout } from '../checkout/createCheckout.ts';
+import { startCheckoutServer } from '../checkout/startCheckoutServer.ts';
+import type { Strategy } from '../checkout/types.ts';
+import { createSimulation } from '../createSimulation.ts';
+import { type FaultSpec, faultSpecSchema, toFaultInput } from '../faults/faultSpec.ts';
+import { HttpChannels } from '../http/HttpChannels.ts';
+import { createSimulatorApp } from '../http/createSimulatorApp.ts';
+import { parseDuration } from '../scenario/duration.ts';
 
 export const DEMO_USAGE = `usage: switchyard demo [--rate N] [--seed N] [--port N] [--sim-port N] [--checkout-port N] [--scenario FILE]
 
@@ -55,8 +55,7 @@ function loadCycle(file: string | undefined): {
   faults: FaultSpec[];
   source: string;
 } {
-  const path =
-    file ?? fileURLToPath(new URL('../../simulators/scenarios/flash-sale.yaml', import.meta.url));
+  const path = file ?? fileURLToPath(new URL('../scenarios/flash-sale.yaml', import.meta.url));
   if (!existsSync(path)) {
     if (file) throw new Error(`no scenario file ${file}`);
     return { ...BUILT_IN_CYCLE, source: 'built-in cycle' };
@@ -71,14 +70,6 @@ function loadCycle(file: string | undefined): {
   const faults = parsed.map((f) => ({ ...f, at: parseDuration(f.at ?? 0) - lead }));
   const end = Math.max(60_000, ...faults.map((f) => f.at + parseDuration(f.for ?? 300_000)));
   return { durationMs: end + 60_000, faults, source: path };
-}
-
-function port(flag: string | undefined, env: string | undefined, fallback: number): number {
-  const raw = flag ?? env;
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535)
-    throw new RangeError(`bad port ${JSON.stringify(raw)}: give an integer 0-65535`);
-  return Number(raw);
 }
 
 /** `switchyard demo` (what `npm start` runs): resolves with the exit code once Ctrl-C has shut everything down. */
@@ -103,11 +94,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const seed = Number(values.seed ?? 42);
   try {
     ports = {
-      monitor: port(values.port as string | undefined, env.SWITCHYARD_PORT, 8080),
-      sim: port(values['sim-port'] as string | undefined, env.SWITCHYARD_SIM_PORT, 8081),
-      checkout: port(
-        values['checkout-port'] as string | undefined,
-        env.SWITCHYARD_CHECKOUT_PORT,
+      monitor: parsePort((values.port as string | undefined) ?? env.SWITCHYARD_PORT, 8080),
+      sim: parsePort((values['sim-port'] as string | undefined) ?? env.SWITCHYARD_SIM_PORT, 8081),
+      checkout: parsePort(
+        (values['checkout-port'] as string | undefined) ?? env.SWITCHYARD_CHECKOUT_PORT,
         8082,
       ),
     };
@@ -130,16 +120,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     priority,
     ...DEFAULT_BASELINE,
   }));
-  const routes: CheckoutRoute[] = profiles.map(({ id, pool, priority, flavour }) => ({
-    id,
-    pool,
-    priority,
-    flavour,
-  }));
-  const closers: (() => Promise<void>)[] = [];
-  const shutdown = async () => {
-    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  };
+  const routes = checkoutRoutes(profiles);
+  const closers = new CloseStack();
 
   try {
     const sim = createSimulation({
@@ -152,9 +134,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const simServer = createAdaptorServer({
       fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch,
     }) as Server;
-    await listen(simServer, ports.sim);
+    const simUrl = `http://127.0.0.1:${await listen(simServer, ports.sim, '127.0.0.1')}`;
     closers.push(() => closeServer(simServer));
-    const simUrl = `http://127.0.0.1:${(simServer.address() as { port: number }).port}`;
 
     const input = demoConfigInput();
     const monitor = await startMonitor({
@@ -202,7 +183,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     };
     inject();
     const faultTimer = scheduler.setInterval(inject, cycle.durationMs);
-    closers.push(async () => faultTimer.cancel());
+    closers.push(() => faultTimer.cancel());
 
     // Shop traffic through the checkout over HTTP: 80% QR orders, 20% card.
     const rng = seededRandom(seed + 1);
@@ -224,7 +205,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         .then((r) => r.arrayBuffer())
         .catch(() => undefined);
     }, 1000 / rate);
-    closers.push(async () => traffic.cancel());
+    closers.push(() => traffic.cancel());
 
     log.info('demo running', {
       dashboard: `${monitor.url}/`,
@@ -238,7 +219,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         `  checkout    ${checkout.url} (POST /checkout, GET /stats)\n  traffic     ${rate} orders/s; faults from ${cycle.source}, every ${cycle.durationMs / 1000}s\nCtrl-C to stop.\n`,
     );
   } catch (e) {
-    await shutdown();
+    await closers.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       process.stderr.write(
@@ -249,36 +230,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw e;
   }
 
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      log.info('shutting down', { signal });
-      shutdown().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const signal = await waitForSignal();
+  log.info('shutting down', { signal });
+  // best effort: whatever fails to close, the process is about to end
+  await closers.close();
+  return 0;
 }
