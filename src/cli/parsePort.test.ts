@@ -9,7 +9,7 @@ describe('parsePort', () => {
     expect(parsePort('65535', 8081)).toBe(65535);
   });
 
-  it('refuses anything else with BAD_PORT, naming the value and the fix', () => {
+  it('refuses anything else with bad_port, naming the value and the fix', () => {
     for (const raw of ['', 'http', '-1', '80.5', ' 80', '65536', '1e3']) {
       let err: unknown;
       try {
@@ -18,7 +18,7 @@ describe('parsePort', () => {
         err = e;
       }
       expect(err).toBeInstanceOf(UsageError);
-      expect((err as UsageError).code).toBe('BAD_PORT');
+      expect((err as UsageError).code).toBe('bad_port');
       expect((err as UsageError).message).toBe(
         `bad port ${JSON.stringify(raw)}: give an integer 0-65535`,
       );
