@@ -69,6 +69,12 @@ export const detectorsSchema = z.strictObject({
       baselineHalfLifeMs: positive
         .describe("Half-life of the slow average that is the channel's own timeout rate.")
         .optional(),
+      priorRate: rate
+        .describe(
+          'Cold start: the timeout rate assumed until the channel has been watched healthy for warmupMs.',
+        )
+        .optional(),
+      warmupMs: ms.describe('How long a channel is watched healthy before its own timeout rate is trusted.').optional(),
     })
     .optional(),
   instantCodes: z
@@ -84,8 +90,20 @@ export const detectorsSchema = z.strictObject({
     .optional(),
   latency: z
     .strictObject({
-      p95Ms: z.number().positive().describe('Degrade when the 10 s p95 exceeds this.').optional(),
-      minSamples: positive.optional(),
+      p95Ms: z
+        .number()
+        .positive()
+        .describe('Degrade when the 10 s p95 exceeds this with confidence (slow-call share).')
+        .optional(),
+      minSamples: positive.describe('No latency decision on fewer outcomes than this.').optional(),
+      relativeFactor: z
+        .number()
+        .min(0)
+        .describe("Also slow: over this many times the channel's learnt p95 (0: off).")
+        .optional(),
+      relativeFloorMs: ms.describe('The relative bound is never under this.').optional(),
+      priorP95Ms: ms.describe('A prior for the learnt p95 until the channel shows its own (0: none).').optional(),
+      baselineHalfLifeMs: positive.describe("Half-life of the channel's learnt p95.").optional(),
     })
     .optional(),
   riskSpike: z
@@ -108,6 +126,18 @@ export const detectorsSchema = z.strictObject({
 
 export const statesSchema = z.strictObject({
   minDwellMs: ms.optional(),
+  exitZ: z
+    .number()
+    .positive()
+    .describe('z of the upper confidence bounds a degraded channel must clear to leave.')
+    .optional(),
+  degradedMinShare: rate.describe('The least share a degraded channel keeps, to be judged.').optional(),
+  relapseHalfLifeMs: positive
+    .describe('Re-entry soon after an exit is remembered this long (half-life).')
+    .optional(),
+  probeSuccesses: positive
+    .describe('Consecutive probe successes that end an ejection early.')
+    .optional(),
   ejectionMs: positive
     .describe('First ejection time; doubles on each repeat up to maxEjectionMs.')
     .optional(),

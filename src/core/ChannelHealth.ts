@@ -59,6 +59,12 @@ export class ChannelHealth {
   private lastFailedOrder: string | undefined;
   /** Ejections not yet forgiven; each doubles the next ejection time. */
   private unforgiven = 0;
+  /** Probe successes in a row while down. */
+  private downOks = 0;
+  /** When the channel last came back to healthy, and its decaying count of re-entries soon after. */
+  private lastExitAt = -Infinity;
+  private relapseScore = 0;
+  private relapseAt = 0;
   private lastForgiven: number;
   /** Sum of all latencies, for the metrics histogram's _sum; the counts come from the ring. */
   private latencySumMs = 0;
@@ -85,7 +91,11 @@ export class ChannelHealth {
     this.ring = new BucketRing({ bucketMs, horizonsMs: [...HORIZONS_MS] });
     this.liveLast = new LastN(MAX_TIMEOUT_N);
     this.probeLast = new LastN(MAX_TIMEOUT_N);
-    this.baselines = new Baselines(this.detectors.riskSpike, this.detectors.timeouts);
+    this.baselines = new Baselines(
+      this.detectors.riskSpike,
+      this.detectors.timeouts,
+      this.detectors.latency,
+    );
     this.errors = new ErrorRate(this.detectors.errorRate);
     this.local = new LocalFaults({
       halfLifeMs: 30_000,
@@ -93,6 +103,7 @@ export class ChannelHealth {
       minOthers: 30,
       othersBelow: this.detectors.errorRate.degradedRate,
       maxKeys: 4096,
+      streakOthersOk: 2,
     });
     this.current = { state: 'healthy', since: now, reason: null, ramp: 1, rampStep: 0 };
     this.lastForgiven = now;
@@ -167,18 +178,41 @@ export class ChannelHealth {
     return contradicted;
   }
 
-  /** Taken down: the detectors start afresh; returns the ejections not yet forgiven, this one included. */
+  /**
+   * Taken down: the detectors start afresh. Returns the ejections not yet forgiven, this one
+   * included: each is evidence (a trip, a failed trial call) that the channel is still sick.
+   */
   ejected(): number {
     this.errors.reset();
     this.liveLast.clear();
     this.probeLast.clear();
     this.probeFails = 0;
+    this.downOks = 0;
     return ++this.unforgiven;
   }
 
-  /** Back to healthy: the forgiveness clock starts now. */
+  /** One more probe success (or a failure, which resets) while down; returns the successes in a row. */
+  downStreak(failure: boolean): number {
+    this.downOks = failure ? 0 : this.downOks + 1;
+    return this.downOks;
+  }
+
+  /** Back to healthy: the forgiveness clock starts now, and a quick re-entry will be remembered. */
   recovered(now: number): void {
     this.lastForgiven = now;
+    this.lastExitAt = now;
+  }
+
+  /** Leaving healthy: a re-entry within `halfLifeMs` of the last exit adds to the relapse count. */
+  left(now: number, halfLifeMs: number): void {
+    if (now - this.lastExitAt >= halfLifeMs) return;
+    this.relapseScore = this.relapses(now, halfLifeMs) + 1;
+    this.relapseAt = now;
+  }
+
+  /** Re-entries soon after an exit, decaying with `halfLifeMs`. */
+  relapses(now: number, halfLifeMs: number): number {
+    return this.relapseScore * 2 ** (-(now - this.relapseAt) / halfLifeMs);
   }
 
   /** One unforgiven ejection is forgiven per `decayMs` spent healthy. */
@@ -192,6 +226,11 @@ export class ChannelHealth {
   /** The short window's totals, current to the newest data (scratch arrays: read before recording again). */
   get short(): HorizonTotals {
     return this.ring.view(SHORT);
+  }
+
+  /** The 60 s window's totals (the same scratch caveat). */
+  get long(): HorizonTotals {
+    return this.ring.view(LONG);
   }
 
   /** Outcomes per second over the short window. */

@@ -14,6 +14,8 @@ const UNIONPAY = 2;
 const BANK_A = 3;
 const BANK_B = 4;
 const HEALTHY = { error: 0.005, decline: 0.03, risk: 0.005 };
+/** A channel already watched long enough to trust its own timeout rate (cold start: wayBack.test.ts). */
+const WARM = { detectors: { timeouts: { warmupMs: 0 } } };
 
 /** Healthy noise for a while, then a change on one lane; returns ms from the change to the first decision on it. */
 function detectionMs(
@@ -131,7 +133,7 @@ describe('Engine detection', () => {
   });
 
   it('takes a quiet channel down on the 2nd timeout of 3, but not a busy one on two stray timeouts', () => {
-    const quiet = demoEngine();
+    const quiet = demoEngine(WARM);
     const at = () => quiet.clock.now();
     quiet.engine.recordRaw(WECHAT, SUCCESS, 100, at());
     quiet.clock.advance(500);
@@ -172,7 +174,7 @@ describe('Engine detection', () => {
       clock.advance(2500);
       engine.recordRaw(BANK_B, TIMEOUT, 3000, clock.now(), true);
     };
-    const quiet = demoEngine();
+    const quiet = demoEngine(WARM);
     probes(quiet.engine, quiet.clock, false);
     expect(quiet.decisions[0]).toMatchObject({
       channel: 'bank_b',
@@ -214,7 +216,7 @@ describe('Engine detection', () => {
   });
 
   it('does not count a retry of the same order as a second timeout', () => {
-    const { engine, clock, decisions } = demoEngine();
+    const { engine, clock, decisions } = demoEngine(WARM);
     const timeout = (orderId: string) =>
       engine.record({
         channel: 'alipay',
@@ -294,7 +296,10 @@ describe('Engine detection', () => {
 
   it('degrades a channel whose p95 goes over the bound', () => {
     const slow = [{ channel: WECHAT, ratePerSec: 100, mix: HEALTHY, latencyMs: () => 4500 }];
-    const { engine, clock, decisions } = demoEngine();
+    // The absolute bound alone (the relative one is tested in wayBack.test.ts).
+    const { engine, clock, decisions } = demoEngine({
+      detectors: { latency: { relativeFactor: 0 } },
+    });
     run(
       engine,
       clock,

@@ -4,11 +4,13 @@ import { type ChannelState, enter, forcedState, type Trip } from './ChannelState
 import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
 import { type DecisionListener, type DecisionLog, MemoryDecisionLog } from './DecisionLog.ts';
-import type { Decision, DecisionReason, Evidence } from './decision.ts';
+import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
 import { degradeCleared, detect, detectOverTime } from './detectors/detect.ts';
 import { EngineError } from './errors.ts';
 import { type MaintenanceInput, MaintenancePlan } from './MaintenancePlan.ts';
 import type { EngineOptions } from './options.ts';
+import type { Pool } from './Pool.ts';
+import { round } from './round.ts';
 import { isTechFailure, NEUTRAL, type Outcome, recordedClassId } from './outcome.ts';
 import { type OutcomeEvent, toOutcome } from './toOutcome.ts';
 import type {
@@ -132,8 +134,11 @@ export class Engine {
     const failure = isTechFailure(cls);
     // Probe failures count even while down: the streak carries into the trial calls.
     if (probe) ch.probeStreak(failure);
-    if (s.state === 'down') return;
     const now = this.clock.now();
+    if (s.state === 'down') {
+      this.whileDown(ch, s, failure, probe, now);
+      return;
+    }
     if (s.state === 'probing') {
       if (failure)
         this.eject(ch, now, {
@@ -149,21 +154,48 @@ export class Engine {
     if (trip) this.apply(ch, now, trip);
   }
 
+  /**
+   * Down listens to its probes: successes in a row end the ejection early into trial calls; a
+   * failure keeps it down at least one base ejection longer. Live calls while down (a panic, a
+   * gateway not following) are counted in the windows but move nothing: at volume, a few
+   * successes in a row say little. Without probes the ejection simply runs out.
+   */
+  private whileDown(
+    ch: ChannelHealth,
+    s: Extract<ChannelState, { state: 'down' }>,
+    failure: boolean,
+    probe: boolean,
+    now: number,
+  ): void {
+    if (!probe) return;
+    const st = this.options.states;
+    const oks = ch.downStreak(failure);
+    if (failure) {
+      s.until = Math.max(s.until, now + st.ejectionMs);
+      return;
+    }
+    if (oks < st.probeSuccesses) return;
+    const evidence = { probeSuccesses: oks, downForMs: now - s.since };
+    this.transition(ch, now, enter.probing(now, 'probes_recovered'), 'probes_recovered', evidence);
+  }
+
   private apply(ch: ChannelHealth, now: number, trip: Trip): void {
     const s = ch.state;
     if (trip.to === 'down') {
+      if (s.state === 'healthy') ch.left(now, this.options.states.relapseHalfLifeMs);
       this.eject(ch, now, trip);
       return;
     }
     if (s.state !== 'healthy') return;
     // A fresh state is held for the minimum dwell unless the evidence is urgent: no flapping.
     if (!trip.urgent && now - s.since < this.options.states.minDwellMs) return;
+    ch.left(now, this.options.states.relapseHalfLifeMs);
     ch.errors.degraded.reset();
     const next = enter.degraded(now, trip.reason);
     this.transition(ch, now, next, trip.reason, trip.evidence);
   }
 
-  /** Down for an ejection time that doubles with each ejection not yet forgiven. */
+  /** Down for an ejection time that doubles with each ejection not yet forgiven (probes can end it early). */
   private eject(ch: ChannelHealth, now: number, trip: Trip): void {
     const st = this.options.states;
     const ejectionMs = Math.min(st.maxEjectionMs, st.ejectionMs * 2 ** (ch.ejected() - 1));
@@ -193,6 +225,28 @@ export class Engine {
       if (o && now >= o.until) this.endOverride(ch, now, 'manual_expired');
       else if (!this.maintain(ch, now) && !o) this.step(ch, now, dt);
     }
+    for (const pool of this.set.pools) if (pool.panic) this.reroute(pool, now);
+  }
+
+  /**
+   * In a panic the serving channel is the least bad by current evidence, and it moves when that
+   * does: clearly (its failure rate 10 points better), and no more often than the dwell.
+   */
+  private reroute(pool: Pool, now: number): void {
+    const was = pool.leader();
+    const next = pool.leader(pool.preview().weights);
+    if (!was || !next || next === was || now - pool.reroutedAt < this.options.states.minDwellMs)
+      return;
+    const from = this.set.get(was);
+    const to = this.set.get(next);
+    if (!(to.shortErrorRate() + 0.1 < from.shortErrorRate())) return;
+    pool.reroute(now);
+    const evidence = {
+      previous: was,
+      errorRate: round(to.shortErrorRate()),
+      previousErrorRate: round(from.shortErrorRate()),
+    };
+    this.publish(to, now, to.state.state, 'panic_reroute', evidence, pool);
   }
 
   private step(ch: ChannelHealth, now: number, dt: number): void {
@@ -206,10 +260,16 @@ export class Engine {
         }
         return;
       case 'degraded': {
-        const cleared = now - s.since >= st.minDwellMs ? degradeCleared(ch) : null;
+        // Each recent re-entry doubles the dwell before the next exit, and a channel that
+        // relapsed ramps back instead of taking its full share at once: it cannot cycle.
+        const relapses = Math.min(4, Math.floor(ch.relapses(now, st.relapseHalfLifeMs)));
+        const dwell = st.minDwellMs * 2 ** relapses;
+        const cleared = now - s.since >= dwell ? degradeCleared(ch, s.reason, st.exitZ) : null;
         if (!cleared) return;
         ch.recovered(now);
-        this.transition(ch, now, enter.healthy(now, 'recovered'), 'recovered', cleared);
+        const ramp = relapses > 0 ? 1 / st.rampSteps : 1;
+        const evidence = { ...cleared, relapses, ramp };
+        this.transition(ch, now, enter.healthy(now, 'recovered', ramp), 'recovered', evidence);
         return;
       }
       case 'healthy': {
@@ -224,7 +284,7 @@ export class Engine {
         ch.forgive(now, st.ejectionDecayMs);
         const trip = now - s.since >= st.minDwellMs ? detectOverTime(ch) : null;
         if (trip) this.apply(ch, now, trip);
-        else ch.baselines.learn(ch.short.counts, dt);
+        else ch.baselines.learn(ch.short, dt);
         return;
       }
       case 'probing':
@@ -334,6 +394,17 @@ export class Engine {
     ch.moveTo(next);
     const pool = this.set.poolOf(ch);
     pool.reweigh();
+    return this.publish(ch, now, from, reason, evidence, pool);
+  }
+
+  private publish(
+    ch: ChannelHealth,
+    now: number,
+    from: ChannelStateName,
+    reason: DecisionReason,
+    evidence: Evidence,
+    pool: Pool,
+  ): Decision {
     const decision: Decision = {
       type: 'decision',
       seq: 0,
@@ -341,7 +412,7 @@ export class Engine {
       channel: ch.id,
       pool: ch.pool,
       from,
-      to: next.state,
+      to: ch.state.state,
       reason,
       evidence,
       weights: { ...pool.weights },

@@ -22,6 +22,18 @@ export interface LocalFaultOptions {
   othersBelow: number;
   /** Keys kept per dimension; the stalest are forgotten past it. */
   maxKeys: number;
+  /**
+   * A failure streak confined to one store (or terminal) is local once this many outcomes of
+   * other stores succeeded since it began: judged at once, before any channel rule (k-of-n
+   * included) counts the failures, and before the decayed counts have enough to compare.
+   */
+  streakOthersOk: number;
+}
+
+/** The store (or terminal) the channel's latest failures all came from, and how the others fared since. */
+interface Streak {
+  key: string | undefined;
+  othersOk: number;
 }
 
 interface Counts {
@@ -34,6 +46,8 @@ export class LocalFaults {
   private readonly stores = new Map<string, Counts>();
   private readonly terminals = new Map<string, Counts>();
   private readonly all: Counts = { n: 0, f: 0, t: 0 };
+  private readonly storeStreak: Streak = { key: undefined, othersOk: 0 };
+  private readonly terminalStreak: Streak = { key: undefined, othersOk: 0 };
   private readonly lambda: number;
   /** Failures kept out of the channel's health as local. */
   localFailures = 0;
@@ -52,11 +66,28 @@ export class LocalFaults {
     const all = this.add(this.all, at, failure);
     if (store === undefined && terminal === undefined) return false;
     let local = false;
-    if (store !== undefined) local = this.judge(this.stores, store, all, at, failure) || local;
-    if (terminal !== undefined)
+    if (store !== undefined) {
+      local = this.confined(this.storeStreak, store, failure);
+      local = this.judge(this.stores, store, all, at, failure) || local;
+    }
+    if (terminal !== undefined) {
+      local = this.confined(this.terminalStreak, terminal, failure) || local;
       local = this.judge(this.terminals, terminal, all, at, failure) || local;
+    }
     if (local) this.localFailures++;
     return local;
+  }
+
+  /** True for a failure of the streak's own key after others succeeded since it began. */
+  private confined(streak: Streak, key: string, failure: boolean): boolean {
+    if (!failure) {
+      if (key !== streak.key) streak.othersOk++;
+      return false;
+    }
+    if (key === streak.key) return streak.othersOk >= this.o.streakOthersOk;
+    streak.key = key;
+    streak.othersOk = 0;
+    return false;
   }
 
   private judge(

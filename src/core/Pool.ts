@@ -8,10 +8,14 @@ export class Pool {
   readonly members: ChannelHealth[] = [];
   private shares: Record<string, number> = {};
   private panicking = false;
+  private lastReroute = -Infinity;
 
   constructor(
     readonly options: PoolOptions,
-    private readonly states: Pick<StateOptions, 'degradedFactor' | 'probingShare'>,
+    private readonly states: Pick<
+      StateOptions,
+      'degradedFactor' | 'degradedMinShare' | 'probingShare'
+    >,
   ) {}
 
   get weights(): Readonly<Record<string, number>> {
@@ -27,9 +31,19 @@ export class Pool {
     return this.shares[id] ?? 0;
   }
 
-  /** Shares from the members' current states; called after every transition. */
-  reweigh(): void {
-    const { weights, panic } = computeWeights(
+  /** Shares from the members' current states; called after every transition. True when they moved. */
+  reweigh(): boolean {
+    const before = this.shares;
+    const { weights, panic } = this.preview();
+    this.shares = weights;
+    this.panicking = panic;
+    for (const id in weights) if (weights[id] !== before[id]) return true;
+    return false;
+  }
+
+  /** The shares the members' current states and figures would give, without taking them. */
+  preview() {
+    return computeWeights(
       this.members.map((m) => ({
         id: m.id,
         priority: m.priority,
@@ -37,10 +51,31 @@ export class Pool {
         ramp: m.state.state === 'healthy' ? m.state.ramp : 1,
         errorRate: m.shortErrorRate(),
       })),
-      { split: this.options.split, ...this.states },
+      {
+        split: this.options.split,
+        degradedFactor: this.states.degradedFactor,
+        degradedMinShare: this.states.degradedMinShare,
+        probingShare: this.states.probingShare,
+      },
     );
-    this.shares = weights;
-    this.panicking = panic;
+  }
+
+  /** The channel carrying the most traffic (in a panic: the only one). */
+  leader(shares: Readonly<Record<string, number>> = this.shares): string | undefined {
+    let best: string | undefined;
+    for (const id in shares) if (best === undefined || shares[id] > shares[best]) best = id;
+    return best;
+  }
+
+  /** When a panic last moved its serving channel. */
+  get reroutedAt(): number {
+    return this.lastReroute;
+  }
+
+  /** Take the previewed shares as a panic's move of its serving channel. */
+  reroute(now: number): void {
+    this.reweigh();
+    this.lastReroute = now;
   }
 
   view(): PoolView {

@@ -11,9 +11,11 @@ export const DECISION_REASONS = [
   'risk_spike', // risk rejections well over the channel's own baseline
   'probe_failures', // consecutive active probe failures
   'ejection_elapsed', // down long enough: start trial calls
+  'probes_recovered', // successes in a row while down ended the ejection early: start trial calls
   'trial_failed', // a trial call in probing failed
   'recovered', // enough trial calls succeeded, or a degraded channel's figures cleared
   'ramp', // a step of the slow ramp back to full weight (state unchanged)
+  'panic_reroute', // in a panic, the least bad channel by current evidence changed (states unchanged)
   'manual', // an operator override set or cleared
   'manual_expired',
   'maintenance_window', // a planned window (or its drain lead time) began

@@ -44,6 +44,12 @@ export interface TimeoutOptions {
   maxFalseAlarm: number;
   /** The timeout rate assumed before the channel has shown its own (and its floor). */
   baselineFloor: number;
+  /**
+   * Cold start: the timeout rate assumed until the channel has been watched healthy for
+   * {@link warmupMs}; conservative, so two slow orders in a row do not eject a channel nobody knows yet.
+   */
+  priorRate: number;
+  warmupMs: number;
   /** Half-life of the slow average that is the channel's own timeout rate. */
   baselineHalfLifeMs: number;
 }
@@ -62,6 +68,16 @@ export interface InstantCodeOptions {
 export interface LatencyOptions {
   /** Degrade when the 10 s p95 exceeds this. */
   p95Ms: number;
+  /**
+   * The bound relative to the channel's own normal: slow means over max(relativeFactor × its
+   * learnt p95, relativeFloorMs), or over p95Ms, whichever is lower. 0 turns it off.
+   */
+  relativeFactor: number;
+  relativeFloorMs: number;
+  /** A prior for the learnt p95 (ms) until the channel has shown its own; 0: none, absolute bound only. */
+  priorP95Ms: number;
+  /** Half-life of the slow average that is the channel's learnt p95. */
+  baselineHalfLifeMs: number;
   minSamples: number;
 }
 
@@ -94,6 +110,17 @@ export interface DetectorOptions {
 export interface StateOptions {
   /** No state change out of a fresh state before this (an instant-code or maintenance down is never held back). */
   minDwellMs: number;
+  /**
+   * Leaving degraded needs the upper confidence bound (z, one-sided) of the failure rate, the
+   * slow-call share and the risk-rejection rate under their exit levels: few samples never clear.
+   */
+  exitZ: number;
+  /** The least share a degraded channel keeps, so the exit test has samples in bounded time. */
+  degradedMinShare: number;
+  /** Re-entry soon after an exit is remembered with this half-life; each doubles the next exit's dwell. */
+  relapseHalfLifeMs: number;
+  /** Consecutive probe successes that end an ejection early (into probing); probe failures extend it. */
+  probeSuccesses: number;
   /** First ejection time; each repeated ejection doubles it up to {@link maxEjectionMs}. */
   ejectionMs: number;
   maxEjectionMs: number;
@@ -163,6 +190,8 @@ export const DEFAULT_DETECTORS: DetectorOptions = {
     maxRatePerSec: 5,
     maxFalseAlarm: 1e-5,
     baselineFloor: 0.001,
+    priorRate: 0.01,
+    warmupMs: 120_000,
     baselineHalfLifeMs: 600_000,
   },
   instantCodes: {
@@ -171,7 +200,14 @@ export const DEFAULT_DETECTORS: DetectorOptions = {
     withinMs: 1000,
     minShare: 0.05,
   },
-  latency: { p95Ms: 3000, minSamples: 20 },
+  latency: {
+    p95Ms: 3000,
+    minSamples: 50,
+    relativeFactor: 4,
+    relativeFloorMs: 1000,
+    priorP95Ms: 0,
+    baselineHalfLifeMs: 600_000,
+  },
   riskSpike: {
     factor: 3,
     minExcess: 0.05,
@@ -184,6 +220,10 @@ export const DEFAULT_DETECTORS: DetectorOptions = {
 
 export const DEFAULT_STATES: StateOptions = {
   minDwellMs: 5_000,
+  exitZ: 1.64,
+  degradedMinShare: 0.05,
+  relapseHalfLifeMs: 300_000,
+  probeSuccesses: 3,
   ejectionMs: 10_000,
   maxEjectionMs: 300_000,
   ejectionDecayMs: 600_000,

@@ -14,6 +14,8 @@ export interface WeightInput {
 export interface WeightOptions {
   split: number[];
   degradedFactor: number;
+  /** A degraded channel never drops under this share (before normalising): it must stay judged. */
+  degradedMinShare?: number;
   probingShare: number;
 }
 
@@ -32,7 +34,7 @@ export interface PoolWeights {
  */
 export function computeWeights(
   channels: readonly WeightInput[],
-  { split, degradedFactor, probingShare }: WeightOptions,
+  { split, degradedFactor, degradedMinShare = 0, probingShare }: WeightOptions,
 ): PoolWeights {
   const weights: Record<string, number> = {};
   for (const c of channels) weights[c.id] = 0;
@@ -50,7 +52,8 @@ export function computeWeights(
   let total = 0;
   serving.forEach((c, rank) => {
     const base = rank < split.length - 1 ? split[rank] : split[split.length - 1] / tail;
-    const w = base * (c.state === 'degraded' ? degradedFactor : 1) * c.ramp;
+    const w =
+      (c.state === 'degraded' ? Math.max(base * degradedFactor, degradedMinShare) : base) * c.ramp;
     weights[c.id] = w;
     total += w;
   });

@@ -1,6 +1,6 @@
 import type { ChannelHealth } from '../ChannelHealth.ts';
 import type { Trip } from '../ChannelState.ts';
-import type { Evidence } from '../decision.ts';
+import type { DecisionReason, Evidence } from '../decision.ts';
 import { round } from '../round.ts';
 import { MAINTENANCE, RISK_REJECT, SUCCESS, TIMEOUT } from '../outcome.ts';
 import {
@@ -9,6 +9,7 @@ import {
   instantCodeTrip,
   latencyTrip,
   riskSpikeTrip,
+  slowBoundMs,
   techFailures,
   timeoutsTrip,
 } from './rules.ts';
@@ -78,8 +79,8 @@ export function detect(
     if (samples >= d.errorRate.minSamples) return ch.errors.trip(level, techFailures(h), samples);
   }
   if (ch.state.state === 'healthy') {
-    if (latencyMs > d.latency.p95Ms) {
-      const t = latencyTrip(ch.short, d.latency);
+    if (latencyMs > slowBoundMs(d.latency, ch.baselines.p95Ms)) {
+      const t = latencyTrip(ch.short, d.latency, ch.baselines.p95Ms);
       if (t) return t;
     }
     if (cls === RISK_REJECT) return riskSpikeTrip(ch.short, ch.baselines.riskRate, d.riskSpike);
@@ -91,32 +92,28 @@ export function detect(
 export function detectOverTime(ch: ChannelHealth): Trip | null {
   const d = ch.detectors;
   return (
-    latencyTrip(ch.short, d.latency) ?? riskSpikeTrip(ch.short, ch.baselines.riskRate, d.riskSpike)
+    latencyTrip(ch.short, d.latency, ch.baselines.p95Ms) ??
+    riskSpikeTrip(ch.short, ch.baselines.riskRate, d.riskSpike)
   );
 }
 
-/** A degraded channel whose figures are clear of every degrade rule: the evidence, else null. */
-export function degradeCleared(ch: ChannelHealth): Evidence | null {
+/** A degraded channel cleared on evidence (see clearOfDegrade): the evidence, else null. */
+export function degradeCleared(
+  ch: ChannelHealth,
+  cause: DecisionReason,
+  z: number,
+): Evidence | null {
   const { errorRate, latency, riskSpike } = ch.detectors;
-  const h = ch.short;
-  const risk = ch.baselines.riskRate;
-  if (
-    !clearOfDegrade(
-      h,
-      ch.errors,
-      errorRate.exitRate,
-      latency,
-      riskSpike,
-      risk,
-      errorRate.minSamples,
-    )
-  )
-    return null;
+  const h = ch.long;
+  const slowBound = slowBoundMs(latency, ch.baselines.p95Ms);
+  const exit = { rate: errorRate.exitRate, z, cause, slowBoundMs: slowBound };
+  if (!clearOfDegrade(h, ch.errors, exit, riskSpike, ch.baselines.riskRate)) return null;
   const v = ch.windowView(h);
   return {
-    window: '10s',
+    window: '60s',
     errorRate: round(v.errorRate),
     p95Ms: Math.round(v.p95Ms),
+    riskRate: round(v.riskRate),
     samples: healthSamples(h.counts),
   };
 }

@@ -6,13 +6,14 @@ import type {
 } from '../options.ts';
 import { ERROR, MAINTENANCE, RISK_REJECT, SUCCESS, DECLINE, TIMEOUT } from '../outcome.ts';
 import type { Trip } from '../ChannelState.ts';
+import type { DecisionReason } from '../decision.ts';
 import type { BucketRing, HorizonTotals } from '../window/BucketRing.ts';
 import { INSTANT } from '../window/BucketRing.ts';
-import { quantile } from '../window/LatencyHistogram.ts';
+import { LATENCY_BINS, LATENCY_BOUNDS_MS, quantile } from '../window/LatencyHistogram.ts';
 import type { LastN } from '../window/LastN.ts';
 import type { ErrorRate } from './ErrorRate.ts';
 import { round } from '../round.ts';
-import { wilsonLower } from './wilson.ts';
+import { wilsonLower, wilsonUpper } from './wilson.ts';
 
 /** Outcomes that judge health in a horizon: everything but neutral. */
 export function healthSamples(c: Float64Array): number {
@@ -111,18 +112,49 @@ export function latencyP95(h: HorizonTotals): number {
   return quantile(h.latency, 0.95);
 }
 
-export function latencyTrip(h: HorizonTotals, o: LatencyOptions): Trip | null {
+/** What "slow" means for a channel: the absolute bound, or its own normal times relativeFactor if lower. */
+export function slowBoundMs(o: LatencyOptions, normalP95Ms: number): number {
+  if (!(o.relativeFactor > 0 && normalP95Ms > 0)) return o.p95Ms;
+  return Math.min(o.p95Ms, Math.max(o.relativeFactor * normalP95Ms, o.relativeFloorMs));
+}
+
+/** Outcomes in `h` certainly slower than `boundMs`: the bins whose lower edge is at or past it. */
+export function slowCount(h: HorizonTotals, boundMs: number): number {
+  let n = 0;
+  for (let i = 1; i < LATENCY_BINS; i++) if (LATENCY_BOUNDS_MS[i - 1] >= boundMs) n += h.latency[i];
+  return n;
+}
+
+/**
+ * p95 over the bound with confidence: more than 5 % of the window certainly slower than the
+ * bound, by the Wilson lower bound (z = 3), on at least minSamples outcomes. Two slow answers
+ * among 20 do not degrade a channel whose normal tail is long.
+ */
+export function latencyTrip(h: HorizonTotals, o: LatencyOptions, normalP95Ms: number): Trip | null {
   const samples = healthSamples(h.counts);
   if (samples < o.minSamples) return null;
-  const p95 = latencyP95(h);
-  if (p95 <= o.p95Ms) return null;
+  const bound = slowBoundMs(o, normalP95Ms);
+  const slow = slowCount(h, bound);
+  const lower = wilsonLower(slow, samples);
+  if (lower <= SLOW_SHARE) return null;
   return {
     to: 'degraded',
     reason: 'latency',
     urgent: false,
-    evidence: { window: '10s', p95Ms: Math.round(p95), threshold: o.p95Ms, samples },
+    evidence: {
+      window: '10s',
+      p95Ms: Math.round(latencyP95(h)),
+      threshold: Math.round(bound),
+      normalP95Ms: Math.round(normalP95Ms),
+      slowShare: round(slow / samples),
+      lowerBound: round(lower),
+      samples,
+    },
   };
 }
+
+/** The share of slow calls a p95 bound allows. */
+const SLOW_SHARE = 0.05;
 
 /** The level a channel's risk-rejection rate must clear before it is a spike. */
 export function riskThreshold(baseline: number, o: RiskSpikeOptions): number {
@@ -156,26 +188,32 @@ export function riskSpikeTrip(
 }
 
 /**
- * A degraded channel is clear when each degrade rule is comfortably back under its bound: the
- * error rate under the (lower) exit rate with the CUSUM near zero, p95 under 80 % of its bound,
- * risk rejections under half their alarm level. Enter and exit thresholds differ, so a channel
- * hovering at one bound cannot flap.
+ * A degraded channel is clear on evidence, never on silence: over the 60 s window, the upper
+ * confidence bound (z) of its failure rate is under the exit rate and its CUSUM is near zero;
+ * when latency degraded it, the bound of its slow-call share is under 5 %; when risk rejections
+ * did, the bound of their rate is under half the alarm level. Few samples keep every upper bound
+ * high, so a starved channel stays degraded until it has been judged. Enter and exit levels
+ * differ, so a channel hovering at one bound cannot flap.
  */
 export function clearOfDegrade(
   h: HorizonTotals,
   errors: ErrorRate,
-  exitRate: number,
-  lat: LatencyOptions,
+  exit: { rate: number; z: number; cause: DecisionReason; slowBoundMs: number },
   risk: RiskSpikeOptions,
   riskBaseline: number,
-  minSamples: number,
 ): boolean {
   const samples = healthSamples(h.counts);
-  if (samples < minSamples) return false;
-  if (techFailures(h.counts) / samples >= exitRate || errors.degraded.value > errors.degraded.h / 5)
+  if (wilsonUpper(techFailures(h.counts), samples, exit.z) >= exit.rate) return false;
+  if (errors.degraded.value > errors.degraded.h / 5) return false;
+  if (
+    exit.cause === 'latency' &&
+    wilsonUpper(slowCount(h, exit.slowBoundMs), samples, exit.z) >= SLOW_SHARE
+  )
     return false;
-  if (samples >= lat.minSamples && latencyP95(h) > lat.p95Ms * 0.8) return false;
-  if (wilsonLower(h.counts[RISK_REJECT], samples) > riskThreshold(riskBaseline, risk) * 0.5)
+  if (
+    exit.cause === 'risk_spike' &&
+    wilsonUpper(h.counts[RISK_REJECT], samples, exit.z) > riskThreshold(riskBaseline, risk) * 0.5
+  )
     return false;
   return true;
 }
