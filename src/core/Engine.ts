@@ -264,7 +264,8 @@ export class Engine {
         // relapsed ramps back instead of taking its full share at once: it cannot cycle.
         const relapses = Math.min(4, Math.floor(ch.relapses(now, st.relapseHalfLifeMs)));
         const dwell = st.minDwellMs * 2 ** relapses;
-        const cleared = now - s.since >= dwell ? degradeCleared(ch, s.reason, st.exitZ) : null;
+        const cleared =
+          now - s.since >= dwell ? degradeCleared(ch, s.reason, st.exitZ, now - s.since) : null;
         if (!cleared) return;
         ch.recovered(now);
         const ramp = relapses > 0 ? 1 / st.rampSteps : 1;

@@ -23,18 +23,23 @@ export interface LocalFaultOptions {
   /** Keys kept per dimension; the stalest are forgotten past it. */
   maxKeys: number;
   /**
-   * A failure streak confined to one store (or terminal) is local once this many outcomes of
-   * other stores succeeded since it began: judged at once, before any channel rule (k-of-n
-   * included) counts the failures, and before the decayed counts have enough to compare.
+   * A failure is local at once when the channel's previous failure came from the same store
+   * (or terminal) and at least this many of its last 8 successes came from other stores: a
+   * streak confined to one store while the others succeed, judged before any channel rule
+   * (k-of-n included) counts it and before the decayed counts have enough to compare.
    */
   streakOthersOk: number;
 }
 
-/** The store (or terminal) the channel's latest failures all came from, and how the others fared since. */
+/** Per dimension: the key of the channel's last failure and of its last successes. */
 interface Streak {
-  key: string | undefined;
-  othersOk: number;
+  lastFailure: string | undefined;
+  successes: (string | undefined)[];
+  next: number;
 }
+
+const RECENT_SUCCESSES = 8;
+const streak = (): Streak => ({ lastFailure: undefined, successes: [], next: 0 });
 
 interface Counts {
   n: number;
@@ -46,8 +51,8 @@ export class LocalFaults {
   private readonly stores = new Map<string, Counts>();
   private readonly terminals = new Map<string, Counts>();
   private readonly all: Counts = { n: 0, f: 0, t: 0 };
-  private readonly storeStreak: Streak = { key: undefined, othersOk: 0 };
-  private readonly terminalStreak: Streak = { key: undefined, othersOk: 0 };
+  private readonly storeStreak = streak();
+  private readonly terminalStreak = streak();
   private readonly lambda: number;
   /** Failures kept out of the channel's health as local. */
   localFailures = 0;
@@ -78,16 +83,19 @@ export class LocalFaults {
     return local;
   }
 
-  /** True for a failure of the streak's own key after others succeeded since it began. */
-  private confined(streak: Streak, key: string, failure: boolean): boolean {
+  /** True for a failure confined to its key's streak while other keys succeed (see streakOthersOk). */
+  private confined(st: Streak, key: string, failure: boolean): boolean {
     if (!failure) {
-      if (key !== streak.key) streak.othersOk++;
+      st.successes[st.next] = key;
+      st.next = (st.next + 1) % RECENT_SUCCESSES;
       return false;
     }
-    if (key === streak.key) return streak.othersOk >= this.o.streakOthersOk;
-    streak.key = key;
-    streak.othersOk = 0;
-    return false;
+    const previous = st.lastFailure;
+    st.lastFailure = key;
+    if (previous !== undefined && previous !== key) return false;
+    let others = 0;
+    for (const k of st.successes) if (k !== key) others++;
+    return others >= this.o.streakOthersOk;
   }
 
   private judge(

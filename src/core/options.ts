@@ -221,7 +221,7 @@ export const DEFAULT_DETECTORS: DetectorOptions = {
 export const DEFAULT_STATES: StateOptions = {
   minDwellMs: 5_000,
   exitZ: 1.64,
-  degradedMinShare: 0.05,
+  degradedMinShare: 0.1,
   relapseHalfLifeMs: 300_000,
   probeSuccesses: 3,
   ejectionMs: 10_000,

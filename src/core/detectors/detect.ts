@@ -1,4 +1,4 @@
-import type { ChannelHealth } from '../ChannelHealth.ts';
+import { type ChannelHealth, HORIZONS_MS, LONG, SHORT } from '../ChannelHealth.ts';
 import type { Trip } from '../ChannelState.ts';
 import type { DecisionReason, Evidence } from '../decision.ts';
 import { round } from '../round.ts';
@@ -97,20 +97,27 @@ export function detectOverTime(ch: ChannelHealth): Trip | null {
   );
 }
 
-/** A degraded channel cleared on evidence (see clearOfDegrade): the evidence, else null. */
+/**
+ * A degraded channel cleared on evidence (see clearOfDegrade): the evidence, else null. Judged
+ * only on what it did while degraded: the 10 s window once it has been degraded that long, the
+ * 60 s one once that long.
+ */
 export function degradeCleared(
   ch: ChannelHealth,
   cause: DecisionReason,
   z: number,
+  degradedForMs: number,
 ): Evidence | null {
+  if (degradedForMs < HORIZONS_MS[SHORT]) return null;
+  const long = degradedForMs >= HORIZONS_MS[LONG];
   const { errorRate, latency, riskSpike } = ch.detectors;
-  const h = ch.long;
+  const h = long ? ch.long : ch.short;
   const slowBound = slowBoundMs(latency, ch.baselines.p95Ms);
   const exit = { rate: errorRate.exitRate, z, cause, slowBoundMs: slowBound };
   if (!clearOfDegrade(h, ch.errors, exit, riskSpike, ch.baselines.riskRate)) return null;
   const v = ch.windowView(h);
   return {
-    window: '60s',
+    window: long ? '60s' : '10s',
     errorRate: round(v.errorRate),
     p95Ms: Math.round(v.p95Ms),
     riskRate: round(v.riskRate),

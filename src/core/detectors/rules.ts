@@ -191,7 +191,7 @@ export function riskSpikeTrip(
  * A degraded channel is clear on evidence, never on silence: over the 60 s window, the upper
  * confidence bound (z) of its failure rate is under the exit rate and its CUSUM is near zero;
  * when latency degraded it, the bound of its slow-call share is under 5 %; when risk rejections
- * did, the bound of their rate is under half the alarm level. Few samples keep every upper bound
+ * did, the bound of their rate is under three quarters of the alarm level. Few samples keep every upper bound
  * high, so a starved channel stays degraded until it has been judged. Enter and exit levels
  * differ, so a channel hovering at one bound cannot flap.
  */
@@ -212,7 +212,7 @@ export function clearOfDegrade(
     return false;
   if (
     exit.cause === 'risk_spike' &&
-    wilsonUpper(h.counts[RISK_REJECT], samples, exit.z) > riskThreshold(riskBaseline, risk) * 0.5
+    wilsonUpper(h.counts[RISK_REJECT], samples, exit.z) > riskThreshold(riskBaseline, risk) * 0.75
   )
     return false;
   return true;
