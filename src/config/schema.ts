@@ -74,7 +74,9 @@ export const detectorsSchema = z.strictObject({
           'Cold start: the timeout rate assumed until the channel has been watched healthy for warmupMs.',
         )
         .optional(),
-      warmupMs: ms.describe('How long a channel is watched healthy before its own timeout rate is trusted.').optional(),
+      warmupMs: ms
+        .describe('How long a channel is watched healthy before its own timeout rate is trusted.')
+        .optional(),
     })
     .optional(),
   instantCodes: z
@@ -102,7 +104,9 @@ export const detectorsSchema = z.strictObject({
         .describe("Also slow: over this many times the channel's learnt p95 (0: off).")
         .optional(),
       relativeFloorMs: ms.describe('The relative bound is never under this.').optional(),
-      priorP95Ms: ms.describe('A prior for the learnt p95 until the channel shows its own (0: none).').optional(),
+      priorP95Ms: ms
+        .describe('A prior for the learnt p95 until the channel shows its own (0: none).')
+        .optional(),
       baselineHalfLifeMs: positive.describe("Half-life of the channel's learnt p95.").optional(),
     })
     .optional(),
@@ -131,7 +135,9 @@ export const statesSchema = z.strictObject({
     .positive()
     .describe('z of the upper confidence bounds a degraded channel must clear to leave.')
     .optional(),
-  degradedMinShare: rate.describe('The least share a degraded channel keeps, to be judged.').optional(),
+  degradedMinShare: rate
+    .describe('The least share a degraded channel keeps, to be judged.')
+    .optional(),
   relapseHalfLifeMs: positive
     .describe('Re-entry soon after an exit is remembered this long (half-life).')
     .optional(),
