@@ -52,16 +52,17 @@ describe('active probes in the monitor', () => {
       reason: 'probe_failures',
     });
 
-    // the target heals; after the ejection time the channel is probed back
+    // the target heals; its probes end the ejection early (3 in a row) and bring it back
     status = 200;
     const ejectionMs = Number(decisions[0].evidence.ejectionMs);
     for (let t = 0; t < ejectionMs + 6000 && decisions.at(-1)!.to !== 'healthy'; t += 1000)
       await probeOnce();
     expect(decisions.map((d) => [d.to, d.reason])).toEqual([
       ['down', 'probe_failures'],
-      ['probing', 'ejection_elapsed'],
+      ['probing', 'probes_recovered'],
       ['healthy', 'recovered'],
     ]);
+    expect(decisions[1].at - decisions[0].at).toBeLessThan(ejectionMs);
 
     const metrics = await (await fetch(`${m.url}/metrics`)).text();
     expect(
