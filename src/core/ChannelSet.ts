@@ -2,6 +2,7 @@ import { ChannelHealth } from './ChannelHealth.ts';
 import { EngineError } from './errors.ts';
 import { type EngineOptions, mergeDeep } from './options.ts';
 import { Pool } from './Pool.ts';
+import type { ChannelView } from './views.ts';
 
 /**
  * The configured channels and pools, checked once and looked up by id or by index (the hot
@@ -55,6 +56,16 @@ export class ChannelSet {
 
   at(index: number): ChannelHealth {
     return this.list[index];
+  }
+
+  /** Every channel's view, each with its pool's current weight for it. */
+  views(now: number): ChannelView[] {
+    return this.list.map((ch) => ch.view(now, this.poolOf(ch).weightOf(ch.id)));
+  }
+
+  view(id: string, now: number): ChannelView {
+    const ch = this.get(id);
+    return ch.view(now, this.poolOf(ch).weightOf(ch.id));
   }
 
   poolOf(ch: ChannelHealth): Pool {

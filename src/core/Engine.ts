@@ -5,14 +5,22 @@ import type { Clock } from './clock.ts';
 import type { CodeClassifier } from './codes/index.ts';
 import { type DecisionListener, type DecisionLog, MemoryDecisionLog } from './DecisionLog.ts';
 import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
-import { degradeCleared, detect, detectOverTime } from './detectors/detect.ts';
+import { detect, detectOverTime } from './detectors/detect.ts';
 import { EngineError } from './errors.ts';
-import { type MaintenanceInput, MaintenancePlan } from './MaintenancePlan.ts';
+import { type MaintenanceInput, MaintenancePlan, type Move } from './MaintenancePlan.ts';
 import type { EngineOptions } from './options.ts';
 import type { Pool } from './Pool.ts';
-import { round } from './round.ts';
 import { isTechFailure, NEUTRAL, type Outcome, recordedClassId } from './outcome.ts';
 import { type OutcomeEvent, toOutcome } from './toOutcome.ts';
+import {
+  degradedCleared,
+  ejection,
+  ejectionElapsed,
+  probedWhileDown,
+  rampStep,
+  trialFailed,
+  trialPassed,
+} from './wayBack.ts';
 import type {
   ChannelTotals,
   ChannelView,
@@ -136,54 +144,24 @@ export class Engine {
     if (probe) ch.probeStreak(failure);
     const now = this.clock.now();
     if (s.state === 'down') {
-      this.whileDown(ch, s, failure, probe, now);
+      if (probe) this.make(ch, now, probedWhileDown(ch, s, failure, now, this.options.states));
       return;
     }
     if (s.state === 'probing') {
-      if (failure)
-        this.eject(ch, now, {
-          to: 'down',
-          reason: 'trial_failed',
-          urgent: true,
-          evidence: { trials: s.trials, code: code ?? cls, source: probe ? 'probe' : 'live' },
-        });
-      else if (++s.trials >= this.options.states.trialSuccesses) this.recover(ch, now, s.trials);
+      const source = probe ? 'probe' : 'live';
+      if (failure) this.apply(ch, now, trialFailed(s, code ?? cls, source));
+      else this.make(ch, now, trialPassed(ch, s, now, this.options.states));
       return;
     }
     const trip = detect(ch, cls, failure, latencyMs, probe, instant, code, now);
     if (trip) this.apply(ch, now, trip);
   }
 
-  /**
-   * Down listens to its probes: successes in a row end the ejection early into trial calls; a
-   * failure keeps it down at least one base ejection longer. Live calls while down (a panic, a
-   * gateway not following) are counted in the windows but move nothing: at volume, a few
-   * successes in a row say little. Without probes the ejection simply runs out.
-   */
-  private whileDown(
-    ch: ChannelHealth,
-    s: Extract<ChannelState, { state: 'down' }>,
-    failure: boolean,
-    probe: boolean,
-    now: number,
-  ): void {
-    if (!probe) return;
-    const st = this.options.states;
-    const oks = ch.downStreak(failure);
-    if (failure) {
-      s.until = Math.max(s.until, now + st.ejectionMs);
-      return;
-    }
-    if (oks < st.probeSuccesses) return;
-    const evidence = { probeSuccesses: oks, downForMs: now - s.since };
-    this.transition(ch, now, enter.probing(now, 'probes_recovered'), 'probes_recovered', evidence);
-  }
-
   private apply(ch: ChannelHealth, now: number, trip: Trip): void {
     const s = ch.state;
     if (trip.to === 'down') {
       if (s.state === 'healthy') ch.left(now, this.options.states.relapseHalfLifeMs);
-      this.eject(ch, now, trip);
+      this.make(ch, now, ejection(ch, now, trip, this.options.states));
       return;
     }
     if (s.state !== 'healthy') return;
@@ -193,23 +171,6 @@ export class Engine {
     ch.errors.degraded.reset();
     const next = enter.degraded(now, trip.reason);
     this.transition(ch, now, next, trip.reason, trip.evidence);
-  }
-
-  /** Down for an ejection time that doubles with each ejection not yet forgiven (probes can end it early). */
-  private eject(ch: ChannelHealth, now: number, trip: Trip): void {
-    const st = this.options.states;
-    const ejectionMs = Math.min(st.maxEjectionMs, st.ejectionMs * 2 ** (ch.ejected() - 1));
-    const next = enter.down(now, trip.reason, now + ejectionMs);
-    this.transition(ch, now, next, trip.reason, { ...trip.evidence, ejectionMs });
-  }
-
-  /** Enough trial calls succeeded: healthy again, ramping back to full weight. */
-  private recover(ch: ChannelHealth, now: number, trials: number): void {
-    const ramp = 1 / this.options.states.rampSteps;
-    ch.errors.reset();
-    ch.recovered(now);
-    const next = enter.healthy(now, 'recovered', ramp);
-    this.transition(ch, now, next, 'recovered', { trials, ramp });
   }
 
   // ---- time ------------------------------------------------------------------------------------
@@ -228,25 +189,11 @@ export class Engine {
     for (const pool of this.set.pools) if (pool.panic) this.reroute(pool, now);
   }
 
-  /**
-   * In a panic the serving channel is the least bad by current evidence, and it moves when that
-   * does: clearly (its failure rate 10 points better), and no more often than the dwell.
-   */
   private reroute(pool: Pool, now: number): void {
-    const was = pool.leader();
-    const next = pool.leader(pool.preview().weights);
-    if (!was || !next || next === was || now - pool.reroutedAt < this.options.states.minDwellMs)
-      return;
-    const from = this.set.get(was);
-    const to = this.set.get(next);
-    if (!(to.shortErrorRate() + 0.1 < from.shortErrorRate())) return;
+    const move = pool.rerouteMove(now, this.options.states.minDwellMs, (id) => this.set.get(id));
+    if (!move) return;
     pool.reroute(now);
-    const evidence = {
-      previous: was,
-      errorRate: round(to.shortErrorRate()),
-      previousErrorRate: round(from.shortErrorRate()),
-    };
-    this.publish(to, now, to.state.state, 'panic_reroute', evidence, pool);
+    this.publish(move.to, now, move.to.state.state, 'panic_reroute', move.evidence, pool);
   }
 
   private step(ch: ChannelHealth, now: number, dt: number): void {
@@ -254,34 +201,12 @@ export class Engine {
     const s = ch.state;
     switch (s.state) {
       case 'down':
-        if (now >= s.until) {
-          const next = enter.probing(now, 'ejection_elapsed');
-          this.transition(ch, now, next, 'ejection_elapsed', { downForMs: now - s.since });
-        }
-        return;
-      case 'degraded': {
-        // Each recent re-entry doubles the dwell before the next exit, and a channel that
-        // relapsed ramps back instead of taking its full share at once: it cannot cycle.
-        const relapses = Math.min(4, Math.floor(ch.relapses(now, st.relapseHalfLifeMs)));
-        const dwell = st.minDwellMs * 2 ** relapses;
-        const cleared =
-          now - s.since >= dwell ? degradeCleared(ch, s.reason, st.exitZ, now - s.since) : null;
-        if (!cleared) return;
-        ch.recovered(now);
-        const ramp = relapses > 0 ? 1 / st.rampSteps : 1;
-        const evidence = { ...cleared, relapses, ramp };
-        this.transition(ch, now, enter.healthy(now, 'recovered', ramp), 'recovered', evidence);
-        return;
-      }
+        return this.make(ch, now, ejectionElapsed(s, now));
+      case 'degraded':
+        return this.make(ch, now, degradedCleared(ch, s, now, st));
       case 'healthy': {
-        if (s.ramp < 1) {
-          const step = Math.floor((now - s.since) / (st.rampMs / st.rampSteps));
-          if (step > s.rampStep) {
-            const ramp = Math.min(1, (step + 1) / st.rampSteps);
-            this.transition(ch, now, { ...s, ramp, rampStep: step }, 'ramp', { ramp });
-            return;
-          }
-        }
+        const ramp = rampStep(s, now, st);
+        if (ramp) return this.make(ch, now, ramp);
         ch.forgive(now, st.ejectionDecayMs);
         const trip = now - s.since >= st.minDwellMs ? detectOverTime(ch) : null;
         if (trip) this.apply(ch, now, trip);
@@ -294,11 +219,15 @@ export class Engine {
     }
   }
 
+  private make(ch: ChannelHealth, now: number, move: Move | null): void {
+    if (move) this.transition(ch, now, move.next, move.reason, move.evidence);
+  }
+
   /** Planned maintenance: true when it holds the channel or moved it (MaintenancePlan.next). */
   private maintain(ch: ChannelHealth, now: number): boolean {
     const s = ch.state;
     const move = this.plan.next(ch.id, s, ch.override !== null, now);
-    if (move) this.transition(ch, now, move.next, move.reason, move.evidence);
+    this.make(ch, now, move);
     return move !== null || s.state === 'maintenance';
   }
 
@@ -314,10 +243,8 @@ export class Engine {
         `override until ${until} is not in the future (now ${now})`,
       );
     ch.setOverride({ state, until, reason });
-    return this.transition(ch, now, forcedState(state, now, until), 'manual', {
-      note: reason,
-      until,
-    });
+    const evidence = { note: reason, until };
+    return this.transition(ch, now, forcedState(state, now, until), 'manual', evidence);
   }
 
   /** End an override now; returns the decision, or null when there was none. */
@@ -348,12 +275,7 @@ export class Engine {
     if (!m) throw new EngineError('unknown_maintenance', `no maintenance window ${id}`);
     this.plan.delete(id);
     const ch = this.channel(m.channel);
-    const s = ch.state;
-    if (s.state === 'maintenance' && s.plan === id) {
-      const now = this.clock.now();
-      const next = enter.probing(now, 'maintenance_end');
-      this.transition(ch, now, next, 'maintenance_end', { window: id, cancelled: true });
-    }
+    this.make(ch, this.clock.now(), this.plan.cancelled(m, ch.state, this.clock.now()));
     return m;
   }
 
@@ -364,14 +286,12 @@ export class Engine {
   // ---- reading --------------------------------------------------------------------------------
 
   channels(): ChannelView[] {
-    const now = this.clock.now();
-    return this.set.list.map((ch) => ch.view(now, this.weightOf(ch)));
+    return this.set.views(this.clock.now());
   }
 
   /** One channel's view (GET /v1/channels/:id), without building the others. */
   channelView(id: string): ChannelView {
-    const ch = this.channel(id);
-    return ch.view(this.clock.now(), this.weightOf(ch));
+    return this.set.view(id, this.clock.now());
   }
 
   pools(): PoolView[] {
@@ -420,10 +340,6 @@ export class Engine {
     };
     if (pool.panic) decision.panic = true;
     return this.log.append(decision);
-  }
-
-  private weightOf(ch: ChannelHealth): number {
-    return this.set.poolOf(ch).weightOf(ch.id);
   }
 
   private channel(id: string): ChannelHealth {

@@ -94,6 +94,13 @@ export class MaintenancePlan {
     };
   }
 
+  /** The move a cancelled booking calls for: out of maintenance at once if it was under way. */
+  cancelled(m: PlannedMaintenance, s: ChannelState, now: number): Move | null {
+    if (s.state !== 'maintenance' || s.plan !== m.id) return null;
+    const evidence = { window: m.id, cancelled: true };
+    return { next: enter.probing(now, 'maintenance_end'), reason: 'maintenance_end', evidence };
+  }
+
   /** Every booking, soonest first. */
   list(): PlannedMaintenance[] {
     return [...this.booked.values()].sort((a, b) => a.from - b.from || a.id.localeCompare(b.id));

@@ -1,5 +1,6 @@
 import type { ChannelHealth } from './ChannelHealth.ts';
 import type { PoolOptions, StateOptions } from './options.ts';
+import { round } from './round.ts';
 import type { PoolView } from './views.ts';
 import { computeWeights } from './weights.ts';
 
@@ -70,6 +71,26 @@ export class Pool {
   /** When a panic last moved its serving channel. */
   get reroutedAt(): number {
     return this.lastReroute;
+  }
+
+  /**
+   * In a panic the serving channel is the least bad by current evidence, and it moves when that
+   * does: clearly (a failure rate 10 points better), and no more often than `dwellMs`. Returns
+   * the channel to move to, with the evidence, or null.
+   */
+  rerouteMove(now: number, dwellMs: number, get: (id: string) => ChannelHealth) {
+    const was = this.leader();
+    const next = this.leader(this.preview().weights);
+    if (!was || !next || next === was || now - this.lastReroute < dwellMs) return null;
+    const from = get(was);
+    const to = get(next);
+    if (!(to.shortErrorRate() + 0.1 < from.shortErrorRate())) return null;
+    const evidence = {
+      previous: was,
+      errorRate: round(to.shortErrorRate()),
+      previousErrorRate: round(from.shortErrorRate()),
+    };
+    return { to, evidence };
   }
 
   /** Take the previewed shares as a panic's move of its serving channel. */
