@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULT_SPLIT } from '../../src/core/options.ts';
 import { DEFAULT_BASELINE } from '../channels/ChannelProfile.ts';
+import { specProblems } from '../faults/faultSpec.ts';
 import { SimulatorError, type ErrorDetail } from '../SimulatorError.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import type { Expectation, Scenario } from './Scenario.ts';
@@ -90,13 +91,8 @@ function normalise(f: ScenarioFile, source: string): Scenario {
   const counters = new Map<string, number>();
   const faults = (f.faults ?? []).map((spec, i) => {
     channelRef(spec.channel, `faults[${i}].channel`);
-    for (const k of ['at', 'for', 'ramp', 'latency', 'on', 'off'] as const)
-      if (spec[k] !== undefined) ms(spec[k]!, `faults[${i}].${k}`);
-    if (spec.kind === 'flapping' && (spec.on === undefined || spec.off === undefined))
-      problems.push({
-        path: `faults[${i}].on`,
-        message: 'a flapping fault needs on and off periods',
-      });
+    for (const d of specProblems(spec))
+      problems.push({ path: `faults[${i}].${d.path}`, message: d.message });
     const base = `${spec.channel}-${spec.kind}`;
     const n = (counters.get(base) ?? 0) + 1;
     counters.set(base, n);

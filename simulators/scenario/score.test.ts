@@ -114,3 +114,30 @@ describe('scoring', () => {
     );
   });
 });
+
+describe('what a switch is blamed on', () => {
+  const facts = (scope: Fault['scope']): RunFacts => ({
+    start: T0,
+    graceMs: 5000,
+    planned: [],
+    faults: [fault('f', 'wechat', 'error', 10_000, 40_000, scope)],
+    decisions: [dec(12_000, 'wechat', 'healthy', 'down')],
+  });
+  it('a fault scoped by method alone is channel-wide for that method: its switch is not false', () => {
+    expect(scoreSwitches(facts({ method: 'mini_program' }))[0].cause).toBe('f');
+    expect(scoreSwitches(facts({ method: 'mini_program', operation: ['pay'] }))[0].cause).toBe('f');
+  });
+  it('a store, terminal, or query-only fault does not justify a switch', () => {
+    expect(scoreSwitches(facts({ store: 's-1', method: 'qr' }))[0]).toMatchObject({
+      cause: null,
+      why: expect.stringContaining('only a local fault (f'),
+    });
+    expect(scoreSwitches(facts({ terminal: 't-1' }))[0].cause).toBeNull();
+    const q = { ...facts({ operation: ['query', 'close'] }) };
+    q.faults = [{ ...q.faults[0], kind: 'timeout' }];
+    expect(scoreSwitches(q)[0]).toMatchObject({
+      cause: null,
+      why: 'only a fault on query, close (f) was active, which pays and probes do not see',
+    });
+  });
+});

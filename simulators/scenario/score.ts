@@ -1,5 +1,5 @@
 import type { Decision } from '../../src/core/decision.ts';
-import { type Fault, HEALTH_FAULTS, isScoped } from '../faults/Fault.ts';
+import { actsOn, type Fault, HEALTH_FAULTS, isLocal } from '../faults/Fault.ts';
 import { formatDuration } from './duration.ts';
 import type {
   CheckoutReport,
@@ -59,10 +59,19 @@ export function scoreFaults({
 }
 
 /**
+ * A fault that justifies taking its channel out: a health fault the monitor can see (it acts on
+ * pay), not local to a store or terminal. Scoped by method alone it is channel-wide for that
+ * method: every store's orders of that method fail, which is the channel failing them.
+ */
+export function justifiesSwitch(f: Fault): boolean {
+  return HEALTH_FAULTS.has(f.kind) && !isLocal(f) && actsOn(f, 'pay');
+}
+
+/**
  * Every decision taking a channel out of healthy, with its cause. It is false when no
  * channel-wide health fault (or planned window) was on that channel at the time (grace after the
- * end allowed, since windows lag): a switch on a local (scoped) fault, a decline storm or lost
- * callbacks is a false switch.
+ * end allowed, since windows lag): a switch on a local (store or terminal) fault, a fault on
+ * query or close alone, a decline storm or lost callbacks is a false switch.
  */
 export function scoreSwitches({
   start,
@@ -78,7 +87,7 @@ export function scoreSwitches({
     const onChannel = faults.filter(
       (f) => f.channel === d.channel && at >= f.from && at <= f.to + graceMs,
     );
-    const cause = onChannel.find((f) => HEALTH_FAULTS.has(f.kind) && !isScoped(f));
+    const cause = onChannel.find(justifiesSwitch);
     const plan = planned.find(
       (p) =>
         p.channel === d.channel &&
@@ -90,12 +99,15 @@ export function scoreSwitches({
     else if (plan)
       out.push({ ...base, cause: `planned maintenance at ${formatDuration(plan.atMs)}` });
     else {
-      const scoped = onChannel.find((f) => isScoped(f));
-      const why = scoped
-        ? `only a local fault (${scoped.id}, scope ${JSON.stringify(scoped.scope)}) was active`
-        : onChannel.length > 0
-          ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active`
-          : 'no fault was active';
+      const local = onChannel.find(isLocal);
+      const offPay = onChannel.find((f) => !actsOn(f, 'pay') && HEALTH_FAULTS.has(f.kind));
+      const why = local
+        ? `only a local fault (${local.id}, scope ${JSON.stringify(local.scope)}) was active`
+        : offPay
+          ? `only a fault on ${offPay.scope!.operation!.join(', ')} (${offPay.id}) was active, which pays and probes do not see`
+          : onChannel.length > 0
+            ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active`
+            : 'no fault was active';
       out.push({ ...base, cause: null, why });
     }
   }
