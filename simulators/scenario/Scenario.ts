@@ -23,6 +23,8 @@ export interface TrafficProfile {
   segments: Record<string, number>;
   amount: { median: number; p99: number };
   customerDeclines: number;
+  /** Named stores' shares of all orders (the other stores split the rest evenly); none: every store alike. */
+  storeShares?: Record<string, number>;
 }
 
 /** An expectation as scored; times in ms from the scenario start. */
