@@ -136,20 +136,23 @@ describe('careful checkout: one order, one charge', () => {
     expect(b.checkout.stats()).toMatchObject({ declined: 1, succeeded: 0 });
   });
 
-  it('when no query can confirm the order unpaid, it is not switched; the reconciler finds it paid later', async () => {
+  it('when no query can confirm the order unpaid, it is not switched but pending; the reconciler finds it paid later', async () => {
     const { s, pay, fake, checkout } = setup((ch) => (ch === 'wechat' ? 'charged_timeout' : 'ok'), {
       reconcileEveryMs: 5_000,
     });
     fake.queryTimesOut.add('wechat');
     const o = order();
     const r = await pay(o);
-    expect(r).toMatchObject({ status: 'failed', channels: ['wechat'] });
-    expect(checkout.stats().unresolved).toBe(1);
+    // charged, so never "failed": pending until the reconciler knows
+    expect(r).toMatchObject({ status: 'pending', channels: ['wechat'] });
+    expect(checkout.stats()).toMatchObject({ unresolved: 1, pending: 1, failed: 0 });
     expect(fake.calls.includes('pay alipay')).toBe(false);
     fake.queryTimesOut.delete('wechat');
     await s.advance(10_000);
     expect(checkout.foundOrderIds().has(o.id)).toBe(true);
     expect(checkout.stats().droppedFound).toBe(1);
+    expect(checkout.settled()).toMatchObject([{ orderId: o.id, status: 'paid' }]);
+    expect(checkout.stats()).toMatchObject({ pending: 0, succeeded: 1 });
     checkout.close();
     expect(s.pending).toBe(0);
   });
@@ -262,7 +265,9 @@ describe('property: whatever the channels do, no order is charged twice', () => 
           const charged = fake.book.chargedOn(o.id);
           expect(charged.length).toBeLessThanOrEqual(1);
           if (r.status === 'paid') expect(charged).toEqual([r.finalChannel]);
-          if (charged.length === 1 && r.status !== 'paid') expect(r.status).toBe('failed'); // only unresolved ones (reconciled later)
+          // a charged order is never told "failed": only unresolved ones stay pending (reconciled later)
+          if (charged.length === 1 && r.status !== 'paid') expect(r.status).toBe('pending');
+          if (r.status === 'failed') expect(charged).toEqual([]);
         },
       ),
       { numRuns: 300, seed: 20261122 },

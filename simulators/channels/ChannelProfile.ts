@@ -17,6 +17,8 @@ export interface ChannelProfile {
   errorRate: number;
   /** Share answered USERPAYING (the payer confirms on the phone). */
   pendingRate: number;
+  /** Share of USERPAYING orders the payer confirms (the rest end PAYERROR); default 0.9. */
+  payerConfirms?: number;
   minAmount?: number;
   maxAmount?: number;
 }

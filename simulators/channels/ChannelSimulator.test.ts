@@ -174,4 +174,62 @@ describe('ChannelSimulator', () => {
     expect(seen).toEqual([]);
     expect(w.book.get('wechat', 'o-3')?.callbackLost).toBe(true);
   });
+
+  it('a fault on query alone hangs queries and slows closes, while pays and probes go on', async () => {
+    const w = world(3);
+    w.faults.add({
+      channel: 'wechat',
+      kind: 'timeout',
+      from: 0,
+      to: 60_000,
+      scope: { operation: ['query'] },
+    });
+    w.faults.add({
+      channel: 'wechat',
+      kind: 'latency',
+      from: 0,
+      to: 60_000,
+      latencyMs: 5000,
+      scope: { operation: ['close'] },
+    });
+    const fates = Array.from({ length: 20 }, (_, i) =>
+      w.sim.pay('wechat', { orderId: `q-${i}`, amount: 500, timeoutMs: 3000 }),
+    );
+    expect(fates.every((f) => f.kind === 'answer')).toBe(true);
+    expect(w.sim.probe('wechat').kind).toBe('answer');
+    expect(w.sim.query('wechat', 'q-0').kind).toBe('hang');
+    const close = w.sim.close('wechat', 'q-1');
+    expect(close.kind === 'answer' && close.latencyMs).toBeGreaterThan(5000);
+  });
+
+  it("resolves USERPAYING by the channel's payer confirmation rate", async () => {
+    const confirmed = async (payerConfirms: number) => {
+      const scheduler = new VirtualScheduler(0);
+      const w = createSimulation({
+        scheduler,
+        seed: 9,
+        channels: [
+          {
+            ...CHANNELS[0],
+            declineRate: 0,
+            riskRate: 0,
+            errorRate: 0,
+            pendingRate: 1,
+            payerConfirms,
+          },
+        ],
+      });
+      for (let i = 0; i < 200; i++)
+        w.sim.pay('wechat', { orderId: `u-${i}`, amount: 500, timeoutMs: 3000 });
+      await scheduler.advance(600_000);
+      return Array.from({ length: 200 }, (_, i) => w.book.status('wechat', `u-${i}`)).filter(
+        (s) => s === 'SUCCESS',
+      ).length;
+    };
+    expect(await confirmed(1)).toBe(200);
+    expect(await confirmed(0)).toBe(0);
+    const half = await confirmed(0.5);
+    expect(half).toBeGreaterThan(80);
+    expect(half).toBeLessThan(120);
+  });
 });

@@ -1,8 +1,8 @@
 import { flavourClassifiers, healthClass } from '../../src/core/codes/index.ts';
 import type { RecordedClass } from '../../src/core/outcome.ts';
 import type { Scheduler } from '../../src/core/scheduler.ts';
-import { type Fault, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
-import { type FaultEngine, probabilityAt } from '../faults/FaultEngine.ts';
+import { type Fault, type FaultOperation, type FlapEffect, scopeMatches } from '../faults/Fault.ts';
+import { type FaultEngine, latencyAt, probabilityAt } from '../faults/FaultEngine.ts';
 import type { OrderBook, OrderOp, OrderRecord } from '../ledger/OrderBook.ts';
 import { Rng, type RngForks } from '../random/Rng.ts';
 import { SimulatorError } from '../SimulatorError.ts';
@@ -46,10 +46,11 @@ export interface ChannelSimulatorOptions {
   customerDeclines?: (orderId: string) => boolean;
 }
 
-const DEFAULT_EXTRA_LATENCY_MS = 2000;
 const PENDING_RESOLVE = { medianMs: 8000, p99Ms: 40_000 };
-/** Share of USERPAYING orders the payer completes; the rest end PAYERROR. */
+/** Share of USERPAYING orders the payer completes (the rest end PAYERROR), unless the channel says. */
 const PENDING_COMPLETES = 0.9;
+/** What {@link ChannelSimulator.outage} returns for a call that hangs. */
+const HANG = -1;
 
 /**
  * The channels' behaviour, flavour-neutral: baseline plus faults decide each call's fate, the
@@ -130,14 +131,14 @@ export class ChannelSimulator {
     let cbDelayMs = 0;
     let cbDuplicate = false;
     for (const fault of this.opts.faults.forChannel(channel)) {
-      if (!scopeMatches(fault.scope, req)) continue;
+      if (!scopeMatches(fault.scope, req, 'pay')) continue;
       const prob = probabilityAt(fault, now);
       if (!(prob > 0)) continue;
       const u = rng.next();
       if (u >= prob) continue;
       switch (fault.kind) {
         case 'latency':
-          extraLatency += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
+          extraLatency += latencyAt(fault, now);
           break;
         case 'callback_lost':
           cbLost = true;
@@ -202,8 +203,13 @@ export class ChannelSimulator {
       this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now()),
     );
     const latency = this.latency(rng, p, 0);
-    if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
-    return { kind: 'answer', status: this.opts.book.status(channel, orderId), latencyMs: latency };
+    const extra = this.outage(channel, 'query', rng);
+    if (extra === HANG) return { kind: 'hang', latencyMs: this.hangMs };
+    return {
+      kind: 'answer',
+      status: this.opts.book.status(channel, orderId),
+      latencyMs: latency + extra,
+    };
   }
 
   /** Closes an unpaid order so that a late payment cannot land on it; a paid one stays paid. */
@@ -212,8 +218,10 @@ export class ChannelSimulator {
     const now = this.opts.scheduler.clock.now();
     const rec = this.opts.book.record(channel, orderId, now);
     const rng = this.fork('close', lane, orderId, rec);
-    const latency = this.latency(rng, lane.profile, 0);
-    if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
+    const base = this.latency(rng, lane.profile, 0);
+    const extra = this.outage(channel, 'close', rng);
+    if (extra === HANG) return { kind: 'hang', latencyMs: this.hangMs };
+    const latency = base + extra;
     const t = rec.trade ?? this.opts.book.openIn(rec, 0);
     if (t.status === 'SUCCESS')
       return { kind: 'answer', status: 'SUCCESS', closed: false, latencyMs: latency };
@@ -225,8 +233,10 @@ export class ChannelSimulator {
     const lane = this.lane(channel);
     const rec = this.opts.book.record(channel, orderId, this.opts.scheduler.clock.now());
     const rng = this.fork('refund', lane, orderId, rec);
-    const latency = this.latency(rng, lane.profile, 0);
-    if (this.outageHits(channel, rng)) return { kind: 'hang', latencyMs: this.hangMs };
+    const base = this.latency(rng, lane.profile, 0);
+    const extra = this.outage(channel, 'refund', rng);
+    if (extra === HANG) return { kind: 'hang', latencyMs: this.hangMs };
+    const latency = base + extra;
     const t = rec.trade;
     if (t?.status !== 'SUCCESS')
       return { kind: 'answer', status: t?.status ?? 'NOT_EXIST', refunded: 0, latencyMs: latency };
@@ -246,7 +256,7 @@ export class ChannelSimulator {
     let extra = 0;
     for (const { fault, p: prob } of this.opts.faults.forRequest(channel, now, {})) {
       if (!(rng.next() < prob)) continue;
-      if (fault.kind === 'latency') extra += fault.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
+      if (fault.kind === 'latency') extra += latencyAt(fault, now);
       else if (
         ['maintenance', 'timeout', 'error', 'rate_limit', 'flapping', 'charged_timeout'].includes(
           fault.kind,
@@ -331,7 +341,7 @@ export class ChannelSimulator {
     const rng = this.fork('payer', this.lane(p.id), req.orderId, rec);
     // The payer's own time, not channel latency: never scaled.
     const after = Math.round(rng.lognormal(PENDING_RESOLVE.medianMs, PENDING_RESOLVE.p99Ms));
-    const completes = rng.chance(PENDING_COMPLETES);
+    const completes = rng.chance(p.payerConfirms ?? PENDING_COMPLETES);
     this.payers.after(after, () => {
       // A close (or a reversal) before the payer confirmed wins: no money moves.
       if (t.status !== 'USERPAYING') return;
@@ -401,17 +411,23 @@ export class ChannelSimulator {
     };
   }
 
-  /** Queries and closes suffer channel-wide outages (maintenance, hangs, the on phase of a flap) as hangs. */
-  private outageHits(channel: string, rng: Rng): boolean {
+  /**
+   * What channel-wide outages (maintenance, hangs, the on phase of a flap) do to a query, close or
+   * refund: {@link HANG}, or the extra latency of latency faults scoped to this operation (one
+   * without an operation scope slows pays only). One draw per fault in force.
+   */
+  private outage(channel: string, op: FaultOperation, rng: Rng): number {
     const now = this.opts.scheduler.clock.now();
     let hit = false;
-    for (const { fault, p } of this.opts.faults.forRequest(channel, now, {})) {
+    let extra = 0;
+    for (const { fault, p } of this.opts.faults.forRequest(channel, now, {}, op)) {
       const u = rng.next();
+      if (!(u < p)) continue;
       const effect = effectOf(fault);
-      if ((effect === 'hang' || effect === 'charged_hang' || effect === 'maintenance') && u < p)
-        hit = true;
+      if (effect === 'hang' || effect === 'charged_hang' || effect === 'maintenance') hit = true;
+      else if (fault.kind === 'latency' && fault.scope?.operation) extra += latencyAt(fault, now);
     }
-    return hit;
+    return hit ? HANG : this.scale(extra);
   }
 
   private hangFor(fault: Fault): number {

@@ -4,7 +4,14 @@ import type { Scheduler } from '../../src/core/scheduler.ts';
 import type { ChannelApi, CloseResult, PayResult, QueryResult } from '../channels/ChannelApi.ts';
 import { createChooser } from './ChannelChooser.ts';
 import type { CheckoutRoute, HealthOracle } from './CheckoutRoute.ts';
-import type { Checkout, CheckoutStats, Order, OrderResult, Strategy } from './types.ts';
+import type {
+  Checkout,
+  CheckoutStats,
+  Order,
+  OrderResult,
+  SettledOrder,
+  Strategy,
+} from './types.ts';
 
 export interface CheckoutOptions {
   strategy: Strategy;
@@ -30,14 +37,16 @@ export interface CheckoutOptions {
   maxChannels?: number;
   /** Report every pay attempt to the client (default: only for `switchyard`, so that peers do not feed the monitor). */
   reportOutcomes?: boolean;
-  /** Unresolved orders (could not be confirmed unpaid) are queried again this often … */
+  /** Pending orders (could not be confirmed unpaid) are queried again this often … */
   reconcileEveryMs?: number;
-  /** … for this long. */
+  /** … for this long; one still unsettled then stays pending (for the daily statement), never failed. */
   reconcileForMs?: number;
   /** Latencies kept for percentiles (the most recent). */
   latencySamples?: number;
   /** Every finished order, for benches and logs. */
   onResult?: (order: Order, result: OrderResult) => void;
+  /** Every pending order the reconciler settles. */
+  onSettled?: (order: Order, settled: SettledOrder) => void;
 }
 
 /** CheckoutStats plus what the careful gateway counts on its own. */
@@ -46,7 +55,7 @@ export interface CarefulCheckoutStats extends CheckoutStats {
   payCalls: number;
   queries: number;
   closes: number;
-  /** Orders that stopped because no query or close could confirm them unpaid: never switched, reconciled later. */
+  /** Orders that stopped because no query or close could confirm them unpaid: never switched, answered pending, reconciled later. */
   unresolved: number;
   /** Orders no channel was admissible for. */
   unroutable: number;
@@ -56,6 +65,7 @@ export interface CarefulCheckout extends Checkout {
   stats(): CarefulCheckoutStats;
   /** Order numbers found paid by query after their pay answer was lost (dropped orders caught). */
   foundOrderIds(): ReadonlySet<string>;
+  settled(): readonly SettledOrder[];
   /** Stop the reconciler. */
   close(): void;
 }
@@ -91,6 +101,7 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     reconcileForMs = 120_000,
     latencySamples = 100_000,
     onResult,
+    onSettled,
   } = opts;
   const clock = scheduler.clock;
   const report = (opts.reportOutcomes ?? strategy === 'switchyard') && client ? client : null;
@@ -104,6 +115,7 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     succeeded: 0,
     declined: 0,
     failed: 0,
+    pending: 0,
     droppedFound: 0,
     latenciesMs: [],
     payCalls: 0,
@@ -114,7 +126,8 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
   };
   let latencyNext = 0;
   const found = new Set<string>();
-  const toReconcile = new Map<string, { channel: string; until: number }>();
+  const toReconcile = new Map<string, { order: Order; channel: string; until: number }>();
+  const settledOrders: SettledOrder[] = [];
   let reconcileTimer: { cancel(): void } | null = null;
 
   /** Whether an answer leaves the order's fate open: only a query can tell if money moved. */
@@ -248,6 +261,7 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     stats.attempts++;
     if (status === 'paid') stats.succeeded++;
     else if (status === 'declined') stats.declined++;
+    else if (status === 'pending') stats.pending++;
     else stats.failed++;
     if (stats.latenciesMs.length < latencySamples) stats.latenciesMs.push(result.latencyMs);
     else stats.latenciesMs[latencyNext++ % latencySamples] = result.latencyMs;
@@ -257,8 +271,8 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
 
   let reconciling: Promise<void> | null = null;
 
-  function reconcileLater(channel: string, orderId: string): void {
-    toReconcile.set(orderId, { channel, until: clock.now() + reconcileForMs });
+  function reconcileLater(channel: string, order: Order): void {
+    toReconcile.set(order.id, { order, channel, until: clock.now() + reconcileForMs });
     if (reconcileTimer) return;
     reconcileTimer = scheduler.setInterval(() => {
       // One pass at a time: a slow pass (queries hanging on a sick channel) must not pile up.
@@ -271,21 +285,49 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     }, reconcileEveryMs);
   }
 
-  /** Dropped orders whose query failed at checkout time are found here, by asking again later. */
+  /** Whether a pending order is paid, confirmed unpaid (closed), or still open (no answer, or the payer still confirming). */
+  async function settle(channel: string, orderId: string): Promise<'paid' | 'failed' | 'open'> {
+    const q = await query(channel, orderId);
+    if (q.kind === 'timeout') return 'open';
+    switch (q.status) {
+      case 'SUCCESS':
+        return 'paid';
+      case 'CLOSED':
+      case 'PAYERROR':
+        return 'failed';
+      case 'USERPAYING':
+        return 'open';
+      case 'NOTPAY':
+      case 'NOT_EXIST': {
+        // Unpaid so far: closed first, so that no late payment can land on an order called failed.
+        const c = await closeOrder(channel, orderId);
+        if (c.kind === 'timeout') return 'open';
+        if (c.status === 'SUCCESS') return 'paid';
+        return c.closed || c.status === 'CLOSED' ? 'failed' : 'open';
+      }
+    }
+  }
+
+  /** Pending orders are settled here, by asking again later: found paid (dropped orders too), or closed and failed. */
   async function reconcile(): Promise<void> {
-    for (const [orderId, { channel, until }] of [...toReconcile]) {
-      const q = await query(channel, orderId);
-      if (q.kind === 'answer' && q.status === 'SUCCESS') {
-        toReconcile.delete(orderId);
+    for (const [orderId, { order, channel, until }] of [...toReconcile]) {
+      const v = await settle(channel, orderId);
+      if (v === 'open') {
+        if (clock.now() > until) toReconcile.delete(orderId);
+        continue;
+      }
+      toReconcile.delete(orderId);
+      stats.pending--;
+      if (v === 'paid') {
+        stats.succeeded++;
         if (!found.has(orderId)) {
           found.add(orderId);
           stats.droppedFound++;
         }
-      } else if (
-        (q.kind === 'answer' && q.status !== 'USERPAYING' && q.status !== 'NOTPAY') ||
-        clock.now() > until
-      )
-        toReconcile.delete(orderId);
+      } else stats.failed++;
+      const s: SettledOrder = { orderId, channel, status: v, at: clock.now() };
+      settledOrders.push(s);
+      onSettled?.(order, s);
     }
     if (toReconcile.size === 0 && reconcileTimer) {
       reconcileTimer.cancel();
@@ -320,9 +362,10 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
           case 'declined':
             return finish(order, started, 'declined', tried, calls, { finalChannel: channel });
           case 'unresolved':
+            // The money may have moved: the customer hears pending, never failed.
             stats.unresolved++;
-            reconcileLater(channel, order.id);
-            return finish(order, started, 'failed', tried, calls, { finalChannel: channel });
+            reconcileLater(channel, order);
+            return finish(order, started, 'pending', tried, calls, { finalChannel: channel });
           case 'moveOn':
             channel = chooser.next(order, tried);
         }
@@ -331,6 +374,7 @@ export function createCheckout(opts: CheckoutOptions): CarefulCheckout {
     },
     stats: () => ({ ...stats, latenciesMs: [...stats.latenciesMs] }),
     foundOrderIds: () => found,
+    settled: () => settledOrders,
     close() {
       reconcileTimer?.cancel();
       reconcileTimer = null;

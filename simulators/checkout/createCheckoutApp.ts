@@ -71,7 +71,11 @@ export function createCheckoutApp({ checkouts, clock }: CheckoutAppOptions): Hon
     const { id, ...rest } = parsed.data;
     const order: Order = { ...rest, id: `${strategy}-${id ?? `o${++n}`}`, createdAt: clock.now() };
     const result = await checkout.pay(order);
-    return c.json(result, result.status === 'failed' ? 503 : 200);
+    // pending: accepted, the money's fate still open (the reconciler settles it)
+    return c.json(
+      result,
+      result.status === 'failed' ? 503 : result.status === 'pending' ? 202 : 200,
+    );
   });
 
   app.get('/stats', (c) => {

@@ -16,7 +16,21 @@ export interface Order {
   createdAt: number;
 }
 
-export type OrderStatus = 'paid' | 'failed' | 'declined';
+/**
+ * What the checkout tells the customer. `pending`: the money may have moved and no channel would
+ * say (queries hang): never `failed` then, since the customer may have been charged; a
+ * reconciler settles it later (see {@link SettledOrder}).
+ */
+export type OrderStatus = 'paid' | 'failed' | 'declined' | 'pending';
+
+/** A pending order the reconciler settled: found paid, or confirmed unpaid (and closed). */
+export interface SettledOrder {
+  orderId: string;
+  channel: string;
+  status: 'paid' | 'failed';
+  /** When it was settled (the checkout's clock). */
+  at: number;
+}
 
 export interface OrderResult {
   orderId: string;
@@ -37,6 +51,8 @@ export interface CheckoutStats {
   succeeded: number;
   declined: number;
   failed: number;
+  /** Orders answered pending and not settled yet (a settled one moves to succeeded or failed). */
+  pending: number;
   /** Orders found paid by query after their answer was lost. */
   droppedFound: number;
   latenciesMs: number[];
@@ -45,4 +61,6 @@ export interface CheckoutStats {
 export interface Checkout {
   pay(order: Order): Promise<OrderResult>;
   stats(): CheckoutStats;
+  /** Pending orders settled since, oldest first (a checkout that never answers pending may leave it out). */
+  settled?(): readonly SettledOrder[];
 }

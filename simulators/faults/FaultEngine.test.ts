@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { SimulatorError } from '../SimulatorError.ts';
-import { FaultEngine, probabilityAt } from './FaultEngine.ts';
+import { FaultEngine, latencyAt, probabilityAt } from './FaultEngine.ts';
 
 function engine() {
   const clock = new ManualClock(1000);
@@ -105,5 +105,93 @@ describe('FaultEngine', () => {
     expect(faults.isHealthy('wechat', 5000)).toBe(true);
     faults.add({ channel: 'wechat', kind: 'error', from: 0, to: 10_000, probability: 0.5 });
     expect(faults.failureProbability('wechat', 5000)).toBeCloseTo(0.5);
+  });
+
+  it('follows probability points: straight lines, a step where two share a time, flat after the last', () => {
+    const { faults } = engine();
+    const f = faults.add({
+      channel: 'wechat',
+      kind: 'error',
+      from: 10_000,
+      to: 100_000,
+      probability: 1,
+      schedule: [
+        { atMs: 0, p: 0.2 },
+        { atMs: 10_000, p: 0.2 },
+        { atMs: 10_000, p: 0.6 },
+        { atMs: 30_000, p: 1 },
+      ],
+    });
+    const at = (t: number) => probabilityAt(f, 10_000 + t);
+    expect([0, 9_999, 10_000, 20_000, 30_000, 80_000].map(at)).toEqual([0.2, 0.2, 0.6, 0.8, 1, 1]);
+    expect(probabilityAt(f, 5_000)).toBe(0);
+    // a flat probability set later replaces the points
+    expect(probabilityAt(faults.change(f.id, { probability: 0.3 }), 20_000)).toBe(0.3);
+  });
+
+  it('ramps a latency fault from its start size to its end size over the window', () => {
+    const { faults } = engine();
+    const f = faults.add({
+      channel: 'wechat',
+      kind: 'latency',
+      from: 0,
+      to: 10_000,
+      latencyMs: 200,
+      latencyToMs: 3200,
+    });
+    expect([0, 5_000, 10_000].map((t) => latencyAt(f, t))).toEqual([200, 1700, 3200]);
+    expect(latencyAt({ ...f, latencyToMs: undefined }, 5_000)).toBe(200);
+    expect(latencyAt({ ...f, latencyMs: undefined, latencyToMs: undefined }, 0)).toBe(2000);
+  });
+
+  it('scopes by operation: a query-only fault touches queries, not pays, not probes', () => {
+    const { faults } = engine();
+    faults.add({
+      channel: 'wechat',
+      kind: 'timeout',
+      from: 0,
+      to: 10_000,
+      scope: { operation: ['query', 'close'] },
+    });
+    const kinds = (op?: 'pay' | 'query' | 'close' | 'refund') =>
+      faults.forRequest('wechat', 500, {}, op).map((a) => a.fault.kind);
+    expect([kinds('query'), kinds('close'), kinds('pay'), kinds(), kinds('refund')]).toEqual([
+      ['timeout'],
+      ['timeout'],
+      [],
+      [],
+      [],
+    ]);
+    // the oracle judges pays
+    expect(faults.isHealthy('wechat', 500)).toBe(true);
+  });
+
+  it('refuses operations a kind cannot act on, points out of order, a latency ramp elsewhere', () => {
+    const { faults } = engine();
+    const bad = (input: Parameters<typeof faults.add>[0]) => {
+      try {
+        faults.add(input);
+      } catch (e) {
+        return (e as SimulatorError).details[0]?.path;
+      }
+      return null;
+    };
+    expect(bad({ channel: 'wechat', kind: 'decline', scope: { operation: ['query'] } })).toBe(
+      'scope.operation',
+    );
+    expect(bad({ channel: 'wechat', kind: 'decline', scope: { operation: ['pay'] } })).toBe(null);
+    expect(
+      bad({
+        channel: 'wechat',
+        kind: 'error',
+        schedule: [
+          { atMs: 5, p: 0.1 },
+          { atMs: 1, p: 0.2 },
+        ],
+      }),
+    ).toBe('schedule');
+    expect(bad({ channel: 'wechat', kind: 'timeout', latencyMs: 1, latencyToMs: 9 })).toBe(
+      'latencyToMs',
+    );
   });
 });

@@ -4,8 +4,11 @@ import {
   type Fault,
   FAULT_KINDS,
   type FaultKind,
-  type FaultScope,
+  type FaultOperation,
   HEALTH_FAULTS,
+  operationProblem,
+  type ProbabilityPoint,
+  type RequestScope,
   scopeMatches,
 } from './Fault.ts';
 
@@ -25,9 +28,11 @@ export type FaultPatch = Partial<
     | 'to'
     | 'probability'
     | 'rampMs'
+    | 'schedule'
     | 'scope'
     | 'code'
     | 'latencyMs'
+    | 'latencyToMs'
     | 'onMs'
     | 'offMs'
     | 'effect'
@@ -122,8 +127,10 @@ export class FaultEngine {
       // every field present, undefined when not given: one object shape for all faults, so the
       // per-request loop over them reads each field in one step (JSON leaves the undefined ones out)
       scope: input.scope && { ...input.scope },
+      schedule: input.schedule,
       code: input.code,
       latencyMs: input.latencyMs,
+      latencyToMs: input.latencyToMs,
       onMs: input.onMs,
       offMs: input.offMs,
       effect: input.effect,
@@ -140,6 +147,9 @@ export class FaultEngine {
     const { ttlMs, ...rest } = patch;
     const next: Fault = {
       ...old,
+      // a new flat probability or latency replaces the old one's points or ramp
+      ...(rest.probability !== undefined && { schedule: undefined }),
+      ...(rest.latencyMs !== undefined && { latencyToMs: undefined }),
       ...rest,
       ...(ttlMs !== undefined && { to: this.clock.now() + ttlMs }),
     };
@@ -175,11 +185,11 @@ export class FaultEngine {
     return this.list().filter((f) => f.from <= at && at < f.to);
   }
 
-  /** The faults that touch one request on `channel` at `at`, with their probability then (> 0 only). */
-  forRequest(channel: string, at: number, req: FaultScope): ActiveFault[] {
+  /** The faults that touch one request on `channel` at `at`, with their probability then (> 0 only); no `op`: a probe. */
+  forRequest(channel: string, at: number, req: RequestScope, op?: FaultOperation): ActiveFault[] {
     const out: ActiveFault[] = [];
     for (const fault of this.forChannel(channel)) {
-      if (!scopeMatches(fault.scope, req)) continue;
+      if (!scopeMatches(fault.scope, req, op)) continue;
       const p = probabilityAt(fault, at);
       if (p > 0) out.push({ fault, p });
     }
@@ -187,18 +197,18 @@ export class FaultEngine {
   }
 
   /**
-   * The oracle's view: the probability that a request of this scope fails for a technical or
+   * The oracle's view: the probability that a pay of this scope fails for a technical or
    * risk reason on `channel` at `at`, from the faults alone (baselines left out).
    */
-  failureProbability(channel: string, at: number, req: FaultScope = {}): number {
+  failureProbability(channel: string, at: number, req: RequestScope = {}): number {
     let ok = 1;
-    for (const { fault, p } of this.forRequest(channel, at, req)) {
+    for (const { fault, p } of this.forRequest(channel, at, req, 'pay')) {
       if (HEALTH_FAULTS.has(fault.kind) && fault.kind !== 'latency') ok *= 1 - p;
     }
     return 1 - ok;
   }
 
-  isHealthy(channel: string, at: number, req: FaultScope = {}): boolean {
+  isHealthy(channel: string, at: number, req: RequestScope = {}): boolean {
     return this.failureProbability(channel, at, req) === 0;
   }
 
@@ -228,6 +238,18 @@ export class FaultEngine {
     if (f.kind === 'flapping' && !((f.onMs ?? 0) > 0 && (f.offMs ?? 0) > 0)) {
       throw invalid('onMs', 'a flapping fault needs onMs > 0 and offMs > 0');
     }
+    if (f.scope?.operation) {
+      const why = operationProblem(f.kind, f.effect, f.scope.operation);
+      if (why) throw invalid('scope.operation', why);
+    }
+    if (f.schedule) {
+      const why = scheduleProblem(f.schedule);
+      if (why) throw invalid('schedule', why);
+      if (f.rampMs > 0)
+        throw invalid('rampMs', 'a probability given as points ramps by its points');
+    }
+    if (f.latencyToMs !== undefined && f.kind !== 'latency')
+      throw invalid('latencyToMs', `only a latency fault ramps its latency, not a ${f.kind} fault`);
   }
 
   /** Faults on `channel` (any scope, any time), insertion order; callers check scope and {@link probabilityAt}. */
@@ -256,15 +278,51 @@ export class FaultEngine {
 
 const NONE: readonly Fault[] = [];
 
-/** A fault's strength at `at`: 0 outside its window or in a flapping off phase, ramped after `from`. */
+/** A fault's strength at `at`: 0 outside its window or in a flapping off phase, ramped after `from` or following its points. */
 export function probabilityAt(f: Fault, at: number): number {
   if (at < f.from || at >= f.to) return 0;
   if (f.kind === 'flapping') {
     const period = (f.onMs ?? 0) + (f.offMs ?? 0);
     if ((at - f.from) % period >= (f.onMs ?? 0)) return 0;
   }
+  if (f.schedule) return scheduleAt(f.schedule, at - f.from);
   if (f.rampMs > 0 && at - f.from < f.rampMs) return (f.probability * (at - f.from)) / f.rampMs;
   return f.probability;
+}
+
+/** A latency fault's extra ms at `at`: `latencyMs` (default 2 s), or ramping to `latencyToMs` over the window. */
+export function latencyAt(f: Fault, at: number): number {
+  const a = f.latencyMs ?? DEFAULT_EXTRA_LATENCY_MS;
+  if (f.latencyToMs === undefined) return a;
+  const x = Math.min(1, Math.max(0, (at - f.from) / (f.to - f.from)));
+  return a + (f.latencyToMs - a) * x;
+}
+
+export const DEFAULT_EXTRA_LATENCY_MS = 2000;
+
+/** Points joined by straight lines, flat before the first and after the last; two at one time make a step. */
+function scheduleAt(points: readonly ProbabilityPoint[], t: number): number {
+  if (t < points[0].atMs) return points[0].p;
+  for (let i = 1; i < points.length; i++) {
+    const b = points[i];
+    if (t < b.atMs) {
+      const a = points[i - 1];
+      return a.p + ((b.p - a.p) * (t - a.atMs)) / (b.atMs - a.atMs);
+    }
+  }
+  return points[points.length - 1].p;
+}
+
+/** Why a probability schedule is unusable, or null. */
+export function scheduleProblem(points: readonly ProbabilityPoint[]): string | null {
+  if (points.length === 0) return 'give at least one point { at, p }';
+  for (let i = 0; i < points.length; i++) {
+    const { atMs, p } = points[i];
+    if (!(p >= 0 && p <= 1)) return `point ${i}: p must be within 0..1, got ${p}`;
+    if (!(atMs >= 0)) return `point ${i}: at must be ≥ 0, got ${atMs}`;
+    if (i > 0 && atMs < points[i - 1].atMs) return `point ${i}: points must be in time order`;
+  }
+  return null;
 }
 
 function invalid(path: string, message: string): SimulatorError {

@@ -1,5 +1,6 @@
-import type { ChannelStateName, DecisionReason } from '../../src/core/decision.ts';
+import type { ChannelStateName, DecisionReason, Evidence } from '../../src/core/decision.ts';
 import type { FaultKind, FaultScope } from '../faults/Fault.ts';
+import type { SettlementFigures } from './orderFacts.ts';
 
 /** One fault of the ground-truth timeline and when the monitor reacted to it; times in ms from the start. */
 export interface FaultReport {
@@ -10,9 +11,51 @@ export interface FaultReport {
   probability: number;
   from: number;
   to: number;
-  /** First decision taking the channel out of healthy at or after onset (up to `to` + grace); null: none. */
+  /**
+   * First decision at or after this fault's own onset (up to `to` + grace) moving its channel out
+   * of service (degraded, down, maintenance); null: none.
+   */
   detectedAt: number | null;
   detectionMs: number | null;
+  /** The channel's state just before onset: not healthy means another fault (or window) had it out already. */
+  stateAtStart: ChannelStateName;
+  /** The decision `detectedAt` points at, and the other faults on the channel active then (it may be theirs). */
+  detectedBy: {
+    seq: number;
+    to: ChannelStateName;
+    reason: DecisionReason;
+    alsoActive: string[];
+  } | null;
+  recovery: RecoveryReport;
+}
+
+/** The way back after a fault's end (`to`); times in ms from the start, null: not by the end of the run. */
+export interface RecoveryReport {
+  /** First instant at or after the end at which the channel is healthy (the end itself if it never left). */
+  healthyAt: number | null;
+  healthyMs: number | null;
+  /**
+   * The weight counted as full: the channel's share just before onset, capped at its top share
+   * (its share with the whole pool healthy), or the top share if it had none then.
+   */
+  fullWeight: number;
+  /** First instant at or after the end at which its weight is at least `fullWeight` (less 0.001). */
+  fullWeightAt: number | null;
+  fullWeightMs: number | null;
+}
+
+/** One decision of the run as the monitor published it, `at` in ms from the start. */
+export interface TimelineEntry {
+  seq: number;
+  at: number;
+  channel: string;
+  pool: string;
+  from: ChannelStateName;
+  to: ChannelStateName;
+  reason: DecisionReason;
+  evidence: Evidence;
+  weights: Record<string, number>;
+  panic?: boolean;
 }
 
 export interface SwitchReport {
@@ -42,6 +85,9 @@ export interface StrategyOutcome {
   p95LatencyMs: number;
 }
 
+/** StrategyOutcome with what became of its pending orders (a checkout that keeps no settlement record settles none). */
+export type StrategyReport = StrategyOutcome & SettlementFigures;
+
 export interface CheckoutReport {
   attempts: number;
   succeeded: number;
@@ -50,7 +96,12 @@ export interface CheckoutReport {
   droppedOrders: { injected: number; found: number };
   oracleSuccessRate: number | null;
   staticSuccessRate: number | null;
-  strategies: Record<string, StrategyOutcome>;
+  strategies: Record<string, StrategyReport>;
+  /** The switchyard checkout's: pending orders found paid later, left pending, charged but called failed, failovers. */
+  ordersFoundLater: number;
+  ordersLeftPending: number;
+  chargedButReportedFailed: number;
+  failovers: number;
 }
 
 export interface ExpectationResult {
@@ -72,4 +123,8 @@ export interface ScenarioReport {
   switches: SwitchReport[];
   decisions: number;
   checkout?: CheckoutReport;
+  /** Every decision, oldest first, with its weights and panic. */
+  timeline: TimelineEntry[];
+  /** State changes (from ≠ to) per channel over the run, every channel listed. */
+  transitions: Record<string, number>;
 }

@@ -23,6 +23,14 @@ export interface TrafficProfile {
   segments: Record<string, number>;
   amount: { median: number; p99: number };
   customerDeclines: number;
+  /** Named stores' shares of all orders (the other stores split the rest evenly); none: every store alike. */
+  storeShares?: Record<string, number>;
+}
+
+/** A time range of an expectation, ms from the start, both ends included. */
+export interface Range {
+  fromMs: number;
+  toMs: number;
 }
 
 /** An expectation as scored; times in ms from the scenario start. */
@@ -45,7 +53,20 @@ export type Expectation =
       withinOfOracle?: number;
     }
   | { kind: 'doubleCharges'; text: string; atMost: number }
-  | { kind: 'droppedOrdersFound'; text: string };
+  | { kind: 'droppedOrdersFound'; text: string }
+  | ({ kind: 'in'; text: string; channel: string; states: ChannelStateName[] } & Range)
+  | ({ kind: 'transitions'; text: string; channel?: string; atMost: number } & Range)
+  | { kind: 'backToHealthy' | 'backToFullWeight'; text: string; faultId: string; withinMs: number }
+  | ({ kind: 'panic'; text: string; pool?: string; happens: boolean } & Range)
+  | ({ kind: 'share'; text: string; channel: string; atLeast?: number; atMost?: number } & Range)
+  | ({ kind: 'checkoutP95'; text: string; atMostMs: number } & Range)
+  | ({ kind: 'failovers'; text: string; atMost: number } & Range)
+  | { kind: 'chargedButReportedFailed'; text: string; atMost: number };
+
+/** The fault id a planned window gets in the fault timeline (`i`: its index in the file). */
+export function plannedFaultId(channel: string, i: number): string {
+  return `planned-${channel}-${i + 1}`;
+}
 
 export interface PlannedMaintenance {
   channel: string;

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { DEFAULT_SPLIT } from '../../src/core/options.ts';
+import { round } from '../../src/core/round.ts';
 import { DEFAULT_BASELINE } from '../channels/ChannelProfile.ts';
+import { DEFAULT_FAULT_TTL_MS, specProblems } from '../faults/faultSpec.ts';
 import { SimulatorError, type ErrorDetail } from '../SimulatorError.ts';
-import { formatDuration, parseDuration } from './duration.ts';
-import type { Expectation, Scenario } from './Scenario.ts';
+import { parseDuration } from './duration.ts';
+import { storeId } from '../traffic/TrafficGenerator.ts';
+import { EXPECTATION_KEYS, EXPECTATION_SCHEMAS } from './expectationSchema.ts';
+import { plannedFaultId, type Scenario } from './Scenario.ts';
 import { type ScenarioFile, scenarioSchema } from './scenarioSchema.ts';
+import { type ExpectationContext, toExpectation } from './toExpectation.ts';
 
 /** Reads, validates and normalises a scenario file; a SimulatorError (scenario_invalid) names every bad field. */
 export function loadScenario(path: string): Scenario {
@@ -31,11 +37,12 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     }));
     throw invalid(source, details);
   }
-  const r = scenarioSchema.safeParse(doc.toJS());
+  const raw = doc.toJS();
+  const r = scenarioSchema.safeParse(raw);
   if (!r.success)
     throw invalid(
       source,
-      r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      r.error.issues.flatMap((i) => explain(i, raw)),
     );
   return normalise(r.data, source);
 }
@@ -65,6 +72,7 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     riskRate: c.rates?.risk ?? DEFAULT_BASELINE.riskRate,
     errorRate: c.rates?.error ?? DEFAULT_BASELINE.errorRate,
     pendingRate: c.rates?.pending ?? DEFAULT_BASELINE.pendingRate,
+    ...(c.rates?.payerConfirms !== undefined && { payerConfirms: c.rates.payerConfirms }),
     ...(c.limits?.min !== undefined && { minAmount: c.limits.min }),
     ...(c.limits?.max !== undefined && { maxAmount: c.limits.max }),
   }));
@@ -90,13 +98,8 @@ function normalise(f: ScenarioFile, source: string): Scenario {
   const counters = new Map<string, number>();
   const faults = (f.faults ?? []).map((spec, i) => {
     channelRef(spec.channel, `faults[${i}].channel`);
-    for (const k of ['at', 'for', 'ramp', 'latency', 'on', 'off'] as const)
-      if (spec[k] !== undefined) ms(spec[k]!, `faults[${i}].${k}`);
-    if (spec.kind === 'flapping' && (spec.on === undefined || spec.off === undefined))
-      problems.push({
-        path: `faults[${i}].on`,
-        message: 'a flapping fault needs on and off periods',
-      });
+    for (const d of specProblems(spec))
+      problems.push({ path: `faults[${i}].${d.path}`, message: d.message });
     const base = `${spec.channel}-${spec.kind}`;
     const n = (counters.get(base) ?? 0) + 1;
     counters.set(base, n);
@@ -133,11 +136,29 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     segments: t.segments ?? { new: 20, regular: 60, vip: 15, corporate: 5 },
     amount: t.amount ?? { median: 4800, p99: 60_000 },
     customerDeclines: t.customerDeclines ?? 0.01,
+    storeShares: t.storeShares ?? {},
   };
   if (traffic) {
     for (const p of Object.keys(traffic.pools))
       if (!poolIds.includes(p))
         problems.push({ path: `traffic.pools.${p}`, message: `no channel is in pool "${p}"` });
+    const stores = traffic.stores;
+    const last = storeId(stores);
+    let sum = 0;
+    for (const [id, share] of Object.entries(traffic.storeShares)) {
+      sum += share;
+      const n = /^s-(\d{3,})$/.exec(id);
+      if (!n || Number(n[1]) < 1 || Number(n[1]) > stores)
+        problems.push({
+          path: `traffic.storeShares.${id}`,
+          message: `no store "${id}": stores are ${storeId(1)} … ${last} (traffic.stores: ${stores}); name one of those or raise traffic.stores`,
+        });
+    }
+    if (sum > 1 + 1e-9)
+      problems.push({
+        path: 'traffic.storeShares',
+        message: `the shares sum to ${round(sum, 3)}; they must sum to at most 1 (the other stores split the rest)`,
+      });
     traffic.rate.forEach((p, i) => {
       if (i > 0 && p.atMs < traffic.rate[i - 1].atMs)
         problems.push({
@@ -147,85 +168,27 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     });
   }
 
-  const expect: Expectation[] = (f.expect ?? []).map((e, i): Expectation => {
-    const path = `expect[${i}]`;
-    if ('reaches' in e) {
-      channelRef(e.channel, `${path}.channel`);
-      const states = Array.isArray(e.reaches) ? e.reaches : [e.reaches];
-      const withinMs = ms(e.within, `${path}.within`);
-      let of: { faultId: string } | { atMs: number };
-      if (typeof e.of === 'string' && faultIds.has(e.of)) of = { faultId: e.of };
-      else if (typeof e.of === 'number' || /^[\d.]+(ms|h|m|s)?/.test(e.of))
-        of = { atMs: ms(e.of, `${path}.of`) };
-      else {
-        problems.push({
-          path: `${path}.of`,
-          message: `"${e.of}" is neither a fault id (have ${[...faultIds].join(', ') || 'none'}) nor a time`,
-        });
-        of = { atMs: 0 };
-      }
-      const ofText =
-        'faultId' in of
-          ? `${of.faultId} (${formatDuration(ms(faults.find((x) => x.id === (of as { faultId: string }).faultId)!.at ?? 0, 'at'))})`
-          : formatDuration(of.atMs);
-      return {
-        kind: 'reaches',
-        text: `${e.channel} ${states.join(' or ')} within ${formatDuration(withinMs)} of ${ofText}`,
-        channel: e.channel,
-        states,
-        withinMs,
-        of,
-      };
-    }
-    if ('noSwitch' in e) {
-      channelRef(e.channel, `${path}.channel`);
-      const fromMs =
-        e.noSwitch === true || e.noSwitch.from === undefined
-          ? 0
-          : ms(e.noSwitch.from, `${path}.noSwitch.from`);
-      const toMs =
-        e.noSwitch === true || e.noSwitch.to === undefined
-          ? Number.MAX_SAFE_INTEGER
-          : ms(e.noSwitch.to, `${path}.noSwitch.to`);
-      const range =
-        e.noSwitch === true
-          ? 'at any time'
-          : `from ${formatDuration(fromMs)}${toMs < Number.MAX_SAFE_INTEGER ? ` to ${formatDuration(toMs)}` : ''}`;
-      return {
-        kind: 'noSwitch',
-        text: `${e.channel} takes no switch ${range}`,
-        channel: e.channel,
-        fromMs,
-        toMs,
-      };
-    }
-    if ('noFalseSwitches' in e) return { kind: 'noFalseSwitches', text: 'no false switches' };
-    if ('checkoutSuccess' in e) {
-      if (!t) problems.push({ path, message: 'checkoutSuccess needs a traffic block' });
-      const parts = [
-        e.checkoutSuccess.atLeast !== undefined && `at least ${e.checkoutSuccess.atLeast}`,
-        e.checkoutSuccess.atLeastStatic && 'at least the static checkout’s',
-        e.checkoutSuccess.withinOfOracle !== undefined &&
-          `within ${e.checkoutSuccess.withinOfOracle} of the oracle’s`,
-      ].filter(Boolean);
-      return {
-        kind: 'checkoutSuccess',
-        text: `checkout success ${parts.join(' and ')}`,
-        ...e.checkoutSuccess,
-      };
-    }
-    if ('droppedOrdersFound' in e) {
-      if (!t) problems.push({ path, message: 'droppedOrdersFound needs a traffic block' });
-      return { kind: 'droppedOrdersFound', text: 'every dropped order found' };
-    }
-    if (!t) problems.push({ path, message: 'doubleCharges needs a traffic block' });
-    return {
-      kind: 'doubleCharges',
-      text:
-        e.doubleCharges === 0 ? 'zero double charges' : `at most ${e.doubleCharges} double charges`,
-      atMost: e.doubleCharges,
-    };
-  });
+  const windows = new Map<string, { channel: string; atMs: number; endMs: number }>();
+  for (const x of faults) {
+    // bad durations are reported above, under the fault's own path
+    const atMs = x.at !== undefined ? quiet(x.at) : 0;
+    const forMs = x.for !== undefined ? quiet(x.for) : DEFAULT_FAULT_TTL_MS;
+    windows.set(x.id, { channel: x.channel, atMs, endMs: atMs + forMs });
+  }
+  for (const [i, m] of maintenance.entries())
+    windows.set(plannedFaultId(m.channel, i), {
+      channel: m.channel,
+      atMs: m.atMs,
+      endMs: m.atMs + m.forMs,
+    });
+  const ctx: ExpectationContext = {
+    ms,
+    problems,
+    channels: new Map(channels.map((c) => [c.id, c])),
+    windows,
+    trafficPools: traffic ? Object.keys(traffic.pools) : null,
+  };
+  const expect = (f.expect ?? []).map((e, i) => toExpectation(e, `expect[${i}]`, ctx));
 
   if (problems.length > 0) throw invalid(source, problems);
   return {
@@ -243,6 +206,47 @@ function normalise(f: ScenarioFile, source: string): Scenario {
     expect,
     graceMs: f.scoring?.grace !== undefined ? ms(f.scoring.grace, 'scoring.grace') : 15_000,
   };
+}
+
+/**
+ * A zod issue as details that name the field and say what to write. A union's "Invalid input" is
+ * opened: an `expect` entry by the key that names its kind, any other union by the one branch the
+ * value nearly fits (else the union's own message, which lists the forms).
+ */
+function explain(issue: z.core.$ZodIssue, raw: unknown, prefix: PropertyKey[] = []): ErrorDetail[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union') return [{ path: formatPath(path), message: issue.message }];
+  if (path.length === 2 && path[0] === 'expect' && typeof path[1] === 'number') {
+    const entry = (raw as { expect?: unknown[] }).expect?.[path[1]];
+    const keys = EXPECTATION_KEYS.filter(
+      (k) => typeof entry === 'object' && entry !== null && k in entry,
+    );
+    if (keys.length !== 1)
+      return [
+        {
+          path: formatPath(path),
+          message:
+            keys.length === 0
+              ? `not an expectation: give one of ${EXPECTATION_KEYS.join(', ')}`
+              : `one expectation per entry, found ${keys.join(' and ')}: split them`,
+        },
+      ];
+    const r = EXPECTATION_SCHEMAS[keys[0]].safeParse(entry);
+    if (!r.success) return r.error.issues.flatMap((i) => explain(i, raw, path));
+  }
+  const near = issue.errors.filter(
+    (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+  );
+  if (near.length === 1) return near[0].flatMap((i) => explain(i, raw, path));
+  return [{ path: formatPath(path), message: issue.message }];
+}
+
+function quiet(v: string | number): number {
+  try {
+    return parseDuration(v);
+  } catch {
+    return 0;
+  }
 }
 
 function formatPath(path: PropertyKey[]): string {

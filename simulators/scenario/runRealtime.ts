@@ -17,7 +17,8 @@ import { createSimulatorApp } from '../http/createSimulatorApp.ts';
 import { HttpChannels } from '../http/HttpChannels.ts';
 import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 import type { ScenarioReport } from './Report.ts';
-import type { Scenario } from './Scenario.ts';
+import { orderFacts } from './orderFacts.ts';
+import { plannedFaultId, type Scenario } from './Scenario.ts';
 import {
   checkoutReport,
   type CheckoutFactory,
@@ -131,7 +132,7 @@ export async function runRealtime(
       for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
       for (const [i, m] of scenario.maintenance.entries())
         sim.faults.add({
-          id: `planned-${m.channel}-${i + 1}`,
+          id: plannedFaultId(m.channel, i),
           channel: m.channel,
           kind: 'maintenance',
           from: t0 + m.atMs,
@@ -195,6 +196,7 @@ export async function runRealtime(
       decisions,
       graceMs: scenario.graceMs,
       checkout,
+      ...(runs[0] && { orders: orderFacts(orders, runs[0].results, t0) }),
     };
     const report = scoreRun(scenario, seed, false, facts);
     return { report, decisions };

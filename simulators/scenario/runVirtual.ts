@@ -16,8 +16,9 @@ import type { Checkout, Order, OrderResult, Strategy } from '../checkout/types.t
 import { createSimulation, type Simulation } from '../createSimulation.ts';
 import { toFaultInput } from '../faults/faultSpec.ts';
 import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
-import type { CheckoutReport, ScenarioReport, StrategyOutcome } from './Report.ts';
-import type { Scenario } from './Scenario.ts';
+import { orderFacts, settlementFigures } from './orderFacts.ts';
+import type { CheckoutReport, ScenarioReport, StrategyReport } from './Report.ts';
+import { plannedFaultId, type Scenario } from './Scenario.ts';
 import { scoreRun } from './score.ts';
 
 /** A fixed start instant, so that a virtual report never depends on the wall clock. */
@@ -118,7 +119,7 @@ export async function runVirtual(
     for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
     for (const [i, m] of scenario.maintenance.entries()) {
       sim.faults.add({
-        id: `planned-${m.channel}-${i + 1}`,
+        id: plannedFaultId(m.channel, i),
         channel: m.channel,
         kind: 'maintenance',
         from: t0 + m.atMs,
@@ -189,6 +190,7 @@ export async function runVirtual(
     decisions,
     graceMs: scenario.graceMs,
     checkout,
+    ...(runs[0] && { orders: orderFacts(orders, runs[0].results) }),
   };
   const report = scoreRun(scenario, seed, true, facts);
   return { report, decisions, simulations };
@@ -237,9 +239,9 @@ function recording(api: ChannelApi, engine: Engine, s: Scheduler): ChannelApi {
 
 export function checkoutReport(
   orders: readonly Order[],
-  runs: { strategy: Strategy; sim: Simulation; results: OrderResult[] }[],
+  runs: { strategy: Strategy; sim: Simulation; results: OrderResult[]; checkout?: Checkout }[],
 ): CheckoutReport {
-  const strategies: Record<string, StrategyOutcome> = {};
+  const strategies: Record<string, StrategyReport> = {};
   for (const r of runs) {
     const paid = r.results.filter((x) => x.status === 'paid').length;
     const declined = r.results.filter((x) => x.status === 'declined').length;
@@ -266,6 +268,8 @@ export function checkoutReport(
       droppedOrders: ledger.droppedOrders,
       droppedFound,
       p95LatencyMs: lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))] : 0,
+
+      ...settlementFigures(r.results, r.checkout?.settled?.() ?? [], r.sim.book),
     };
   }
   const main = strategies[runs[0].strategy];
@@ -278,5 +282,10 @@ export function checkoutReport(
     oracleSuccessRate: strategies.oracle?.successRate ?? null,
     staticSuccessRate: strategies.staticSingle?.successRate ?? null,
     strategies,
+
+    ordersFoundLater: main.ordersFoundLater,
+    ordersLeftPending: main.ordersLeftPending,
+    chargedButReportedFailed: main.chargedButReportedFailed,
+    failovers: main.failovers,
   };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { FLAVOURS } from '../../src/core/codes/index.ts';
-import { CHANNEL_STATES } from '../../src/core/decision.ts';
 import { durationSchema, faultSpecSchema } from '../faults/faultSpec.ts';
+import { expectationSchema } from './expectationSchema.ts';
+
+export type { ExpectationSpec } from './expectationSchema.ts';
 
 const rate = z.number().min(0).max(1);
 
@@ -30,10 +32,17 @@ export const channelSchema = z
         risk: rate.optional(),
         error: rate.optional(),
         pending: rate.optional(),
+        payerConfirms: rate
+          .optional()
+          .describe(
+            'Share of USERPAYING orders the payer confirms (the rest end PAYERROR); default 0.9',
+          ),
       })
       .strict()
       .optional()
-      .describe('Baseline shares: payer declines, risk rejections, technical errors, USERPAYING'),
+      .describe(
+        'Baseline shares: payer declines, risk rejections, technical errors, USERPAYING, and how many pending payers confirm',
+      ),
     limits: z
       .object({ min: z.number().int().min(0).optional(), max: z.number().int().min(1).optional() })
       .strict()
@@ -53,7 +62,18 @@ export const trafficSchema = z
         'Orders per second: a number, or points {at, rps} joined by straight lines (ramps), flat after the last',
       ),
     timeout: durationSchema.optional().describe("The checkout's pay timeout; default 3s"),
-    stores: z.number().int().min(1).optional().describe('Number of stores; default 20'),
+    stores: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Number of stores (s-001, s-002, …); default 20'),
+    storeShares: z
+      .record(z.string(), rate)
+      .optional()
+      .describe(
+        'Share of all orders for named stores, e.g. { s-007: 0.4 }; the other stores split the rest evenly. Stores are drawn apart from pools, so a store carries this share of each pool and each channel too, on average',
+      ),
     terminalsPerStore: z.number().int().min(1).optional().describe('Default 3'),
     pools: z
       .record(z.string(), z.number().positive())
@@ -73,65 +93,6 @@ export const trafficSchema = z
       .describe('Share of customers who decline on every channel (empty wallet); default 0.01'),
   })
   .strict();
-
-const at = z.union([z.string(), z.number()]);
-
-export const expectationSchema = z.union([
-  z
-    .object({
-      channel: z.string(),
-      reaches: z
-        .union([z.enum(CHANNEL_STATES), z.array(z.enum(CHANNEL_STATES)).min(1)])
-        .describe('State(s) the channel must reach'),
-      within: durationSchema.describe('… within this long …'),
-      of: at.describe('… of this fault id’s onset, or of this time from the start'),
-    })
-    .strict(),
-  z
-    .object({
-      channel: z.string(),
-      noSwitch: z
-        .union([
-          z.literal(true),
-          z.object({ from: durationSchema.optional(), to: durationSchema.optional() }).strict(),
-        ])
-        .describe('The channel never changes state (in this time range)'),
-    })
-    .strict(),
-  z.object({ noFalseSwitches: z.literal(true) }).strict(),
-  z
-    .object({
-      checkoutSuccess: z
-        .object({
-          atLeast: rate.optional(),
-          atLeastStatic: z
-            .boolean()
-            .optional()
-            .describe("at least the static single-channel checkout's rate"),
-          withinOfOracle: rate
-            .optional()
-            .describe(
-              "at most this far (as a fraction: 0.003 is 0.3 points) under the oracle's rate",
-            ),
-        })
-        .strict(),
-    })
-    .strict(),
-  z
-    .object({
-      doubleCharges: z.number().int().min(0).describe('At most this many orders charged twice'),
-    })
-    .strict(),
-  z
-    .object({
-      droppedOrdersFound: z
-        .literal(true)
-        .describe(
-          'Every dropped order (charged, answer and callback lost) ends paid in the checkout',
-        ),
-    })
-    .strict(),
-]);
 
 export const scenarioSchema = z
   .object({
@@ -185,7 +146,6 @@ export const scenarioSchema = z
   .strict();
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;
-export type ExpectationSpec = z.infer<typeof expectationSchema>;
 
 /** The JSON Schema scenario files can cite (`# yaml-language-server: $schema=…`). */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -1,14 +1,19 @@
 import type { Decision } from '../../src/core/decision.ts';
-import { type Fault, HEALTH_FAULTS, isScoped } from '../faults/Fault.ts';
+import { actsOn, type Fault, HEALTH_FAULTS, isLocal } from '../faults/Fault.ts';
+import { ChannelTimeline, type TimelineChannel, timelineChannels } from './ChannelTimeline.ts';
 import { formatDuration } from './duration.ts';
+import type { OrderFact } from './orderFacts.ts';
 import type {
   CheckoutReport,
   ExpectationResult,
   FaultReport,
   ScenarioReport,
   SwitchReport,
+  TimelineEntry,
 } from './Report.ts';
 import type { Expectation, PlannedMaintenance, Scenario } from './Scenario.ts';
+import { scoreOrders } from './scoreOrders.ts';
+import { leadOf, recoveryOf, scoreStates } from './scoreStates.ts';
 
 /** What the scorer reads: the ground truth and what the monitor decided; times absolute, `start` the scenario's t0. */
 export interface RunFacts {
@@ -18,24 +23,31 @@ export interface RunFacts {
   decisions: readonly Decision[];
   graceMs: number;
   checkout?: CheckoutReport;
+  /** The switchyard checkout's orders, when the run had traffic. */
+  orders?: readonly OrderFact[];
+  /** Channels with their pool and top share (weights before any decision); scoreRun fills them from the scenario. */
+  channels?: readonly TimelineChannel[];
+}
+
+function timelineOf(facts: RunFacts): ChannelTimeline {
+  return new ChannelTimeline(facts.decisions, facts.channels ?? []);
 }
 
 const OUT_OF_SERVICE = new Set(['degraded', 'down', 'maintenance']);
 
-/** Detection time per fault (negative for a planned window drained ahead): the first decision at or after onset moving its channel out of service, up to its end plus grace. */
-export function scoreFaults({
-  start,
-  faults,
-  planned,
-  decisions,
-  graceMs,
-}: RunFacts): FaultReport[] {
+/**
+ * Per fault: detection (negative for a planned window drained ahead) is the first decision at or
+ * after the fault's own onset moving its channel out of service, up to its end plus grace; a
+ * decision before its onset is never its. When faults overlap on a channel that decision may be
+ * another's: `detectedBy.alsoActive` names the other health faults then in force, and
+ * `stateAtStart` says whether the channel was out already. Then the way back from its end.
+ */
+export function scoreFaults(facts: RunFacts): FaultReport[] {
+  const { start, faults, planned, decisions, graceMs } = facts;
+  const tl = timelineOf(facts);
   return faults.map((f) => {
     // An announced window is drained `lead` ahead: reacting then is on time, not early.
-    const lead =
-      planned.find(
-        (p) => p.channel === f.channel && start + p.atMs === f.from && f.kind === 'maintenance',
-      )?.leadMs ?? 0;
+    const lead = leadOf(f, start, planned);
     const d = decisions.find(
       (x) =>
         x.channel === f.channel &&
@@ -54,15 +66,43 @@ export function scoreFaults({
       to: f.to - start,
       detectedAt: d ? d.at - start : null,
       detectionMs: d ? d.at - f.from : null,
+      stateAtStart: tl.stateAt(f.channel, f.from - lead - 1),
+      detectedBy: d
+        ? {
+            seq: d.seq,
+            to: d.to,
+            reason: d.reason,
+            alsoActive: faults
+              .filter(
+                (g) =>
+                  g !== f &&
+                  g.channel === f.channel &&
+                  HEALTH_FAULTS.has(g.kind) &&
+                  g.from <= d.at &&
+                  d.at <= g.to + graceMs,
+              )
+              .map((g) => g.id),
+          }
+        : null,
+      recovery: recoveryOf(f, facts, tl),
     };
   });
 }
 
 /**
+ * A fault that justifies taking its channel out: a health fault the monitor can see (it acts on
+ * pay), not local to a store or terminal. Scoped by method alone it is channel-wide for that
+ * method: every store's orders of that method fail, which is the channel failing them.
+ */
+export function justifiesSwitch(f: Fault): boolean {
+  return HEALTH_FAULTS.has(f.kind) && !isLocal(f) && actsOn(f, 'pay');
+}
+
+/**
  * Every decision taking a channel out of healthy, with its cause. It is false when no
  * channel-wide health fault (or planned window) was on that channel at the time (grace after the
- * end allowed, since windows lag): a switch on a local (scoped) fault, a decline storm or lost
- * callbacks is a false switch.
+ * end allowed, since windows lag): a switch on a local (store or terminal) fault, a fault on
+ * query or close alone, a decline storm or lost callbacks is a false switch.
  */
 export function scoreSwitches({
   start,
@@ -78,7 +118,7 @@ export function scoreSwitches({
     const onChannel = faults.filter(
       (f) => f.channel === d.channel && at >= f.from && at <= f.to + graceMs,
     );
-    const cause = onChannel.find((f) => HEALTH_FAULTS.has(f.kind) && !isScoped(f));
+    const cause = onChannel.find(justifiesSwitch);
     const plan = planned.find(
       (p) =>
         p.channel === d.channel &&
@@ -90,12 +130,15 @@ export function scoreSwitches({
     else if (plan)
       out.push({ ...base, cause: `planned maintenance at ${formatDuration(plan.atMs)}` });
     else {
-      const scoped = onChannel.find((f) => isScoped(f));
-      const why = scoped
-        ? `only a local fault (${scoped.id}, scope ${JSON.stringify(scoped.scope)}) was active`
-        : onChannel.length > 0
-          ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active`
-          : 'no fault was active';
+      const local = onChannel.find(isLocal);
+      const offPay = onChannel.find((f) => !actsOn(f, 'pay') && HEALTH_FAULTS.has(f.kind));
+      const why = local
+        ? `only a local fault (${local.id}, scope ${JSON.stringify(local.scope)}) was active`
+        : offPay
+          ? `only a fault on ${offPay.scope!.operation!.join(', ')} (${offPay.id}) was active, which pays and probes do not see`
+          : onChannel.length > 0
+            ? `only ${onChannel.map((f) => f.kind).join(', ')} (no health fault) was active`
+            : 'no fault was active';
       out.push({ ...base, cause: null, why });
     }
   }
@@ -109,8 +152,23 @@ export function scoreExpectations(
 ): ExpectationResult[] {
   const { start, decisions } = facts;
   const rel = (t: number) => formatDuration(t - start);
+  const tl = timelineOf(facts);
   return expect.map((e): ExpectationResult => {
     switch (e.kind) {
+      case 'in':
+      case 'transitions':
+      case 'backToHealthy':
+      case 'backToFullWeight':
+      case 'panic':
+        return scoreStates(e, facts, tl);
+      case 'checkoutSuccess':
+      case 'doubleCharges':
+      case 'droppedOrdersFound':
+      case 'share':
+      case 'checkoutP95':
+      case 'failovers':
+      case 'chargedButReportedFailed':
+        return scoreOrders(e, facts, tl);
       case 'reaches': {
         const f =
           'faultId' in e.of
@@ -175,42 +233,6 @@ export function scoreExpectations(
                   .join('; ')}`,
         };
       }
-      case 'checkoutSuccess': {
-        const c = facts.checkout;
-        if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
-        const okAbs = e.atLeast === undefined || c.successRate >= e.atLeast;
-        const okStatic =
-          !e.atLeastStatic ||
-          (c.staticSuccessRate !== null && c.successRate >= c.staticSuccessRate);
-        const okOracle =
-          e.withinOfOracle === undefined ||
-          (c.oracleSuccessRate !== null &&
-            c.oracleSuccessRate - c.successRate <= e.withinOfOracle + 1e-9);
-        return {
-          text: e.text,
-          pass: okAbs && okStatic && okOracle,
-          observed: `switchyard ${c.successRate}, static ${c.staticSuccessRate ?? '-'}, oracle ${c.oracleSuccessRate ?? '-'}`,
-        };
-      }
-      case 'doubleCharges': {
-        const c = facts.checkout;
-        if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
-        return {
-          text: e.text,
-          pass: c.doubleCharges <= e.atMost,
-          observed: `${c.doubleCharges} double charge(s) of ${c.succeeded} paid`,
-        };
-      }
-      case 'droppedOrdersFound': {
-        const c = facts.checkout;
-        if (!c) return { text: e.text, pass: false, observed: 'no checkout ran' };
-        const { injected, found } = c.droppedOrders;
-        return {
-          text: e.text,
-          pass: found === injected,
-          observed: `${found} of ${injected} found`,
-        };
-      }
       default:
         return e satisfies never;
     }
@@ -222,10 +244,15 @@ export function scoreRun(
   scenario: Scenario,
   seed: number,
   virtual: boolean,
-  facts: RunFacts,
+  given: RunFacts,
 ): ScenarioReport {
+  const facts: RunFacts = {
+    ...given,
+    channels: given.channels ?? timelineChannels(scenario.channels, scenario.pools),
+  };
   const switches = scoreSwitches(facts);
   const expectations = scoreExpectations(scenario.expect, facts, switches);
+  const tl = timelineOf(facts);
   return {
     scenario: scenario.name,
     seed,
@@ -238,5 +265,24 @@ export function scoreRun(
     switches,
     decisions: facts.decisions.length,
     ...(facts.checkout && { checkout: facts.checkout }),
+    timeline: facts.decisions.map((d) => timelineEntry(d, facts.start)),
+    transitions: Object.fromEntries(
+      scenario.channels.map((c) => [c.id, tl.changes(c.id, -Infinity, Infinity).length]),
+    ),
+  };
+}
+
+function timelineEntry(d: Decision, start: number): TimelineEntry {
+  return {
+    seq: d.seq,
+    at: d.at - start,
+    channel: d.channel,
+    pool: d.pool,
+    from: d.from,
+    to: d.to,
+    reason: d.reason,
+    evidence: d.evidence,
+    weights: d.weights,
+    ...(d.panic && { panic: true }),
   };
 }

@@ -51,4 +51,31 @@ describe('TrafficGenerator', () => {
     expect(decliners).toBeLessThan(0.07);
     expect(new Set(orders.map((o) => o.id)).size).toBe(orders.length);
   });
+
+  it('gives named stores their share, the rest split evenly, and leaves every other draw as it was', () => {
+    const plain = new TrafficGenerator(profile, 7).orders(300_000);
+    const shared = new TrafficGenerator({ ...profile, storeShares: { 's-003': 0.4 } }, 7).orders(
+      300_000,
+    );
+    const share = (orders: typeof plain, store: string) =>
+      orders.filter((o) => o.store === store).length / orders.length;
+    expect(share(shared, 's-003')).toBeGreaterThan(0.37);
+    expect(share(shared, 's-003')).toBeLessThan(0.43);
+    // 60 % over the nine others
+    expect(share(shared, 's-001')).toBeGreaterThan(0.05);
+    expect(share(shared, 's-001')).toBeLessThan(0.085);
+    // of each pool too (stores are drawn apart from pools)
+    expect(
+      share(
+        shared.filter((o) => o.pool === 'card'),
+        's-003',
+      ),
+    ).toBeGreaterThan(0.35);
+    const strip = (o: (typeof plain)[number]) => ({
+      ...o,
+      store: '',
+      terminal: o.terminal.slice(5),
+    });
+    expect(shared.map(strip)).toEqual(plain.map(strip));
+  });
 });

@@ -21,6 +21,8 @@ export class TrafficGenerator {
   private readonly stores: string[];
   private readonly poolWeights: { weight: number; value: string }[];
   private readonly segmentWeights: { weight: number; value: string }[];
+  /** With store shares: cumulative weights per store, drawn from a stream of their own. */
+  private readonly storeDraw: { cumulative: number[]; rng: Rng } | null;
   private n = 0;
 
   constructor(
@@ -30,15 +32,13 @@ export class TrafficGenerator {
     this.faker = new Faker({ locale: [en, base] });
     this.faker.seed(seed);
     this.rng = new Rng(seed).fork('traffic');
-    this.stores = Array.from(
-      { length: profile.stores },
-      (_, i) => `s-${String(i + 1).padStart(3, '0')}`,
-    );
+    this.stores = Array.from({ length: profile.stores }, (_, i) => storeId(i + 1));
     this.poolWeights = Object.entries(profile.pools).map(([value, weight]) => ({ value, weight }));
     this.segmentWeights = Object.entries(profile.segments).map(([value, weight]) => ({
       value,
       weight,
     }));
+    this.storeDraw = storeDraw(this.stores, profile.storeShares, seed);
   }
 
   /** Every order of a run of `durationMs`, in arrival order, `createdAt` offset from `start`. */
@@ -57,9 +57,18 @@ export class TrafficGenerator {
     return out;
   }
 
+  private pickStore({ cumulative, rng }: { cumulative: number[]; rng: Rng }): string {
+    const u = rng.next();
+    let i = 0;
+    while (i < cumulative.length - 1 && u >= cumulative[i]) i++;
+    return this.stores[i];
+  }
+
   private order(createdAt: number): Order {
     const f = this.faker;
-    const store = f.helpers.arrayElement(this.stores);
+    const uniform = f.helpers.arrayElement(this.stores);
+    // The uniform draw is made either way, so that shares move stores and nothing else.
+    const store = this.storeDraw ? this.pickStore(this.storeDraw) : uniform;
     const pool = f.helpers.weightedArrayElement(this.poolWeights);
     const amount = Math.max(
       1,
@@ -79,6 +88,32 @@ export class TrafficGenerator {
       createdAt,
     };
   }
+}
+
+/**
+ * Cumulative weights when some stores have a share: each named store its share, the others the
+ * rest split evenly. Its own RNG stream keeps every other draw of the traffic as it was.
+ */
+function storeDraw(
+  stores: readonly string[],
+  shares: Readonly<Record<string, number>> | undefined,
+  seed: number,
+): { cumulative: number[]; rng: Rng } | null {
+  if (!shares || Object.keys(shares).length === 0) return null;
+  const named = stores.filter((s) => shares[s] !== undefined);
+  const rest = Math.max(0, 1 - named.reduce((a, s) => a + shares[s], 0));
+  const others = stores.length - named.length;
+  let total = 0;
+  const cumulative = stores.map((s) => (total += shares[s] ?? (others > 0 ? rest / others : 0)));
+  return {
+    cumulative: cumulative.map((c) => c / total),
+    rng: new Rng(seed).fork('traffic-stores'),
+  };
+}
+
+/** The n-th store's id (1-based): s-001, s-002, … */
+export function storeId(n: number): string {
+  return `s-${String(n).padStart(3, '0')}`;
 }
 
 /** Rate at `t` ms: linear between points, flat before the first and after the last. */

@@ -201,12 +201,17 @@ export class Engine {
     const s = ch.state;
     switch (s.state) {
       case 'down':
-        return this.make(ch, now, ejectionElapsed(s, now));
+        this.make(ch, now, ejectionElapsed(s, now));
+        return;
       case 'degraded':
-        return this.make(ch, now, degradedCleared(ch, s, now, st));
+        this.make(ch, now, degradedCleared(ch, s, now, st));
+        return;
       case 'healthy': {
         const ramp = rampStep(s, now, st);
-        if (ramp) return this.make(ch, now, ramp);
+        if (ramp) {
+          this.make(ch, now, ramp);
+          return;
+        }
         ch.forgive(now, st.ejectionDecayMs);
         const trip = now - s.since >= st.minDwellMs ? detectOverTime(ch) : null;
         if (trip) this.apply(ch, now, trip);
