@@ -233,6 +233,14 @@ export class ChannelHealth {
     return this.ring.view(LONG);
   }
 
+  /** Live (not probe) outcomes per second over the short window. */
+  liveRatePerSec(): number {
+    const h = this.short.counts;
+    let probes = 0;
+    for (let i = 0; i < NEUTRAL; i++) probes += h[PROBE + i];
+    return (healthSamples(h) - probes) / (HORIZONS_MS[SHORT] / 1000);
+  }
+
   /** Outcomes per second over the short window. */
   ratePerSec(): number {
     return healthSamples(this.short.counts) / (HORIZONS_MS[SHORT] / 1000);

@@ -4,6 +4,9 @@ import { round } from './round.ts';
 import type { PoolView } from './views.ts';
 import { computeWeights } from './weights.ts';
 
+/** A degraded channel never takes more than this share for its exit test's sake. */
+const MAX_TRIAL_SHARE = 0.25;
+
 /** A pool's channels and the traffic shares their states give them (see computeWeights). */
 export class Pool {
   readonly members: ChannelHealth[] = [];
@@ -15,7 +18,7 @@ export class Pool {
     readonly options: PoolOptions,
     private readonly states: Pick<
       StateOptions,
-      'degradedFactor' | 'degradedMinShare' | 'probingShare'
+      'degradedFactor' | 'degradedMinShare' | 'probingShare' | 'exitZ'
     >,
   ) {}
 
@@ -44,6 +47,7 @@ export class Pool {
 
   /** The shares the members' current states and figures would give, without taking them. */
   preview() {
+    const trial = this.trialShare();
     return computeWeights(
       this.members.map((m) => ({
         id: m.id,
@@ -51,6 +55,7 @@ export class Pool {
         state: m.state.state,
         ramp: m.state.state === 'healthy' ? m.state.ramp : 1,
         errorRate: m.shortErrorRate(),
+        minShare: trial,
       })),
       {
         split: this.options.split,
@@ -59,6 +64,24 @@ export class Pool {
         probingShare: this.states.probingShare,
       },
     );
+  }
+
+  /**
+   * The share a degraded member needs so that its exit test (an upper bound at z under the exit
+   * rate, on a clean 60 s window) can pass: 1.5 z² / exitRate samples a minute, out of the pool's
+   * live traffic now; never under degradedMinShare, never over MAX_TRIAL_SHARE.
+   */
+  private trialShare(): number {
+    const { degradedMinShare, exitZ } = this.states;
+    let perSec = 0;
+    let exitRate = 1;
+    for (const m of this.members) {
+      perSec += m.liveRatePerSec();
+      exitRate = Math.min(exitRate, m.detectors.errorRate.exitRate);
+    }
+    const needPerSec = (1.5 * exitZ * exitZ) / exitRate / 60;
+    if (!(perSec > 0)) return degradedMinShare;
+    return Math.min(MAX_TRIAL_SHARE, Math.max(degradedMinShare, needPerSec / perSec));
   }
 
   /** The channel carrying the most traffic (in a panic: the only one). */

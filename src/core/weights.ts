@@ -9,6 +9,8 @@ export interface WeightInput {
   ramp: number;
   /** Short-window technical error rate, to rank channels in a panic. */
   errorRate: number;
+  /** The least share this channel must keep while degraded (its exit test's traffic); default degradedMinShare. */
+  minShare?: number;
 }
 
 export interface WeightOptions {
@@ -53,7 +55,9 @@ export function computeWeights(
   serving.forEach((c, rank) => {
     const base = rank < split.length - 1 ? split[rank] : split[split.length - 1] / tail;
     const w =
-      (c.state === 'degraded' ? Math.max(base * degradedFactor, degradedMinShare) : base) * c.ramp;
+      (c.state === 'degraded'
+        ? Math.max(base * degradedFactor, c.minShare ?? degradedMinShare)
+        : base) * c.ramp;
     weights[c.id] = w;
     total += w;
   });
