@@ -191,6 +191,11 @@ export class ChannelHealth {
     return ++this.unforgiven;
   }
 
+  /** Ejections not yet forgiven (each doubles the next ejection time). */
+  get unforgivenEjections(): number {
+    return this.unforgiven;
+  }
+
   /** One more probe success (or a failure, which resets) while down; returns the successes in a row. */
   downStreak(failure: boolean): number {
     this.downOks = failure ? 0 : this.downOks + 1;

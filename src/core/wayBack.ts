@@ -14,8 +14,10 @@ type In<S extends ChannelState['state']> = Extract<ChannelState, { state: S }>;
  */
 
 /**
- * A probe result while down: successes in a row end the ejection early into trial calls; a
- * failure keeps it down at least one base ejection longer. Live calls while down (a panic, a
+ * A probe result while down: successes in a row end the ejection early into trial calls (as
+ * many more for each ejection not yet forgiven, so a channel that keeps relapsing, a flapping
+ * one, must stay good longer than its good phases last); a failure keeps it down at least one
+ * base ejection longer. Live calls while down (a panic, a
  * gateway not following) move nothing: at volume, a few successes in a row say little.
  */
 export function probedWhileDown(
@@ -30,7 +32,7 @@ export function probedWhileDown(
     s.until = Math.max(s.until, now + st.ejectionMs);
     return null;
   }
-  if (oks < st.probeSuccesses) return null;
+  if (oks < st.probeSuccesses * Math.max(1, ch.unforgivenEjections)) return null;
   return {
     next: enter.probing(now, 'probes_recovered'),
     reason: 'probes_recovered',
