@@ -296,9 +296,17 @@ describe('monitor HTTP API', () => {
     const notJson = await s.app.request('/v1/channels/alipay/override', {
       method: 'PUT',
       body: '{',
-      headers: { authorization: `Bearer ${ADMIN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
     });
     expect(notJson.status).toBe(400);
+    // A body not declared as JSON is refused before it is read (a web form cannot send JSON).
+    const plain = await s.app.request('/v1/channels/alipay/override', {
+      method: 'PUT',
+      body: JSON.stringify({ state: 'down', forMs: 1000 }),
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(plain.status).toBe(415);
+    expect(s.engine.channelView('alipay').state).not.toBe('down');
   });
 
   it('plans maintenance in an IANA time zone: drains before the window, probes back after it', async () => {

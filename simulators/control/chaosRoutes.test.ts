@@ -119,6 +119,16 @@ describe('/_chaos', () => {
     expect((await call('POST', '/scenario/start', { name: 'nope' })).status).toBe(404);
   });
 
+  it('takes no property of Object.prototype for a scenario: 404, not 500', async () => {
+    const { call, sim } = setup();
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const r = await call('POST', '/scenario/start', { name });
+      expect(r.status, name).toBe(404);
+      expect(((await r.json()) as { code: string }).code).toBe('scenario_not_found');
+    }
+    expect(sim.faults.list()).toEqual([]);
+  });
+
   it('needs the token where one is configured', async () => {
     const { call } = setup('s3cret');
     expect((await call('GET', '/faults')).status).toBe(401);
@@ -131,5 +141,14 @@ describe('/_chaos', () => {
     expect((await call('GET', '/faults', undefined, { 'x-chaos-token': 's3cret' })).status).toBe(
       200,
     );
+    // The scheme is case-insensitive; a prefix or a longer token is not the token.
+    expect(
+      (await call('GET', '/faults', undefined, { authorization: 'bearer s3cret' })).status,
+    ).toBe(200);
+    for (const t of ['s3cre', 's3cret!', ''])
+      expect(
+        (await call('GET', '/faults', undefined, { authorization: `Bearer ${t}` })).status,
+        t,
+      ).toBe(401);
   });
 });

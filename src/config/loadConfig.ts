@@ -25,6 +25,7 @@ export interface MonitorConfig {
   host: string;
   port: number;
   tokens: { admin?: string; ingest?: string };
+  allowedOrigins: string[];
   simulatorUrl?: string;
   simulatorToken?: string;
   ingest: { maxBodyBytes: number };
@@ -100,6 +101,7 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     host: cfg.host,
     port: cfg.port,
     tokens: cfg.tokens,
+    allowedOrigins: cfg.allowedOrigins,
     simulatorUrl: cfg.simulatorUrl?.replace(/\/+$/, ''),
     simulatorToken: cfg.simulatorToken,
     ingest: cfg.ingest,

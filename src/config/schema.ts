@@ -231,6 +231,12 @@ export const configSchema = z.strictObject({
       ingest: z.string().min(8).optional().describe('Bearer token for POST /v1/outcomes.'),
     })
     .default({}),
+  allowedOrigins: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .default([])
+    .describe(
+      "Browser origins besides the monitor's own (scheme://host:port) whose pages may write and open the stream, e.g. a dashboard served elsewhere. Programs send no Origin and are not affected.",
+    ),
   simulatorUrl: z
     .url({ protocol: /^https?$/ })
     .optional()

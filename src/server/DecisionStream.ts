@@ -5,6 +5,7 @@ import type { Decision } from '../core/decision.ts';
 import type { Scheduler, Timer } from '../core/scheduler.ts';
 import type { ChannelView, PoolView } from '../core/views.ts';
 import { type Logger, silentLogger } from './Logger.ts';
+import { writeGuard } from './writeGuard.ts';
 
 /** What the stream reads from the engine (the Engine satisfies it). */
 export interface StreamSource {
@@ -36,6 +37,11 @@ export interface DecisionStreamOptions {
   flushIntervalMs?: number;
   /** Largest frame a client may send (we expect none); larger ones close the socket. Default 4 KiB. */
   maxClientFrameBytes?: number;
+  /**
+   * Whether a browser page of `origin` may follow the stream (the upgrade's `Host` for the own
+   * origin); a refused one gets 403 before the upgrade. Default: no Origin or the own origin only.
+   */
+  originAllowed?: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
 interface Client {
@@ -72,6 +78,7 @@ export class DecisionStream {
   private readonly maxQueue: number;
   private readonly log: Logger;
   private readonly source: StreamSource;
+  private readonly originAllowed: NonNullable<DecisionStreamOptions['originAllowed']>;
   /** Snapshots sent because a backlog overflowed, since start. */
   resyncs = 0;
 
@@ -86,8 +93,10 @@ export class DecisionStream {
     maxQueue = 1000,
     flushIntervalMs = 50,
     maxClientFrameBytes = 4096,
+    originAllowed = writeGuard().originAllowed,
   }: DecisionStreamOptions) {
     this.source = source;
+    this.originAllowed = originAllowed;
     this.log = log;
     this.path = path;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -126,14 +135,24 @@ export class DecisionStream {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== this.path) return false;
     socket.on('error', () => socket.destroy());
+    // A page on another site must not read the snapshot (overrides' notes and all) through a socket CORS does not guard.
+    const origin = req.headers.origin;
+    if (!this.originAllowed(origin, req.headers.host)) {
+      this.refuse(
+        socket,
+        403,
+        'Forbidden',
+        'this Origin may not follow the stream: list it under allowedOrigins in the config',
+      );
+      this.log.info('stream refused', { status: 403, origin: String(origin).slice(0, 100) });
+      return true;
+    }
     const raw = url.searchParams.get('since');
     let since: number | undefined;
     if (raw !== null && raw !== '') {
       since = Number(raw);
       if (!Number.isSafeInteger(since) || since < 0) {
-        socket.end(
-          'HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nsince must be a non-negative integer seq\n',
-        );
+        this.refuse(socket, 400, 'Bad Request', 'since must be a non-negative integer seq');
         this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
         return true;
       }
@@ -141,6 +160,13 @@ export class DecisionStream {
     const stats = url.searchParams.get('stats') !== '0';
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since, stats));
     return true;
+  }
+
+  /** An HTTP answer before any upgrade, then the socket closed. */
+  private refuse(socket: Duplex, status: number, reason: string, message: string): void {
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`,
+    );
   }
 
   private accept(ws: WebSocket, since: number | undefined, stats: boolean): void {

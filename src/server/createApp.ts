@@ -11,6 +11,7 @@ import type { Metrics } from './Metrics.ts';
 import { operatorRoutes } from './operatorRoutes.ts';
 import { readRoutes } from './readRoutes.ts';
 import { refuser } from './refuse.ts';
+import { writeGuard } from './writeGuard.ts';
 
 export interface AppOptions {
   engine: Engine;
@@ -32,6 +33,8 @@ export interface AppOptions {
   maintenanceLeadMs?: number;
   /** Serve the dashboard at GET /; default true. */
   dashboard?: boolean;
+  /** Browser origins besides the monitor's own whose pages may write; default none. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -51,9 +54,11 @@ export function createApp({
   fetch = globalThis.fetch,
   maintenanceLeadMs = 60_000,
   dashboard = true,
+  allowedOrigins = [],
 }: AppOptions): Hono {
   const app = new Hono();
   const refuse = refuser(log);
+  const guard = writeGuard({ allowedOrigins });
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return refuse(c, err);
@@ -71,10 +76,13 @@ export function createApp({
 
   app.route(
     '/',
-    ingestRoutes({ engine, metrics, clock, refuse, token: tokens.ingest, maxBodyBytes }),
+    ingestRoutes({ engine, metrics, clock, refuse, token: tokens.ingest, maxBodyBytes, guard }),
   );
   app.route('/', readRoutes({ engine, metrics }));
-  app.route('/', operatorRoutes({ engine, clock, log, token: tokens.admin, maintenanceLeadMs }));
+  app.route(
+    '/',
+    operatorRoutes({ engine, clock, log, token: tokens.admin, maintenanceLeadMs, guard }),
+  );
   app.route('/', faultsRoutes({ simulatorUrl, simulatorToken, fetch }));
   if (dashboard) app.route('/', dashboardRoutes());
   return app;

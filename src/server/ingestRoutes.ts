@@ -7,6 +7,7 @@ import { HttpError, JSON_HEADERS } from './HttpError.ts';
 import type { Metrics } from './Metrics.ts';
 import { parseJson, readBody } from './readBody.ts';
 import type { Refuse } from './refuse.ts';
+import type { WriteGuard } from './writeGuard.ts';
 
 export interface IngestDeps {
   engine: Engine;
@@ -16,6 +17,8 @@ export interface IngestDeps {
   /** Bearer token ingest needs; unset: open. */
   token?: string;
   maxBodyBytes: number;
+  /** Origin and media-type checks of writes. */
+  guard: WriteGuard;
 }
 
 /**
@@ -29,6 +32,7 @@ export function ingestRoutes({
   refuse,
   token,
   maxBodyBytes,
+  guard,
 }: IngestDeps): Hono {
   const app = new Hono();
   const authorize = bearerCheck(
@@ -39,8 +43,9 @@ export function ingestRoutes({
   app.post('/v1/outcomes', async (c) => {
     let events = 0;
     try {
+      guard.origin(c.req.raw);
       authorize(c.req.header('authorization'));
-      const ndjson = bodyKind(c.req.header('content-type'));
+      const ndjson = guard.body(c.req.raw, true) === 'ndjson';
       const text = await readBody(c.req.raw, maxBodyBytes);
       const input = ndjson ? parseNdjson(text) : parseJson(text);
       events = Array.isArray(input) ? input.length : 1;
@@ -61,24 +66,6 @@ export function ingestRoutes({
   });
 
   return app;
-}
-
-/** True for NDJSON, false for JSON (or no type: curl's default form type is refused, a bare body is read as JSON). */
-function bodyKind(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const type = contentType.split(';', 1)[0].trim().toLowerCase();
-  if (type === 'application/json' || type === '') return false;
-  if (
-    type === 'application/x-ndjson' ||
-    type === 'application/ndjson' ||
-    type === 'application/jsonl'
-  )
-    return true;
-  throw new HttpError(
-    415,
-    'unsupported_media_type',
-    `content-type ${JSON.stringify(type.slice(0, 80))}: send application/json or application/x-ndjson`,
-  );
 }
 
 function parseNdjson(text: string): unknown[] {

@@ -15,6 +15,7 @@ import { DecisionStream } from './DecisionStream.ts';
 import { closeServer, listen } from './listen.ts';
 import { createLogger, type Logger } from './Logger.ts';
 import { Metrics } from './Metrics.ts';
+import { writeGuard } from './writeGuard.ts';
 
 export interface StartMonitorOptions {
   config: MonitorConfig;
@@ -90,6 +91,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     pingIntervalMs: config.stream.pingIntervalMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
     maxQueue: config.stream.maxQueue,
+    originAllowed: writeGuard({ allowedOrigins: config.allowedOrigins }).originAllowed,
   });
   const app = createApp({
     engine,
@@ -97,6 +99,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     log,
     clock,
     tokens: config.tokens,
+    allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.ingest.maxBodyBytes,
     simulatorUrl: config.simulatorUrl,
     simulatorToken: config.simulatorToken,
