@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -39,9 +40,12 @@ export interface StartMonitorOptions {
 
 /** A running monitor. */
 export interface RunningMonitor {
+  /** Where this machine reaches it (127.0.0.1 for a bind to every interface). */
   url: string;
   port: number;
   host: string;
+  /** The address actually bound, as the OS reports it (`0.0.0.0`, `::`, `127.0.0.1`…). */
+  address: string;
   engine: Engine;
   metrics: Metrics;
   stream: DecisionStream;
@@ -150,6 +154,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     port,
     host,
+    address: (server.address() as AddressInfo).address,
     engine,
     metrics,
     stream,
