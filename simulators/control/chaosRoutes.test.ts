@@ -99,6 +99,23 @@ describe('/_chaos', () => {
     expect((await call('DELETE', '/faults/f-42')).status).toBe(404);
   });
 
+  it('refuses a pathological duration at once, and durations over a day, naming the field', async () => {
+    const { call } = setup();
+    const ramp = `${'1'.repeat(30)}x`;
+    const t = performance.now();
+    const r = await call('POST', '/faults', { channel: 'wechat', kind: 'error', ramp });
+    expect(performance.now() - t).toBeLessThan(50);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { details: { path: string }[] }).details[0].path).toBe('ramp');
+    const long = await call('POST', '/faults', {
+      channel: 'wechat',
+      kind: 'error',
+      for: '100000h',
+    });
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { error: string }).error).toMatch(/^for: /);
+  });
+
   it('starts and stops a scenario timeline relative to now', async () => {
     const { call, scheduler, sim } = setup();
     expect((await call('POST', '/scenario/start', { name: 'storm' })).status).toBe(201);
