@@ -24,7 +24,7 @@ export interface PlannedWindow {
 export interface MonitorConfig {
   host: string;
   port: number;
-  tokens: { admin?: string; ingest?: string };
+  tokens: { admin?: string; ingest?: string; probe?: string };
   allowedOrigins: string[];
   simulatorUrl?: string;
   simulatorToken?: string;

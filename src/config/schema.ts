@@ -229,6 +229,13 @@ export const configSchema = z.strictObject({
         .optional()
         .describe('Bearer token for writes (override, maintenance).'),
       ingest: z.string().min(8).optional().describe('Bearer token for POST /v1/outcomes.'),
+      probe: z
+        .string()
+        .min(8)
+        .optional()
+        .describe(
+          'Bearer token of a prober of your own: the only sender whose events may say source "probe" (they count as probe evidence). Unset: ingest refuses source "probe"; the monitor\'s own probes never pass through ingest.',
+        ),
     })
     .default({}),
   allowedOrigins: z

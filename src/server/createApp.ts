@@ -19,8 +19,8 @@ export interface AppOptions {
   log?: Logger;
   /** Receipt time of events without `at`, and "now" for overrides; default the system clock. */
   clock?: Clock;
-  /** Bearer tokens; a route whose token is unset is open. */
-  tokens?: { admin?: string; ingest?: string };
+  /** Bearer tokens; a route whose token is unset is open. `probe`: the only sender of `source: "probe"` events. */
+  tokens?: { admin?: string; ingest?: string; probe?: string };
   /** POST bodies larger than this are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Simulator base URL for GET /v1/faults; unset: no faults. */
@@ -76,7 +76,16 @@ export function createApp({
 
   app.route(
     '/',
-    ingestRoutes({ engine, metrics, clock, refuse, token: tokens.ingest, maxBodyBytes, guard }),
+    ingestRoutes({
+      engine,
+      metrics,
+      clock,
+      refuse,
+      token: tokens.ingest,
+      probeToken: tokens.probe,
+      maxBodyBytes,
+      guard,
+    }),
   );
   app.route('/', readRoutes({ engine, metrics }));
   app.route(

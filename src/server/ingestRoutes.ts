@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../core/clock.ts';
 import type { Engine } from '../core/Engine.ts';
 import { parseOutcomes } from '../core/parse.ts';
-import { bearerCheck } from './bearerToken.ts';
+import { bearerCheck, bearerOf, tokenMatches } from './bearerToken.ts';
 import { HttpError, JSON_HEADERS } from './HttpError.ts';
 import type { Metrics } from './Metrics.ts';
 import { parseJson, readBody } from './readBody.ts';
@@ -16,6 +16,8 @@ export interface IngestDeps {
   refuse: Refuse;
   /** Bearer token ingest needs; unset: open. */
   token?: string;
+  /** The token of a prober of the operator's own: only it may send `source: "probe"`; unset: nobody may. */
+  probeToken?: string;
   maxBodyBytes: number;
   /** Origin and media-type checks of writes. */
   guard: WriteGuard;
@@ -31,6 +33,7 @@ export function ingestRoutes({
   clock,
   refuse,
   token,
+  probeToken,
   maxBodyBytes,
   guard,
 }: IngestDeps): Hono {
@@ -44,12 +47,15 @@ export function ingestRoutes({
     let events = 0;
     try {
       guard.origin(c.req.raw);
-      authorize(c.req.header('authorization'));
+      const authorization = c.req.header('authorization');
+      // Probe evidence counts more and skips the local-fault filter: only a trusted prober sends it.
+      const prober = probeToken !== undefined && isToken(authorization, probeToken);
+      if (!prober) authorize(authorization);
       const ndjson = guard.body(c.req.raw, true) === 'ndjson';
       const text = await readBody(c.req.raw, maxBodyBytes);
       const input = ndjson ? parseNdjson(text) : parseJson(text);
       events = Array.isArray(input) ? input.length : 1;
-      const parsed = parseOutcomes(input, { now: clock.now(), engine });
+      const parsed = parseOutcomes(input, { now: clock.now(), engine, probe: prober });
       if (!parsed.ok) throw new HttpError(400, 'invalid_events', parsed.error, parsed.details);
       // Validated whole before the first record: all or nothing.
       for (const e of parsed.events) engine.recordOutcome(e);
@@ -66,6 +72,11 @@ export function ingestRoutes({
   });
 
   return app;
+}
+
+function isToken(authorization: string | undefined, token: string): boolean {
+  const given = bearerOf(authorization);
+  return given !== null && tokenMatches(given, token);
 }
 
 function parseNdjson(text: string): unknown[] {
