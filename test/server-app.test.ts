@@ -383,7 +383,10 @@ describe('monitor HTTP API', () => {
   });
 
   it('relays the simulator fault timeline, or none without a simulator', async () => {
-    expect(await (await s.app.request('/v1/faults')).json()).toEqual({ faults: [] });
+    // The timeline says which faults are coming: with an admin token configured, it needs it.
+    const read = { headers: { authorization: `Bearer ${ADMIN}` } };
+    expect((await s.app.request('/v1/faults')).status).toBe(401);
+    expect(await (await s.app.request('/v1/faults', read)).json()).toEqual({ faults: [] });
     const asked: string[] = [];
     const fake = (async (url: string) => {
       asked.push(url);
@@ -392,7 +395,7 @@ describe('monitor HTTP API', () => {
       });
     }) as unknown as typeof fetch;
     const withSim = setup({ simulatorUrl: 'http://sim:8081', fetch: fake });
-    expect(await (await withSim.app.request('/v1/faults')).json()).toEqual({
+    expect(await (await withSim.app.request('/v1/faults', read)).json()).toEqual({
       faults: [{ id: 'f1', channel: 'wechat', kind: 'error', from: 1, to: 2 }],
     });
     expect(asked).toEqual(['http://sim:8081/_chaos/timeline']);
@@ -412,7 +415,7 @@ describe('monitor HTTP API', () => {
       simulatorToken: 'chaos-token',
       fetch: real,
     });
-    expect(await (await sim.app.request('/v1/faults')).json()).toEqual({
+    expect(await (await sim.app.request('/v1/faults', read)).json()).toEqual({
       faults: [{ id: 'f2', channel: 'alipay', kind: 'timeout', from: 3, to: 4 }],
     });
     expect(auth).toBe('Bearer chaos-token');
@@ -422,7 +425,7 @@ describe('monitor HTTP API', () => {
         throw new TypeError('fetch failed');
       }) as unknown as typeof fetch,
     });
-    expect((await down.app.request('/v1/faults')).status).toBe(502);
+    expect((await down.app.request('/v1/faults', read)).status).toBe(502);
   });
 
   it('exposes every metric of DEVELOPERS.md with counts that match what was ingested', async () => {

@@ -155,7 +155,8 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
   };
 }
 
-const defaultWsFactory: WebSocketFactory = (url) => new WebSocket(url) as unknown as WebSocketLike;
+const defaultWsFactory: WebSocketFactory = (url, headers) =>
+  new WebSocket(url, { headers }) as unknown as WebSocketLike;
 
 /** A listener that throws must not break the stream for the others. */
 export function safely<T>(fn: (x: T) => void, x: T): void {

@@ -92,7 +92,7 @@ export function createApp({
     '/',
     operatorRoutes({ engine, clock, log, token: tokens.admin, maintenanceLeadMs, guard }),
   );
-  app.route('/', faultsRoutes({ simulatorUrl, simulatorToken, fetch }));
+  app.route('/', faultsRoutes({ simulatorUrl, simulatorToken, fetch, token: tokens.admin }));
   if (dashboard) app.route('/', dashboardRoutes());
   return app;
 }
