@@ -11,7 +11,7 @@ import { createClient } from '../../src/client/createClient.ts';
 import { DEMO_CHANNELS, DEMO_POOLS } from '../../src/core/options.ts';
 import { seededRandom } from '../../src/core/random.ts';
 import { createLogger } from '../../src/server/Logger.ts';
-import { closeServer, listen } from '../../src/server/listen.ts';
+import { closeServer, listen, serverOptions } from '../../src/server/listen.ts';
 import { RealScheduler } from '../../src/time/RealScheduler.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 import { DEFAULT_BASELINE } from '../channels/ChannelProfile.ts';
@@ -123,7 +123,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       log: (l) => log.info(String(l.msg), l),
     },
   });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: serverOptions(),
+  }) as Server;
   const bound = await listen(server, port, host);
   const address = (server.address() as AddressInfo).address;
   // What this process calls itself by (a bind to every interface is reached here on loopback).

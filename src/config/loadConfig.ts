@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type EngineOptions, DEFAULT_SPLIT, engineOptions } from '../core/options.ts';
+import type { HttpLimits } from '../server/listen.ts';
 import { ConfigError, type ConfigIssue } from './ConfigError.ts';
 import { type ParsedConfig, type ProbeConfig, configSchema } from './schema.ts';
 import { isTimeZone, parseZonedTime, TimeParseError } from './zonedTime.ts';
@@ -34,7 +35,10 @@ export interface MonitorConfig {
     pingIntervalMs: number;
     maxBufferedBytes: number;
     maxQueue: number;
+    maxClients: number;
+    maxClientsPerAddress: number;
   };
+  http: HttpLimits;
   tickMs: number;
   engine: EngineOptions;
   probes: ProbeTarget[];
@@ -96,6 +100,12 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     }
     probes.push({ channel: c.id, ...c.probe });
   });
+  if (cfg.http.requestTimeoutMs < cfg.http.headersTimeoutMs)
+    issues.push({
+      path: 'http.requestTimeoutMs',
+      message: `${cfg.http.requestTimeoutMs} ms is shorter than http.headersTimeoutMs (${cfg.http.headersTimeoutMs} ms)`,
+      fix: 'make requestTimeoutMs at least headersTimeoutMs: the whole request includes its headers',
+    });
   if (issues.length) throw new ConfigError('config_invalid', source, issues);
   return {
     host: cfg.host,
@@ -106,6 +116,7 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     simulatorToken: cfg.simulatorToken,
     ingest: cfg.ingest,
     stream: cfg.stream,
+    http: cfg.http,
     tickMs: cfg.tickMs,
     engine,
     probes,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CODE_CLASSES, FLAVOURS } from '../core/codes/index.ts';
+import { DEFAULT_MAX_CLIENTS, DEFAULT_MAX_PER_ADDRESS } from '../server/ConnectionCaps.ts';
+import { DEFAULT_HTTP_LIMITS } from '../server/listen.ts';
 
 /**
  * The monitor's config file (YAML or JSON), validated at start-up. Every option is documented
@@ -293,13 +295,51 @@ export const configSchema = z.strictObject({
         .describe(
           'Queued messages per slow client before the backlog is dropped for a fresh snapshot.',
         ),
+      maxClients: z
+        .number()
+        .int()
+        .min(1)
+        .default(DEFAULT_MAX_CLIENTS)
+        .describe(
+          'Stream connections in all; past it a new one is closed with code 1013 (try again later).',
+        ),
+      maxClientsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .default(DEFAULT_MAX_PER_ADDRESS)
+        .describe(
+          'Stream connections from one remote address (a NAT or proxy counts as one); past it, 1013.',
+        ),
     })
     .default({
       statsIntervalMs: 1000,
       pingIntervalMs: 15_000,
       maxBufferedBytes: 1_048_576,
       maxQueue: 1000,
+      maxClients: DEFAULT_MAX_CLIENTS,
+      maxClientsPerAddress: DEFAULT_MAX_PER_ADDRESS,
     }),
+  http: z
+    .strictObject({
+      headersTimeoutMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(600_000)
+        .default(DEFAULT_HTTP_LIMITS.headersTimeoutMs)
+        .describe('A request whose headers have not all arrived by then is dropped (slowloris).'),
+      requestTimeoutMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(3_600_000)
+        .default(DEFAULT_HTTP_LIMITS.requestTimeoutMs)
+        .describe(
+          'A request not received whole (headers and body) by then is dropped; at least headersTimeoutMs.',
+        ),
+    })
+    .default({ ...DEFAULT_HTTP_LIMITS }),
   tickMs: z
     .number()
     .int()

@@ -4,6 +4,12 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Decision } from '../core/decision.ts';
 import type { Scheduler, Timer } from '../core/scheduler.ts';
 import type { ChannelView, PoolView } from '../core/views.ts';
+import {
+  CLOSE_TRY_AGAIN_LATER,
+  type ConnectionCapOptions,
+  ConnectionCaps,
+  refuseUpgrade,
+} from './ConnectionCaps.ts';
 import { type Logger, silentLogger } from './Logger.ts';
 import { writeGuard } from './writeGuard.ts';
 
@@ -18,7 +24,7 @@ export interface StreamSource {
   pools(): PoolView[];
 }
 
-export interface DecisionStreamOptions {
+export interface DecisionStreamOptions extends ConnectionCapOptions {
   source: StreamSource;
   /** Runs the stats, flush and ping timers; inject a VirtualScheduler to drive them in tests. */
   scheduler: Scheduler;
@@ -79,6 +85,7 @@ export class DecisionStream {
   private readonly log: Logger;
   private readonly source: StreamSource;
   private readonly originAllowed: NonNullable<DecisionStreamOptions['originAllowed']>;
+  private readonly caps: ConnectionCaps;
   /** Snapshots sent because a backlog overflowed, since start. */
   resyncs = 0;
 
@@ -94,7 +101,10 @@ export class DecisionStream {
     flushIntervalMs = 50,
     maxClientFrameBytes = 4096,
     originAllowed = writeGuard().originAllowed,
+    maxClients,
+    maxClientsPerAddress,
   }: DecisionStreamOptions) {
+    this.caps = new ConnectionCaps({ maxClients, maxClientsPerAddress });
     this.source = source;
     this.originAllowed = originAllowed;
     this.log = log;
@@ -138,7 +148,7 @@ export class DecisionStream {
     // A page on another site must not read the snapshot (overrides' notes and all) through a socket CORS does not guard.
     const origin = req.headers.origin;
     if (!this.originAllowed(origin, req.headers.host)) {
-      this.refuse(
+      refuseUpgrade(
         socket,
         403,
         'Forbidden',
@@ -152,24 +162,29 @@ export class DecisionStream {
     if (raw !== null && raw !== '') {
       since = Number(raw);
       if (!Number.isSafeInteger(since) || since < 0) {
-        this.refuse(socket, 400, 'Bad Request', 'since must be a non-negative integer seq');
+        refuseUpgrade(socket, 400, 'Bad Request', 'since must be a non-negative integer seq');
         this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
         return true;
       }
     }
     const stats = url.searchParams.get('stats') !== '0';
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since, stats));
+    const address = req.socket.remoteAddress ?? '';
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const full = this.caps.take(address);
+      if (full === null) return this.accept(ws, address, since, stats);
+      // Upgraded, then closed with "try again later": a client library sees a code it backs off on.
+      this.log.warn('stream full', { cap: full, clients: this.clients.size, address });
+      ws.on('error', () => ws.terminate());
+      ws.close(
+        CLOSE_TRY_AGAIN_LATER,
+        full === 'total' ? 'stream full' : 'too many from this address',
+      );
+      setTimeout(() => ws.terminate(), 1000).unref();
+    });
     return true;
   }
 
-  /** An HTTP answer before any upgrade, then the socket closed. */
-  private refuse(socket: Duplex, status: number, reason: string, message: string): void {
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`,
-    );
-  }
-
-  private accept(ws: WebSocket, since: number | undefined, stats: boolean): void {
+  private accept(ws: WebSocket, address: string, since: number | undefined, stats: boolean): void {
     const client: Client = { ws, queue: [], resync: false, alive: true, stats };
     this.clients.add(client);
     ws.on('pong', () => {
@@ -179,6 +194,7 @@ export class DecisionStream {
     ws.on('message', () => {});
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      this.caps.release(address);
       this.clients.delete(client);
       this.backlogged.delete(client);
       client.queue = [];

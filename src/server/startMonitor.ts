@@ -13,7 +13,7 @@ export { probeOutcome } from '../probe/probeOutcome.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
-import { closeServer, listen } from './listen.ts';
+import { closeServer, listen, serverOptions } from './listen.ts';
 import { createLogger, type Logger } from './Logger.ts';
 import { Metrics } from './Metrics.ts';
 import { writeGuard } from './writeGuard.ts';
@@ -95,6 +95,8 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     pingIntervalMs: config.stream.pingIntervalMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
     maxQueue: config.stream.maxQueue,
+    maxClients: config.stream.maxClients,
+    maxClientsPerAddress: config.stream.maxClientsPerAddress,
     originAllowed: writeGuard({ allowedOrigins: config.allowedOrigins }).originAllowed,
   });
   const app = createApp({
@@ -111,14 +113,20 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     maintenanceLeadMs: config.maintenance.leadMs,
   });
 
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: serverOptions(config.http),
+  }) as Server;
   server.on('upgrade', (req, socket, head) => {
     if (!stream!.handleUpgrade(req, socket, head))
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    // A request that did not arrive whole in time (headersTimeout, requestTimeout) is a 408.
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
   });
   const host = options.host ?? config.host;
   let port: number;
