@@ -22,7 +22,7 @@ const required = (alias: string) => `required (or ${alias}): ${TIME_FORMS}`;
 /** A week: a drain that starts earlier than this before the window is a typo, not a plan. */
 export const MAX_LEAD_MS = 7 * 24 * 3_600_000;
 
-const LEAD_MS = `must be a number of milliseconds from 0 to ${MAX_LEAD_MS} (a week), e.g. 600000 to drain 10 min before`;
+const LEAD_MS = `must be a finite number of milliseconds ≥ 0 and at most a week (${MAX_LEAD_MS}), e.g. 600000 to drain 10 min before`;
 
 /**
  * `POST /v1/maintenance`: `{ channel, start|from, end|to, timeZone?, leadMs?, reason? }`.
