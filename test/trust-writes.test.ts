@@ -2,10 +2,11 @@
 // JSON (a form or a text/plain or untyped fetch cannot), and a browser Origin other than the
 // server's own is refused. Over real sockets, since what a browser sends (Content-Length with an
 // untyped Blob) is not what app.request builds.
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { demoConfigInput } from '../src/config/demoConfig.ts';
 import { resolveConfig } from '../src/config/loadConfig.ts';
 import { silentLogger } from '../src/server/Logger.ts';
@@ -46,7 +47,10 @@ beforeAll(async () => {
   const app = createSimulatorApp({
     sim: s.sim,
     scheduler,
-    chaos: { scenarios: { storm: [{ channel: 'wechat', kind: 'error', for: '1m' }] } },
+    chaos: {
+      loopbackOnly: true,
+      scenarios: { storm: [{ channel: 'wechat', kind: 'error', for: '1m' }] },
+    },
   });
   sim = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((r) => sim.listen(0, '127.0.0.1', r));
@@ -125,6 +129,45 @@ describe('monitor writes', () => {
     });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     expect(pre.headers.get('access-control-allow-headers')).toBeNull();
+  });
+});
+
+/** A raw request with the Host and Origin a DNS-rebinding page sends (fetch will not set Host). */
+function rebound(url: string, host: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { host, origin: `http://${host}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('DNS rebinding', () => {
+  it('refuses a page whose own name was rebound to loopback; takes one that came by localhost', async () => {
+    const port = m.port;
+    expect(await rebound(`${m.url}/v1/outcomes`, `evil.example:${port}`, event)).toBe(403);
+    expect(await rebound(`${simUrl}/_chaos/faults`, `evil.example:${port}`, fault)).toBe(403);
+    expect(await rebound(`${m.url}/v1/outcomes`, `localhost:${port}`, event)).toBe(202);
+    expect(await rebound(`${m.url}/v1/outcomes`, `127.0.0.1:${port}`, event)).toBe(202);
+    const stream = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${m.url.replace('http', 'ws')}/v1/stream`, {
+        headers: { host: `evil.example:${port}` },
+        origin: `http://evil.example:${port}`,
+      });
+      ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', reject);
+    });
+    expect(stream).toBe(403);
   });
 });
 

@@ -132,7 +132,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       retainMs: 3_600_000,
     });
     const simServer = createAdaptorServer({
-      fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch,
+      fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: { loopbackOnly: true } }).fetch,
       serverOptions: serverOptions(),
     }) as Server;
     const simUrl = `http://127.0.0.1:${await listen(simServer, ports.sim, '127.0.0.1')}`;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { CloseStack } from '../../src/cli/CloseStack.ts';
-import { boundUrl, exposureRefusal } from '../../src/cli/exposure.ts';
+import { boundUrl, exposureRefusal, isLoopback } from '../../src/cli/exposure.ts';
 import { UsageError } from '../../src/cli/UsageError.ts';
 import { parseCli } from '../../src/cli/parseCli.ts';
 import { parsePort } from '../../src/cli/parsePort.ts';
@@ -119,6 +119,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     scheduler,
     chaos: {
       token,
+      loopbackOnly: isLoopback(host),
       scenarios: { [scenario.name]: scenario.faults },
       log: (l) => log.info(String(l.msg), l),
     },

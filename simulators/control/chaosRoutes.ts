@@ -25,6 +25,8 @@ export interface ChaosOptions {
   log?: (line: Record<string, unknown>) => void;
   /** Browser origins besides the simulator's own whose pages may write; default none. */
   allowedOrigins?: readonly string[];
+  /** Listening on loopback only: the own origin must be a loopback name (no DNS rebinding). */
+  loopbackOnly?: boolean;
 }
 
 const patchSchema = z
@@ -49,9 +51,10 @@ export function chaosRoutes({
   scenarios = {},
   log = () => {},
   allowedOrigins = [],
+  loopbackOnly = false,
 }: ChaosOptions): Hono {
   const app = new Hono();
-  const guard = writeGuard({ allowedOrigins });
+  const guard = writeGuard({ allowedOrigins, loopbackOnly });
   let running: { name: string; startedAt: number; ids: string[] } | null = null;
 
   app.onError((err, c) => {

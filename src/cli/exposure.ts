@@ -1,22 +1,9 @@
-import { isIP } from 'node:net';
+import { isLoopback } from '../server/loopback.ts';
+
+export { isLoopback };
 
 /** The flag that lets a server listen on a network with writes open, said in every refusal. */
 export const INSECURE_FLAG = '--insecure-no-auth';
-
-/**
- * Whether binding `host` keeps the server to this machine: `localhost`, 127.0.0.0/8, `::1` (and
- * its IPv4-mapped form). Any other name or address, `0.0.0.0` and `::` included, is a network.
- */
-export function isLoopback(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || h.startsWith('::ffff:127.');
-  return false;
-}
 
 /**
  * The refusal to print (exit 2) when `host` is a network address and the writes are open — the

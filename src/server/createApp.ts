@@ -35,6 +35,8 @@ export interface AppOptions {
   dashboard?: boolean;
   /** Browser origins besides the monitor's own whose pages may write; default none. */
   allowedOrigins?: readonly string[];
+  /** Listening on loopback only: the own origin must be a loopback name (no DNS rebinding). */
+  loopbackOnly?: boolean;
 }
 
 /**
@@ -55,10 +57,11 @@ export function createApp({
   maintenanceLeadMs = 60_000,
   dashboard = true,
   allowedOrigins = [],
+  loopbackOnly = false,
 }: AppOptions): Hono {
   const app = new Hono();
   const refuse = refuser(log);
-  const guard = writeGuard({ allowedOrigins });
+  const guard = writeGuard({ allowedOrigins, loopbackOnly });
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return refuse(c, err);

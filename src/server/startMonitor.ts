@@ -15,6 +15,7 @@ import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
 import { closeServer, listen, serverOptions } from './listen.ts';
 import { createLogger, type Logger } from './Logger.ts';
+import { isLoopback } from './loopback.ts';
 import { Metrics } from './Metrics.ts';
 import { writeGuard } from './writeGuard.ts';
 
@@ -67,6 +68,9 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   });
   for (const w of config.maintenance.windows) engine.addMaintenance(w);
 
+  const host = options.host ?? config.host;
+  // Bound to loopback, the own origin is a loopback name: a DNS-rebinding page is refused.
+  const loopbackOnly = isLoopback(host);
   let stream: DecisionStream | undefined;
   const metrics = new Metrics({
     source: engine,
@@ -97,7 +101,8 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     maxQueue: config.stream.maxQueue,
     maxClients: config.stream.maxClients,
     maxClientsPerAddress: config.stream.maxClientsPerAddress,
-    originAllowed: writeGuard({ allowedOrigins: config.allowedOrigins }).originAllowed,
+    originAllowed: writeGuard({ allowedOrigins: config.allowedOrigins, loopbackOnly })
+      .originAllowed,
   });
   const app = createApp({
     engine,
@@ -106,6 +111,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     clock,
     tokens: config.tokens,
     allowedOrigins: config.allowedOrigins,
+    loopbackOnly,
     maxBodyBytes: config.ingest.maxBodyBytes,
     simulatorUrl: config.simulatorUrl,
     simulatorToken: config.simulatorToken,
@@ -128,7 +134,6 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
   });
-  const host = options.host ?? config.host;
   let port: number;
   try {
     port = await listen(server, options.port ?? config.port, host);

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from './HttpError.ts';
+import { isLoopbackHost } from './loopback.ts';
 
 /**
  * What keeps a web page from writing: a browser cannot send `application/json` (or NDJSON)
@@ -12,6 +13,11 @@ export interface WriteGuardOptions {
    * dashboard served elsewhere. Each is compared as `scheme://host[:port]`, lower case.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * The server listens on loopback only: its own pages then come by a loopback name too. A page
+   * that rebinds its own DNS name to 127.0.0.1 sends `Origin` = `Host` = its name, and is refused.
+   */
+  loopbackOnly?: boolean;
 }
 
 /** A write's media types: JSON everywhere, NDJSON where a route takes batches of lines. */
@@ -33,7 +39,7 @@ export function normalOrigin(origin: string): string | null {
  * The checks of one server: `origin` for every write and for the stream, `body` for the media
  * type of a write. Each throws an HttpError (403 `forbidden_origin`, 415 `unsupported_media_type`).
  */
-export function writeGuard({ allowedOrigins = [] }: WriteGuardOptions = {}) {
+export function writeGuard({ allowedOrigins = [], loopbackOnly = false }: WriteGuardOptions = {}) {
   const allowed = new Set(allowedOrigins.map((o) => normalOrigin(o) ?? o.toLowerCase()));
 
   /** True for no Origin (not a browser), the server's own origin (by Host) and the allowed ones. */
@@ -43,7 +49,8 @@ export function writeGuard({ allowedOrigins = [] }: WriteGuardOptions = {}) {
     if (allowed.has(o)) return true;
     if (!host) return false;
     const h = host.toLowerCase();
-    return o === `http://${h}` || o === `https://${h}`;
+    if (o !== `http://${h}` && o !== `https://${h}`) return false;
+    return !loopbackOnly || isLoopbackHost(h);
   }
 
   function origin(req: Request): void {
