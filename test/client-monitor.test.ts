@@ -86,7 +86,11 @@ describe('client against a real monitor (port 0)', () => {
     // Away but not yet stale: the last weights still hold, picks never throw.
     expect(c.pick('qr', order).channel).not.toBe('wechat');
     await until(() => c.stats().stale, 3_000);
-    expect(c.pick('qr', order)).toEqual({ channel: 'wechat', reason: 'static' });
+    // Stale: static priority, but never to wechat, which the monitor last said was down.
+    for (let i = 0; i < 100; i++)
+      expect(c.pick('qr', order)).toEqual({ channel: 'alipay', reason: 'static' });
+    expect(c.weights('qr')).toEqual({ wechat: 0, alipay: 1, unionpay: 0 });
+    expect(c.next('qr', order, ['alipay'])).toEqual({ channel: 'unionpay', reason: 'static' });
     for (let i = 0; i < 20; i++) c.report({ channel: 'alipay', outcome: 'success', latencyMs: 5 });
     expect(c.stats().buffered).toBeGreaterThan(0);
     // The monitor restarts on the same port with its history lost.

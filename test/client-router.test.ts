@@ -105,4 +105,28 @@ describe('Router', () => {
     expect(seq(42)).toBe(seq(42));
     expect(seq(42)).not.toBe(seq(43));
   });
+
+  it('fail-static skips channels last known down or in maintenance while another serves', () => {
+    const r = new Router(rules, seededRandom(3));
+    expect(r.pick('qr', order, 'static')).toEqual({ channel: 'wechat', reason: 'static' });
+    r.setState('wechat', 'down');
+    expect(r.pick('qr', order, 'static')).toEqual({ channel: 'alipay', reason: 'static' });
+    r.setState('alipay', 'maintenance');
+    expect(r.pick('qr', order, 'static')).toEqual({ channel: 'unionpay', reason: 'static' });
+    expect(r.weights('qr', 'static')).toMatchObject({ wechat: 0, alipay: 0, unionpay: 1 });
+    // Degraded and probing channels still serve; a channel the gateway saw in maintenance does not.
+    r.setState('wechat', 'degraded');
+    expect(r.pick('qr', order, 'static').channel).toBe('wechat');
+    r.hold('wechat', 1000);
+    expect(r.pick('qr', order, 'static', 500).channel).toBe('unionpay');
+    expect(r.pick('qr', order, 'static', 1500).channel).toBe('wechat');
+    // None serving: the best by priority still beats refusing the sale.
+    for (const id of ['wechat', 'alipay', 'unionpay']) r.setState(id, 'down');
+    expect(r.pick('qr', order, 'static')).toEqual({ channel: 'wechat', reason: 'static' });
+    // A new epoch forgets what the old one said.
+    r.clearWeights();
+    expect(r.pick('qr', order, 'static', 2000).channel).toBe('wechat');
+    r.setState('wechat', 'down');
+    expect(r.next('qr', order, ['alipay'], 'static').channel).toBe('unionpay');
+  });
 });

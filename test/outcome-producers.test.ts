@@ -99,6 +99,8 @@ async function through(
   return { decisions: run.decisions, totals: run.engine.totals(), channels: run.engine.channels() };
 }
 
+const PROBE = 'probe-token-123';
+
 describe('one path from event to outcome', () => {
   it('gives the same decisions and counts whichever producer carries the events', async () => {
     for (const seed of [1, 2, 3]) {
@@ -113,11 +115,18 @@ describe('one path from event to outcome', () => {
       const http = await through(stream, async ({ engine, clock }, e) => {
         if (!apps.has(engine)) {
           const metrics = new Metrics({ source: engine, processMetrics: false });
-          apps.set(engine, createApp({ engine, metrics, clock, dashboard: false }));
+          apps.set(
+            engine,
+            createApp({ engine, metrics, clock, dashboard: false, tokens: { probe: PROBE } }),
+          );
         }
+        // Probe evidence over HTTP comes from a prober holding the probe token.
         const res = await apps.get(engine)!.request('/v1/outcomes', {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...(e.source === 'probe' && { authorization: `Bearer ${PROBE}` }),
+          },
           body: JSON.stringify(e),
         });
         expect(res.status).toBe(202);

@@ -296,9 +296,17 @@ describe('monitor HTTP API', () => {
     const notJson = await s.app.request('/v1/channels/alipay/override', {
       method: 'PUT',
       body: '{',
-      headers: { authorization: `Bearer ${ADMIN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
     });
     expect(notJson.status).toBe(400);
+    // A body not declared as JSON is refused before it is read (a web form cannot send JSON).
+    const plain = await s.app.request('/v1/channels/alipay/override', {
+      method: 'PUT',
+      body: JSON.stringify({ state: 'down', forMs: 1000 }),
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(plain.status).toBe(415);
+    expect(s.engine.channelView('alipay').state).not.toBe('down');
   });
 
   it('plans maintenance in an IANA time zone: drains before the window, probes back after it', async () => {
@@ -376,6 +384,8 @@ describe('monitor HTTP API', () => {
 
   it('relays the simulator fault timeline, or none without a simulator', async () => {
     expect(await (await s.app.request('/v1/faults')).json()).toEqual({ faults: [] });
+    // The timeline says which faults are coming: with an admin token configured, the relay needs it.
+    const read = { headers: { authorization: `Bearer ${ADMIN}` } };
     const asked: string[] = [];
     const fake = (async (url: string) => {
       asked.push(url);
@@ -384,7 +394,9 @@ describe('monitor HTTP API', () => {
       });
     }) as unknown as typeof fetch;
     const withSim = setup({ simulatorUrl: 'http://sim:8081', fetch: fake });
-    expect(await (await withSim.app.request('/v1/faults')).json()).toEqual({
+    expect((await withSim.app.request('/v1/faults')).status).toBe(401);
+    expect(asked).toEqual([]);
+    expect(await (await withSim.app.request('/v1/faults', read)).json()).toEqual({
       faults: [{ id: 'f1', channel: 'wechat', kind: 'error', from: 1, to: 2 }],
     });
     expect(asked).toEqual(['http://sim:8081/_chaos/timeline']);
@@ -404,7 +416,7 @@ describe('monitor HTTP API', () => {
       simulatorToken: 'chaos-token',
       fetch: real,
     });
-    expect(await (await sim.app.request('/v1/faults')).json()).toEqual({
+    expect(await (await sim.app.request('/v1/faults', read)).json()).toEqual({
       faults: [{ id: 'f2', channel: 'alipay', kind: 'timeout', from: 3, to: 4 }],
     });
     expect(auth).toBe('Bearer chaos-token');
@@ -414,7 +426,7 @@ describe('monitor HTTP API', () => {
         throw new TypeError('fetch failed');
       }) as unknown as typeof fetch,
     });
-    expect((await down.app.request('/v1/faults')).status).toBe(502);
+    expect((await down.app.request('/v1/faults', read)).status).toBe(502);
   });
 
   it('exposes every metric of DEVELOPERS.md with counts that match what was ingested', async () => {

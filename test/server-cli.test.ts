@@ -43,6 +43,25 @@ describe('switchyard CLI', () => {
     expect(await run(['--config', join(dir, 'missing.yaml')])).toBe(2);
   });
 
+  it('refuses to listen on a network with open writes (exit 2), naming the tokens and --insecure-no-auth', async () => {
+    expect(await run(['--host', '0.0.0.0', '--port', '0'])).toBe(2);
+    const text = err.join('');
+    expect(text).toContain('tokens.admin and tokens.ingest');
+    expect(text).toContain('--insecure-no-auth');
+    err.length = 0;
+    const dir = mkdtempSync(join(tmpdir(), 'sy-cli-'));
+    const file = join(dir, 'half.yaml');
+    writeFileSync(
+      file,
+      'tokens: { admin: admin-token-1 }\nchannels:\n  - { id: wechat, flavour: wechat, pool: qr }\n',
+    );
+    expect(await run(['--config', file, '--host', '::', '--port', '0'])).toBe(2);
+    expect(err.join('')).toContain('tokens.ingest is not set');
+    err.length = 0;
+    expect(await main(['simulate', '--host', '0.0.0.0', '--port', '0'], COMMANDS)).toBe(2);
+    expect(err.join('')).toMatch(/--token.*--insecure-no-auth/s);
+  });
+
   it('says so and exits 1 when the port is taken', async () => {
     const { createServer } = await import('node:net');
     const busy = createServer();
@@ -70,6 +89,29 @@ describe('switchyard CLI', () => {
 });
 
 describe('switchyard monitor process', () => {
+  it('bound to every interface knowingly, prints the address it really bound', async () => {
+    const child = spawn(
+      process.execPath,
+      ['bin/switchyard.mjs', 'monitor', '--port', '0', '--host', '0.0.0.0', '--insecure-no-auth'],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    try {
+      let stderr = '';
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          if (stderr.includes('\n')) resolve(stderr);
+        });
+        child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
+      });
+      expect(line).toMatch(/on http:\/\/0\.0\.0\.0:\d+, reachable from the network/);
+      const local = /here: dashboard (http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1];
+      expect((await fetch(`${local}/healthz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('serves, then shuts down cleanly with exit 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0'], {
       cwd: ROOT,

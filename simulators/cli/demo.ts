@@ -13,7 +13,7 @@ import { resolveConfig } from '../../src/config/loadConfig.ts';
 import { DEMO_CHANNELS } from '../../src/core/options.ts';
 import { seededRandom } from '../../src/core/random.ts';
 import { createLogger } from '../../src/server/Logger.ts';
-import { closeServer, listen } from '../../src/server/listen.ts';
+import { closeServer, listen, serverOptions } from '../../src/server/listen.ts';
 import { startMonitor } from '../../src/server/startMonitor.ts';
 import { RealScheduler } from '../../src/time/RealScheduler.ts';
 import { DEFAULT_BASELINE, type ChannelProfile } from '../channels/ChannelProfile.ts';
@@ -132,7 +132,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       retainMs: 3_600_000,
     });
     const simServer = createAdaptorServer({
-      fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: {} }).fetch,
+      fetch: createSimulatorApp({ sim: sim.sim, scheduler, chaos: { loopbackOnly: true } }).fetch,
+      serverOptions: serverOptions(),
     }) as Server;
     const simUrl = `http://127.0.0.1:${await listen(simServer, ports.sim, '127.0.0.1')}`;
     closers.push(() => closeServer(simServer));

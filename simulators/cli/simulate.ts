@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { CloseStack } from '../../src/cli/CloseStack.ts';
+import { boundUrl, exposureRefusal, isLoopback } from '../../src/cli/exposure.ts';
 import { UsageError } from '../../src/cli/UsageError.ts';
 import { parseCli } from '../../src/cli/parseCli.ts';
 import { parsePort } from '../../src/cli/parsePort.ts';
@@ -9,7 +11,7 @@ import { createClient } from '../../src/client/createClient.ts';
 import { DEMO_CHANNELS, DEMO_POOLS } from '../../src/core/options.ts';
 import { seededRandom } from '../../src/core/random.ts';
 import { createLogger } from '../../src/server/Logger.ts';
-import { closeServer, listen } from '../../src/server/listen.ts';
+import { closeServer, listen, serverOptions } from '../../src/server/listen.ts';
 import { RealScheduler } from '../../src/time/RealScheduler.ts';
 import { SimulatorError } from '../SimulatorError.ts';
 import { DEFAULT_BASELINE } from '../channels/ChannelProfile.ts';
@@ -32,13 +34,14 @@ has traffic, its orders through a checkout: following the monitor at --monitor, 
 
   --scenario FILE   default: the demo channels, no faults, no traffic
   --port N          env SWITCHYARD_SIM_PORT, default 8081
-  --host H          default 127.0.0.1
+  --host H          default 127.0.0.1; another address than loopback needs --token
   --seed N          overrides the scenario's seed
   --token T         env SWITCHYARD_CHAOS_TOKEN; /_chaos then needs "Authorization: Bearer T"
   --monitor URL     send the traffic's checkout through switchyard at URL
   --notify-url URL  env SWITCHYARD_NOTIFY_URL; payment callbacks are POSTed there ({channel} is
                     replaced by the channel id), retried on each channel's schedule until acknowledged
   --no-traffic      serve only
+  --insecure-no-auth  listen on a network address without --token (anyone can inject faults)
 `;
 
 /** `switchyard simulate`: runs until SIGINT/SIGTERM, then closes and resolves 0. */
@@ -54,6 +57,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       monitor: { type: 'string' },
       'notify-url': { type: 'string' },
       'no-traffic': { type: 'boolean' },
+      'insecure-no-auth': { type: 'boolean' },
     },
     SIMULATE_USAGE,
   );
@@ -82,6 +86,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const token = (values.token as string | undefined) ?? env.SWITCHYARD_CHAOS_TOKEN;
   const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const exposed = exposureRefusal({
+    command: 'switchyard simulate',
+    host,
+    missing: token ? [] : ['--token (or SWITCHYARD_CHAOS_TOKEN)'],
+    insecure: values['insecure-no-auth'] === true,
+  });
+  if (exposed) {
+    process.stderr.write(exposed);
+    return 2;
+  }
   const notifyUrl = (values['notify-url'] as string | undefined) ?? env.SWITCHYARD_NOTIFY_URL;
 
   const log = createLogger({ base: { svc: 'simulate' } });
@@ -105,14 +119,24 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     scheduler,
     chaos: {
       token,
+      loopbackOnly: isLoopback(host),
       scenarios: { [scenario.name]: scenario.faults },
       log: (l) => log.info(String(l.msg), l),
     },
   });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const url = `http://${host}:${await listen(server, port, host)}`;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: serverOptions(),
+  }) as Server;
+  const bound = await listen(server, port, host);
+  const address = (server.address() as AddressInfo).address;
+  // What this process calls itself by (a bind to every interface is reached here on loopback).
+  const url = boundUrl(
+    address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address,
+    bound,
+  );
   log.info('simulators listening', {
-    url,
+    url: boundUrl(address, bound),
     scenario: scenario.name,
     channels: scenario.channels.map((c) => `${c.id}:${c.flavour}`),
     chaosToken: token ? 'required' : 'none',

@@ -99,6 +99,23 @@ describe('/_chaos', () => {
     expect((await call('DELETE', '/faults/f-42')).status).toBe(404);
   });
 
+  it('refuses a pathological duration at once, and durations over a day, naming the field', async () => {
+    const { call } = setup();
+    const ramp = `${'1'.repeat(30)}x`;
+    const t = performance.now();
+    const r = await call('POST', '/faults', { channel: 'wechat', kind: 'error', ramp });
+    expect(performance.now() - t).toBeLessThan(50);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { details: { path: string }[] }).details[0].path).toBe('ramp');
+    const long = await call('POST', '/faults', {
+      channel: 'wechat',
+      kind: 'error',
+      for: '100000h',
+    });
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { error: string }).error).toMatch(/^for: /);
+  });
+
   it('starts and stops a scenario timeline relative to now', async () => {
     const { call, scheduler, sim } = setup();
     expect((await call('POST', '/scenario/start', { name: 'storm' })).status).toBe(201);
@@ -119,6 +136,16 @@ describe('/_chaos', () => {
     expect((await call('POST', '/scenario/start', { name: 'nope' })).status).toBe(404);
   });
 
+  it('takes no property of Object.prototype for a scenario: 404, not 500', async () => {
+    const { call, sim } = setup();
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const r = await call('POST', '/scenario/start', { name });
+      expect(r.status, name).toBe(404);
+      expect(((await r.json()) as { code: string }).code).toBe('scenario_not_found');
+    }
+    expect(sim.faults.list()).toEqual([]);
+  });
+
   it('needs the token where one is configured', async () => {
     const { call } = setup('s3cret');
     expect((await call('GET', '/faults')).status).toBe(401);
@@ -131,5 +158,14 @@ describe('/_chaos', () => {
     expect((await call('GET', '/faults', undefined, { 'x-chaos-token': 's3cret' })).status).toBe(
       200,
     );
+    // The scheme is case-insensitive; a prefix or a longer token is not the token.
+    expect(
+      (await call('GET', '/faults', undefined, { authorization: 'bearer s3cret' })).status,
+    ).toBe(200);
+    for (const t of ['s3cre', 's3cret!', ''])
+      expect(
+        (await call('GET', '/faults', undefined, { authorization: `Bearer ${t}` })).status,
+        t,
+      ).toBe(401);
   });
 });

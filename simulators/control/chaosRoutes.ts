@@ -1,7 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../../src/core/clock.ts';
+import { bearerOf, tokenMatches } from '../../src/server/bearerToken.ts';
+import { HttpError } from '../../src/server/HttpError.ts';
+import { writeGuard } from '../../src/server/writeGuard.ts';
 import type { FaultEngine } from '../faults/FaultEngine.ts';
 import {
   durationSchema,
@@ -21,6 +23,10 @@ export interface ChaosOptions {
   scenarios?: Readonly<Record<string, readonly FaultSpec[]>>;
   /** One line per change. */
   log?: (line: Record<string, unknown>) => void;
+  /** Browser origins besides the simulator's own whose pages may write; default none. */
+  allowedOrigins?: readonly string[];
+  /** Listening on loopback only: the own origin must be a loopback name (no DNS rebinding). */
+  loopbackOnly?: boolean;
 }
 
 const patchSchema = z
@@ -44,8 +50,11 @@ export function chaosRoutes({
   token,
   scenarios = {},
   log = () => {},
+  allowedOrigins = [],
+  loopbackOnly = false,
 }: ChaosOptions): Hono {
   const app = new Hono();
+  const guard = writeGuard({ allowedOrigins, loopbackOnly });
   let running: { name: string; startedAt: number; ids: string[] } | null = null;
 
   app.onError((err, c) => {
@@ -54,20 +63,25 @@ export function chaosRoutes({
         { error: err.message, code: err.code, details: err.details },
         err.status as 400 | 404,
       );
+    if (err instanceof HttpError) return c.json({ error: err.message, code: err.code }, err.status);
     if (err instanceof SyntaxError)
       return c.json({ error: 'body is not JSON', code: 'bad_json' }, 400);
     throw err;
   });
 
+  // A web page must not inject faults: writes need JSON and no foreign Origin (reads stay open).
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      guard.origin(c.req.raw);
+      guard.body(c.req.raw);
+    }
+    await next();
+  });
+
   if (token) {
-    const want = Buffer.from(token);
     app.use('*', async (c, next) => {
-      const given = Buffer.from(
-        c.req.header('x-chaos-token') ??
-          c.req.header('authorization')?.replace(/^Bearer /i, '') ??
-          '',
-      );
-      if (given.length !== want.length || !timingSafeEqual(given, want))
+      const given = c.req.header('x-chaos-token') ?? bearerOf(c.req.header('authorization'));
+      if (given === null || given === undefined || !tokenMatches(given, token))
         return c.json({ error: 'missing or wrong chaos token', code: 'unauthorized' }, 401);
       await next();
     });
@@ -124,7 +138,8 @@ export function chaosRoutes({
 
   app.post('/scenario/start', async (c) => {
     const { name } = parse(z.object({ name: z.string() }).strict(), await c.req.json());
-    const specs = scenarios[name];
+    // Own keys only: "constructor" or "__proto__" is no scenario, whatever Object.prototype holds.
+    const specs = Object.hasOwn(scenarios, name) ? scenarios[name] : undefined;
     if (!specs)
       throw new SimulatorError(
         'scenario_not_found',

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Scheduler } from '../../src/core/scheduler.ts';
 import type { CallFate, ChannelSimulator, StatusFate } from '../channels/ChannelSimulator.ts';
 import { type ChaosOptions, chaosRoutes } from '../control/chaosRoutes.ts';
-import { json, type WireContext } from './wire/Wire.ts';
+import { json, type WireContext, WireError } from './wire/Wire.ts';
 import { wires } from './wire/wires.ts';
 
 export interface SimulatorAppOptions {
@@ -34,6 +34,11 @@ export function createSimulatorApp({ sim, scheduler, chaos }: SimulatorAppOption
     },
   };
 
+  // A request a channel cannot read is the caller's mistake: 400/415 in the channel's words, never a 500.
+  app.onError((err) => {
+    if (err instanceof WireError) return json({ code: err.code, message: err.message }, err.status);
+    throw err;
+  });
   if (chaos)
     app.route('/_chaos', chaosRoutes({ ...chaos, faults: sim.faults, clock: scheduler.clock }));
   app.get('/healthz', (c) => c.json({ ok: true }));

@@ -37,7 +37,13 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     }));
     throw invalid(source, details);
   }
-  const raw = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 }); // past it yaml throws: an alias bomb, not a scenario
+  } catch (e) {
+    throw invalid(source, [{ path: '(file)', message: `YAML aliases: ${(e as Error).message}` }]);
+  }
+  const raw = data;
   const r = scenarioSchema.safeParse(raw);
   if (!r.success)
     throw invalid(

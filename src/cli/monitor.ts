@@ -4,17 +4,22 @@ import { loadConfigFile, type MonitorConfig, resolveConfig } from '../config/loa
 import { createLogger } from '../server/Logger.ts';
 import { startMonitor } from '../server/startMonitor.ts';
 import { CloseStack } from './CloseStack.ts';
+import { boundUrl, exposureRefusal, isLoopback } from './exposure.ts';
 import { parseCli } from './parseCli.ts';
 import { parsePort } from './parsePort.ts';
 import { UsageError } from './UsageError.ts';
 import { waitForSignal } from './waitForSignal.ts';
 
-export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port N] [--host ADDR]
+export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port N] [--host ADDR] [--insecure-no-auth]
 
   --config FILE   YAML or JSON config (schema: src/config/config.schema.json);
                   without it the built-in demo config (pools qr and card) is used
   --port N        listen port (env SWITCHYARD_PORT; config "port"; default 8080)
-  --host ADDR     bind address (env SWITCHYARD_HOST; config "host"; default 127.0.0.1)
+  --host ADDR     bind address (env SWITCHYARD_HOST; config "host"; default 127.0.0.1);
+                  an address other than loopback needs tokens.admin and tokens.ingest in the config
+  --insecure-no-auth
+                  listen on a network address without those tokens: anyone who can reach the
+                  monitor can then ingest events and take channels down
 `;
 
 /** Flags beat environment, environment beats the file. Returns an error message for a bad value. */
@@ -42,11 +47,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       config: { type: 'string', short: 'c' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      'insecure-no-auth': { type: 'boolean' },
     },
     MONITOR_USAGE,
   );
   if (typeof args === 'number') return args;
-  const values = args.values as { config?: string; port?: string; host?: string };
+  const values = args.values as {
+    config?: string;
+    port?: string;
+    host?: string;
+    'insecure-no-auth'?: boolean;
+  };
   let config: MonitorConfig;
   try {
     config = values.config
@@ -64,6 +75,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stderr.write(`${listen}\n\n${MONITOR_USAGE}`);
     return 2;
   }
+  const exposed = exposureRefusal({
+    command: 'switchyard monitor',
+    host: listen.host,
+    missing: (['admin', 'ingest'] as const)
+      .filter((t) => !config.tokens[t])
+      .map((t) => `tokens.${t}`),
+    insecure: values['insecure-no-auth'] === true,
+  });
+  if (exposed) {
+    process.stderr.write(exposed);
+    return 2;
+  }
   const log = createLogger({ base: { svc: 'monitor' } });
   let monitor: Awaited<ReturnType<typeof startMonitor>>;
   try {
@@ -78,14 +101,19 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     }
     throw e;
   }
+  const bound = boundUrl(monitor.address, monitor.port);
   log.info('monitor listening', {
-    url: monitor.url,
+    url: bound,
+    local: monitor.url,
+    open: !config.tokens.admin || !config.tokens.ingest,
     channels: config.engine.channels.length,
     probes: config.probes.length,
     config: values.config ?? 'built-in demo',
   });
   process.stderr.write(
-    `switchyard monitor on ${monitor.url} (dashboard ${monitor.url}/, metrics ${monitor.url}/metrics)\n`,
+    isLoopback(monitor.address)
+      ? `switchyard monitor on ${bound} (dashboard ${bound}/, metrics ${bound}/metrics)\n`
+      : `switchyard monitor on ${bound}, reachable from the network (here: dashboard ${monitor.url}/, metrics ${monitor.url}/metrics)\n`,
   );
   const closers = new CloseStack();
   closers.push(() => monitor.close());

@@ -1,3 +1,4 @@
+import type { ChannelStateName } from '../core/decision.ts';
 import type { ChannelRule, PickResult, Random, RoutableOrder } from './types.ts';
 
 /** `live`: the monitor's weights are fresh enough to use; `static`: fall back to priority order. */
@@ -12,6 +13,8 @@ export class Router {
   private readonly poolWeights = new Map<string, Record<string, number>>();
   /** Channels the gateway itself saw answer with a maintenance code: weight 0 until this time. */
   private readonly held = new Map<string, number>();
+  /** Each channel's state as the monitor last said it: fail-static steers clear of the ones not serving. */
+  private readonly lastState = new Map<string, ChannelStateName>();
 
   constructor(
     rules: readonly ChannelRule[],
@@ -44,21 +47,45 @@ export class Router {
     this.held.set(channel, Math.max(until, this.held.get(channel) ?? 0));
   }
 
+  /** What the monitor last said of `channel` (snapshot or decision); kept while the monitor is away. */
+  setState(channel: string, state: ChannelStateName): void {
+    this.lastState.set(channel, state);
+  }
+
+  /** Forgets weights and states: a new epoch's snapshot is the truth. */
   clearWeights(): void {
     this.poolWeights.clear();
+    this.lastState.clear();
   }
 
   hasWeights(pool: string): boolean {
     return this.poolWeights.has(pool);
   }
 
-  weights(pool: string, mode: RoutingMode): Record<string, number> {
+  weights(pool: string, mode: RoutingMode, now = 0): Record<string, number> {
     const live = this.poolWeights.get(pool);
     if (mode === 'live' && live) return { ...live };
-    const first = this.byPool.get(pool)?.[0];
+    const rules = this.byPool.get(pool) ?? [];
+    const first = this.staticChoice(rules, now);
     const out: Record<string, number> = {};
-    for (const r of this.byPool.get(pool) ?? []) out[r.id] = r === first ? 1 : 0;
+    for (const r of rules) out[r.id] = r === first ? 1 : 0;
     return out;
+  }
+
+  /**
+   * Fail-static's pick: the best by priority among the channels last known to serve (not down, not
+   * in maintenance, not held), so that a monitor gone quiet never sends everything to the channel
+   * it last took down; the best by priority when none is.
+   */
+  private staticChoice(candidates: readonly ChannelRule[], now: number): ChannelRule | undefined {
+    for (const c of candidates) if (this.serving(c.id, now)) return c;
+    return candidates[0];
+  }
+
+  private serving(id: string, now: number): boolean {
+    const state = this.lastState.get(id);
+    if (state === 'down' || state === 'maintenance') return false;
+    return !((this.held.get(id) ?? 0) > now);
   }
 
   /** `now` matters only for held channels. */
@@ -102,7 +129,7 @@ export class Router {
     if (candidates.length === 0) return { channel: null, reason: 'no_eligible_channel' };
     const live = mode === 'live' ? this.poolWeights.get(pool) : undefined;
     const w = live && this.held.size > 0 ? this.withoutHeld(live, now) : live;
-    if (!w) return { channel: candidates[0].id, reason: 'static' };
+    if (!w) return { channel: this.staticChoice(candidates, now)!.id, reason: 'static' };
     let total = 0;
     for (const c of candidates) total += positive(w[c.id]);
     // Every admissible channel is down (or unknown to the monitor): the best by priority still beats refusing the sale.

@@ -12,7 +12,12 @@ export interface WebSocketLike {
   close(): void;
 }
 
-export type WebSocketFactory = (url: string) => WebSocketLike;
+/**
+ * Opens a socket; `headers` go on the upgrade request (the token, as `Authorization`, never in the
+ * URL where proxies and access logs keep it). A browser's WebSocket cannot send headers: it
+ * relies on the page's own origin instead.
+ */
+export type WebSocketFactory = (url: string, headers: Record<string, string>) => WebSocketLike;
 
 /** The first message of WS /v1/stream (CONTRACT.md). */
 export interface Snapshot {
@@ -42,6 +47,7 @@ export interface StreamFollowerOptions {
   /** First reconnect delay; each failure doubles it up to {@link maxBackoffMs}. Actual delay is uniform in [d/2, d]. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Sent as `Authorization: Bearer` on the upgrade request. */
   token?: string;
   /**
    * A connection that brings nothing (not even the monitor's heartbeat, every 15 s) for this long
@@ -115,7 +121,6 @@ export class StreamFollower {
     // A gateway needs decisions only: skipping the dashboard's stats keeps fan-out fast.
     u.searchParams.set('stats', '0');
     if (this.epoch !== null) u.searchParams.set('since', String(this.seq));
-    if (this.opts.token) u.searchParams.set('token', this.opts.token);
     return u.toString();
   }
 
@@ -123,7 +128,10 @@ export class StreamFollower {
     if (this.stopped) return;
     let sock: WebSocketLike;
     try {
-      sock = this.opts.wsFactory(this.streamUrl());
+      const headers: Record<string, string> = this.opts.token
+        ? { authorization: `Bearer ${this.opts.token}` }
+        : {};
+      sock = this.opts.wsFactory(this.streamUrl(), headers);
     } catch {
       this.lost(null);
       return;

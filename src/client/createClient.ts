@@ -31,7 +31,8 @@ export interface ClientOptions {
   clock?: Clock;
   /**
    * Fail-static: with the monitor unreachable the client keeps its last weights for this long,
-   * then routes by static priority until the stream is back. Default 30 s.
+   * then routes by static priority until the stream is back, skipping the channels the monitor
+   * last said were down or in maintenance while another channel serves. Default 30 s.
    */
   staleAfterMs?: number;
   /** Draws for weighted picks; seed it for reproducible runs. Default: seeded from crypto. */
@@ -92,13 +93,16 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
       snapshot(s: Snapshot, newEpoch: boolean) {
         // A new epoch means the monitor lost its history: whatever we held is not to be trusted over the snapshot.
         if (newEpoch) router.clearWeights();
-        for (const c of s.channels ?? [])
+        for (const c of s.channels ?? []) {
           if (!router.hasChannel(c.id))
             router.addRule({ id: c.id, pool: c.pool, priority: c.priority ?? 100 });
+          router.setState(c.id, c.state);
+        }
         for (const p of s.pools ?? []) router.setWeights(p.id, p.weights);
       },
       decision(d: Decision) {
         router.setWeights(d.pool, d.weights);
+        router.setState(d.channel, d.to);
       },
       observed(d: Decision) {
         for (const fn of listeners) safely(fn, d);
@@ -126,7 +130,7 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
         router.hold(outcome.channel, clock.now() + holdMs);
       reporter.report({ ...outcome, at });
     },
-    weights: (pool) => router.weights(pool, mode()),
+    weights: (pool) => router.weights(pool, mode(), clock.now()),
     onDecision(fn) {
       listeners.add(fn);
       return () => void listeners.delete(fn);
@@ -151,7 +155,8 @@ export function createClient(opts: ClientOptions): SwitchyardClient {
   };
 }
 
-const defaultWsFactory: WebSocketFactory = (url) => new WebSocket(url) as unknown as WebSocketLike;
+const defaultWsFactory: WebSocketFactory = (url, headers) =>
+  new WebSocket(url, { headers }) as unknown as WebSocketLike;
 
 /** A listener that throws must not break the stream for the others. */
 export function safely<T>(fn: (x: T) => void, x: T): void {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { type EngineOptions, DEFAULT_SPLIT, engineOptions } from '../core/options.ts';
+import type { HttpLimits } from '../server/listen.ts';
 import { ConfigError, type ConfigIssue } from './ConfigError.ts';
+import { engineIssues, engineRefusal } from './engineRules.ts';
+import { toIssue } from './zodIssues.ts';
 import { type ParsedConfig, type ProbeConfig, configSchema } from './schema.ts';
 import { isTimeZone, parseZonedTime, TimeParseError } from './zonedTime.ts';
 
@@ -24,7 +26,8 @@ export interface PlannedWindow {
 export interface MonitorConfig {
   host: string;
   port: number;
-  tokens: { admin?: string; ingest?: string };
+  tokens: { admin?: string; ingest?: string; probe?: string };
+  allowedOrigins: string[];
   simulatorUrl?: string;
   simulatorToken?: string;
   ingest: { maxBodyBytes: number };
@@ -33,7 +36,10 @@ export interface MonitorConfig {
     pingIntervalMs: number;
     maxBufferedBytes: number;
     maxQueue: number;
+    maxClients: number;
+    maxClientsPerAddress: number;
   };
+  http: HttpLimits;
   tickMs: number;
   engine: EngineOptions;
   probes: ProbeTarget[];
@@ -71,8 +77,24 @@ export function parseConfigText(text: string, source = 'config'): MonitorConfig 
       })),
     );
   }
-  return resolveConfig(doc.toJS(), source);
+  let input: unknown;
+  try {
+    input = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    // yaml throws a ReferenceError past the alias bound: a "billion laughs" file, not a config.
+    throw new ConfigError('config_syntax', source, [
+      {
+        path: '',
+        message: `YAML aliases expand past ${MAX_YAML_ALIASES} (${(e as Error).message})`,
+        fix: 'write the values out instead of repeating them through *aliases',
+      },
+    ]);
+  }
+  return resolveConfig(input, source);
 }
+
+/** More alias expansions than a config ever needs: the bound that stops an alias bomb. */
+export const MAX_YAML_ALIASES = 50;
 
 /** Validates a config object (already parsed) and resolves it for the monitor. */
 export function resolveConfig(input: unknown, source = 'config'): MonitorConfig {
@@ -95,20 +117,42 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     }
     probes.push({ channel: c.id, ...c.probe });
   });
+  issues.push(...engineIssues(cfg, engine), ...tokenIssues(cfg.tokens));
+  if (cfg.http.requestTimeoutMs < cfg.http.headersTimeoutMs)
+    issues.push({
+      path: 'http.requestTimeoutMs',
+      message: `${cfg.http.requestTimeoutMs} ms is shorter than http.headersTimeoutMs (${cfg.http.headersTimeoutMs} ms)`,
+      fix: 'make requestTimeoutMs at least headersTimeoutMs: the whole request includes its headers',
+    });
+  if (issues.length === 0) issues.push(...engineRefusal(engine));
   if (issues.length) throw new ConfigError('config_invalid', source, issues);
   return {
     host: cfg.host,
     port: cfg.port,
     tokens: cfg.tokens,
+    allowedOrigins: cfg.allowedOrigins,
     simulatorUrl: cfg.simulatorUrl?.replace(/\/+$/, ''),
     simulatorToken: cfg.simulatorToken,
     ingest: cfg.ingest,
     stream: cfg.stream,
+    http: cfg.http,
     tickMs: cfg.tickMs,
     engine,
     probes,
     maintenance: { leadMs: cfg.maintenance.leadMs, windows },
   };
+}
+
+/** A token used for two roles gives the weaker holder the stronger's powers. */
+function tokenIssues(tokens: ParsedConfig['tokens']): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (tokens.probe !== undefined && [tokens.ingest, tokens.admin].includes(tokens.probe))
+    issues.push({
+      path: 'tokens.probe',
+      message: 'is the same as another token',
+      fix: 'give the prober a token of its own: every ingest client holding it could mark events as probes',
+    });
+  return issues;
 }
 
 function toEngineOptions(cfg: ParsedConfig, issues: ConfigIssue[]): EngineOptions {
@@ -250,64 +294,4 @@ function time(
     });
     return undefined;
   }
-}
-
-/** A zod issue as a config issue, with a fix written for a person editing the file. */
-function toIssue(issue: z.core.$ZodIssue): ConfigIssue {
-  const path = formatPath(issue.path);
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return {
-        path,
-        message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
-        fix: 'remove it or correct its spelling (see src/config/config.schema.json for every key)',
-      };
-    case 'invalid_value':
-      return {
-        path,
-        message: issue.message,
-        fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
-      };
-    case 'invalid_type':
-      return {
-        path,
-        message: issue.message,
-        fix:
-          issue.input === undefined
-            ? `add ${path || 'it'} (a ${issue.expected})`
-            : `make it a ${issue.expected}`,
-      };
-    case 'too_small':
-      return {
-        path,
-        message: issue.message,
-        fix:
-          issue.origin === 'array'
-            ? `list at least ${issue.minimum} item(s)`
-            : `use a value of at least ${issue.minimum}`,
-      };
-    case 'too_big':
-      return { path, message: issue.message, fix: `use a value of at most ${issue.maximum}` };
-    case 'invalid_format':
-      return {
-        path,
-        message: issue.message,
-        fix:
-          issue.format === 'url'
-            ? 'give a full http:// or https:// URL'
-            : `write it as a valid ${issue.format}`,
-      };
-    default:
-      return {
-        path,
-        message: issue.message,
-        fix: 'see src/config/config.schema.json for what this field takes',
-      };
-  }
-}
-
-function formatPath(path: PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CODE_CLASSES, FLAVOURS } from '../core/codes/index.ts';
+import { httpSchema, streamSchema } from './serverSchema.ts';
 
 /**
  * The monitor's config file (YAML or JSON), validated at start-up. Every option is documented
@@ -265,8 +266,21 @@ export const configSchema = z.strictObject({
         .optional()
         .describe('Bearer token for writes (override, maintenance).'),
       ingest: z.string().min(8).optional().describe('Bearer token for POST /v1/outcomes.'),
+      probe: z
+        .string()
+        .min(8)
+        .optional()
+        .describe(
+          'Bearer token of a prober of your own: the only sender whose events may say source "probe" (they count as probe evidence). Unset: ingest refuses source "probe"; the monitor\'s own probes never pass through ingest.',
+        ),
     })
     .default({}),
+  allowedOrigins: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .default([])
+    .describe(
+      "Browser origins besides the monitor's own (scheme://host:port) whose pages may write and open the stream, e.g. a dashboard served elsewhere. Programs send no Origin and are not affected.",
+    ),
   simulatorUrl: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -286,43 +300,8 @@ export const configSchema = z.strictObject({
         .describe('Larger requests are refused with 413.'),
     })
     .default({ maxBodyBytes: 1_048_576 }),
-  stream: z
-    .strictObject({
-      statsIntervalMs: z
-        .number()
-        .int()
-        .min(250)
-        .default(1000)
-        .describe(
-          'Period of "stats" messages (at most 4/s); subscribers that do not want them connect with ?stats=0.',
-        ),
-      pingIntervalMs: z
-        .number()
-        .int()
-        .min(100)
-        .default(15_000)
-        .describe('Ping period; a client that misses a pong is dropped.'),
-      maxBufferedBytes: z
-        .number()
-        .int()
-        .min(1024)
-        .default(1_048_576)
-        .describe('Per-client send buffer before messages queue up.'),
-      maxQueue: z
-        .number()
-        .int()
-        .min(1)
-        .default(1000)
-        .describe(
-          'Queued messages per slow client before the backlog is dropped for a fresh snapshot.',
-        ),
-    })
-    .default({
-      statsIntervalMs: 1000,
-      pingIntervalMs: 15_000,
-      maxBufferedBytes: 1_048_576,
-      maxQueue: 1000,
-    }),
+  stream: streamSchema,
+  http: httpSchema,
   tickMs: z
     .number()
     .int()

@@ -65,10 +65,25 @@ export function parseZonedTime(value: string | number, timeZone?: string): numbe
   ) {
     throw new TimeParseError(`"${value}" is not a valid calendar time`);
   }
-  // The zone's offset at the guess, then again at the corrected instant, settles DST edges.
-  let t = wall - zoneOffsetMs(wall, timeZone);
-  t = wall - zoneOffsetMs(t, timeZone);
-  return t;
+  return instantOfWall(wall, timeZone);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant a wall time (as if UTC) names in `timeZone`, disambiguated as Temporal's
+ * `'compatible'` does: in an overlap (clocks set back) the earlier of the two instants, in a gap
+ * (clocks set forward) the wall time read with the offset before the gap, i.e. moved forward by
+ * the gap's length (New York 02:30 on the spring-forward night is 03:30 EDT).
+ * The offsets a day either side bracket any transition: zones change at most once a day.
+ */
+export function instantOfWall(wall: number, timeZone: string): number {
+  const before = zoneOffsetMs(wall - DAY_MS, timeZone);
+  const after = zoneOffsetMs(wall + DAY_MS, timeZone);
+  const fits = (offset: number) => zoneOffsetMs(wall - offset, timeZone) === offset;
+  const candidates = [...new Set([before, after])].filter(fits).map((o) => wall - o);
+  if (candidates.length > 0) return Math.min(...candidates);
+  return wall - before; // a gap
 }
 
 /** How far `timeZone`'s wall clock is ahead of UTC at instant `t`. */

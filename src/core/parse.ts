@@ -20,7 +20,14 @@ export interface ParseContext {
   maxFutureMs?: number;
   /** Stop collecting issues past this many (a 10,000-event garbage batch gets a readable answer). */
   maxIssues?: number;
+  /** Longest latency taken; default {@link MAX_LATENCY_MS}. A longer one is a unit mistake, and would sit in the sums for good. */
+  maxLatencyMs?: number;
+  /** Whether events may say `source: "probe"`; default true. Ingest allows it only to a prober's token. */
+  probe?: boolean;
 }
+
+/** An hour: no payment call waits longer, so a larger latency is a unit mistake (µs, ns) or a lie. */
+export const MAX_LATENCY_MS = 3_600_000;
 
 const OUTCOMES = new Set<string>(OUTCOME_CLASSES);
 const MAX_TEXT = 128;
@@ -74,14 +81,14 @@ function parseOne(
     ctx.engine.hasChannel(channel) &&
     typeof latencyMs === 'number' &&
     latencyMs >= 0 &&
-    latencyMs < Infinity &&
+    latencyMs <= (ctx.maxLatencyMs ?? MAX_LATENCY_MS) &&
     (code === undefined || (typeof code === 'string' && code !== '' && code.length <= 64)) &&
     (outcome === undefined
       ? code !== undefined
       : typeof outcome === 'string' && OUTCOMES.has(outcome)) &&
     (amount === undefined ||
       (typeof amount === 'number' && Number.isInteger(amount) && amount >= 0)) &&
-    (source === undefined || source === 'live' || source === 'probe') &&
+    (source === undefined || source === 'live' || (source === 'probe' && ctx.probe !== false)) &&
     (method === undefined || (typeof method === 'string' && method.length <= MAX_TEXT)) &&
     (store === undefined || (typeof store === 'string' && store.length <= MAX_TEXT)) &&
     (terminal === undefined || (typeof terminal === 'string' && terminal.length <= MAX_TEXT)) &&
@@ -124,8 +131,14 @@ export function describeIssues(
     );
 
   const latencyMs = r.latencyMs;
+  const maxLatencyMs = ctx.maxLatencyMs ?? MAX_LATENCY_MS;
   if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0)
     bad('latencyMs', 'required: a number of milliseconds ≥ 0');
+  else if (latencyMs > maxLatencyMs)
+    bad(
+      'latencyMs',
+      `${latencyMs} ms is over the ${maxLatencyMs} ms any call takes: send milliseconds (not µs or ns)`,
+    );
 
   const code = r.code;
   if (code !== undefined && (typeof code !== 'string' || code === '' || code.length > 64))
@@ -166,6 +179,11 @@ export function describeIssues(
   const source = r.source;
   if (source !== undefined && source !== 'live' && source !== 'probe')
     bad('source', 'must be "live" or "probe"');
+  else if (source === 'probe' && ctx.probe === false)
+    bad(
+      'source',
+      '"probe" is kept for the monitor\'s own prober: send "live" or leave it out (a prober of your own needs the probe token, tokens.probe, as its bearer token)',
+    );
 
   for (const k of OPTIONAL_TEXT) {
     const v = r[k];

@@ -4,7 +4,14 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Decision } from '../core/decision.ts';
 import type { Scheduler, Timer } from '../core/scheduler.ts';
 import type { ChannelView, PoolView } from '../core/views.ts';
+import {
+  CLOSE_TRY_AGAIN_LATER,
+  type ConnectionCapOptions,
+  ConnectionCaps,
+  refuseUpgrade,
+} from './ConnectionCaps.ts';
 import { type Logger, silentLogger } from './Logger.ts';
+import { writeGuard } from './writeGuard.ts';
 
 /** What the stream reads from the engine (the Engine satisfies it). */
 export interface StreamSource {
@@ -17,7 +24,7 @@ export interface StreamSource {
   pools(): PoolView[];
 }
 
-export interface DecisionStreamOptions {
+export interface DecisionStreamOptions extends ConnectionCapOptions {
   source: StreamSource;
   /** Runs the stats, flush and ping timers; inject a VirtualScheduler to drive them in tests. */
   scheduler: Scheduler;
@@ -36,6 +43,11 @@ export interface DecisionStreamOptions {
   flushIntervalMs?: number;
   /** Largest frame a client may send (we expect none); larger ones close the socket. Default 4 KiB. */
   maxClientFrameBytes?: number;
+  /**
+   * Whether a browser page of `origin` may follow the stream (the upgrade's `Host` for the own
+   * origin); a refused one gets 403 before the upgrade. Default: no Origin or the own origin only.
+   */
+  originAllowed?: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
 interface Client {
@@ -72,6 +84,8 @@ export class DecisionStream {
   private readonly maxQueue: number;
   private readonly log: Logger;
   private readonly source: StreamSource;
+  private readonly originAllowed: NonNullable<DecisionStreamOptions['originAllowed']>;
+  private readonly caps: ConnectionCaps;
   /** Snapshots sent because a backlog overflowed, since start. */
   resyncs = 0;
 
@@ -86,8 +100,13 @@ export class DecisionStream {
     maxQueue = 1000,
     flushIntervalMs = 50,
     maxClientFrameBytes = 4096,
+    originAllowed = writeGuard().originAllowed,
+    maxClients,
+    maxClientsPerAddress,
   }: DecisionStreamOptions) {
+    this.caps = new ConnectionCaps({ maxClients, maxClientsPerAddress });
     this.source = source;
+    this.originAllowed = originAllowed;
     this.log = log;
     this.path = path;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -126,24 +145,46 @@ export class DecisionStream {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== this.path) return false;
     socket.on('error', () => socket.destroy());
+    // A page on another site must not read the snapshot (overrides' notes and all) through a socket CORS does not guard.
+    const origin = req.headers.origin;
+    if (!this.originAllowed(origin, req.headers.host)) {
+      refuseUpgrade(
+        socket,
+        403,
+        'Forbidden',
+        'this Origin may not follow the stream: list it under allowedOrigins in the config',
+      );
+      this.log.info('stream refused', { status: 403, origin: String(origin).slice(0, 100) });
+      return true;
+    }
     const raw = url.searchParams.get('since');
     let since: number | undefined;
     if (raw !== null && raw !== '') {
       since = Number(raw);
       if (!Number.isSafeInteger(since) || since < 0) {
-        socket.end(
-          'HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nsince must be a non-negative integer seq\n',
-        );
+        refuseUpgrade(socket, 400, 'Bad Request', 'since must be a non-negative integer seq');
         this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
         return true;
       }
     }
     const stats = url.searchParams.get('stats') !== '0';
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since, stats));
+    const address = req.socket.remoteAddress ?? '';
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const full = this.caps.take(address);
+      if (full === null) return this.accept(ws, address, since, stats);
+      // Upgraded, then closed with "try again later": a client library sees a code it backs off on.
+      this.log.warn('stream full', { cap: full, clients: this.clients.size, address });
+      ws.on('error', () => ws.terminate());
+      ws.close(
+        CLOSE_TRY_AGAIN_LATER,
+        full === 'total' ? 'stream full' : 'too many from this address',
+      );
+      setTimeout(() => ws.terminate(), 1000).unref();
+    });
     return true;
   }
 
-  private accept(ws: WebSocket, since: number | undefined, stats: boolean): void {
+  private accept(ws: WebSocket, address: string, since: number | undefined, stats: boolean): void {
     const client: Client = { ws, queue: [], resync: false, alive: true, stats };
     this.clients.add(client);
     ws.on('pong', () => {
@@ -153,6 +194,7 @@ export class DecisionStream {
     ws.on('message', () => {});
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      this.caps.release(address);
       this.clients.delete(client);
       this.backlogged.delete(client);
       client.queue = [];

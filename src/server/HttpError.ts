@@ -3,6 +3,7 @@ import type { EngineError } from '../core/errors.ts';
 /** Stable codes clients may branch on; `message` is for people. */
 export type HttpErrorCode =
   | 'unauthorized'
+  | 'forbidden_origin'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'invalid_json'
@@ -25,7 +26,7 @@ export const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' 
 /** An error answer: status plus a JSON body `{ error, message, details? }`. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 413 | 415 | 500 | 502,
+    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 500 | 502,
     readonly code: HttpErrorCode,
     message: string,
     readonly details?: unknown[],

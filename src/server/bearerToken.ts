@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from './HttpError.ts';
 
@@ -11,9 +11,11 @@ export function bearerCheck(
   refusal: string,
 ): (authorization: string | undefined) => void {
   if (!token) return () => {};
-  const want = Buffer.from(token);
+  const want = digest(token);
   return (authorization) => {
-    if (!bearerMatches(authorization, want)) throw new HttpError(401, 'unauthorized', refusal);
+    const given = bearerOf(authorization);
+    if (given === null || !digestMatches(given, want))
+      throw new HttpError(401, 'unauthorized', refusal);
   };
 }
 
@@ -29,8 +31,25 @@ export function requireBearer(token: string | undefined, refusal: string): Middl
   };
 }
 
-function bearerMatches(header: string | undefined, token: Buffer): boolean {
-  if (!header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7).trim());
-  return given.length === token.length && timingSafeEqual(given, token);
+/** The token of `Authorization: Bearer <token>` (the scheme in any case, RFC 9110), or null. */
+export function bearerOf(header: string | null | undefined): string | null {
+  if (!header || header.length < 7 || header.slice(0, 7).toLowerCase() !== 'bearer ') return null;
+  const token = header.slice(7).trim();
+  return token === '' ? null : token;
+}
+
+/**
+ * Whether `given` is `want`, in time that depends on neither: both are hashed first, so the
+ * comparison is of two 32-byte digests and says nothing about the token's length.
+ */
+export function tokenMatches(given: string, want: string): boolean {
+  return digestMatches(given, digest(want));
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+function digestMatches(given: string, want: Buffer): boolean {
+  return timingSafeEqual(digest(given), want);
 }

@@ -11,6 +11,7 @@ import type { Metrics } from './Metrics.ts';
 import { operatorRoutes } from './operatorRoutes.ts';
 import { readRoutes } from './readRoutes.ts';
 import { refuser } from './refuse.ts';
+import { writeGuard } from './writeGuard.ts';
 
 export interface AppOptions {
   engine: Engine;
@@ -18,8 +19,8 @@ export interface AppOptions {
   log?: Logger;
   /** Receipt time of events without `at`, and "now" for overrides; default the system clock. */
   clock?: Clock;
-  /** Bearer tokens; a route whose token is unset is open. */
-  tokens?: { admin?: string; ingest?: string };
+  /** Bearer tokens; a route whose token is unset is open. `probe`: the only sender of `source: "probe"` events. */
+  tokens?: { admin?: string; ingest?: string; probe?: string };
   /** POST bodies larger than this are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Simulator base URL for GET /v1/faults; unset: no faults. */
@@ -32,6 +33,10 @@ export interface AppOptions {
   maintenanceLeadMs?: number;
   /** Serve the dashboard at GET /; default true. */
   dashboard?: boolean;
+  /** Browser origins besides the monitor's own whose pages may write; default none. */
+  allowedOrigins?: readonly string[];
+  /** Listening on loopback only: the own origin must be a loopback name (no DNS rebinding). */
+  loopbackOnly?: boolean;
 }
 
 /**
@@ -51,9 +56,12 @@ export function createApp({
   fetch = globalThis.fetch,
   maintenanceLeadMs = 60_000,
   dashboard = true,
+  allowedOrigins = [],
+  loopbackOnly = false,
 }: AppOptions): Hono {
   const app = new Hono();
   const refuse = refuser(log);
+  const guard = writeGuard({ allowedOrigins, loopbackOnly });
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return refuse(c, err);
@@ -71,11 +79,23 @@ export function createApp({
 
   app.route(
     '/',
-    ingestRoutes({ engine, metrics, clock, refuse, token: tokens.ingest, maxBodyBytes }),
+    ingestRoutes({
+      engine,
+      metrics,
+      clock,
+      refuse,
+      token: tokens.ingest,
+      probeToken: tokens.probe,
+      maxBodyBytes,
+      guard,
+    }),
   );
   app.route('/', readRoutes({ engine, metrics }));
-  app.route('/', operatorRoutes({ engine, clock, log, token: tokens.admin, maintenanceLeadMs }));
-  app.route('/', faultsRoutes({ simulatorUrl, simulatorToken, fetch }));
+  app.route(
+    '/',
+    operatorRoutes({ engine, clock, log, token: tokens.admin, maintenanceLeadMs, guard }),
+  );
+  app.route('/', faultsRoutes({ simulatorUrl, simulatorToken, fetch, token: tokens.admin }));
   if (dashboard) app.route('/', dashboardRoutes());
   return app;
 }

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { requireBearer } from './bearerToken.ts';
 import { HttpError } from './HttpError.ts';
 
 export interface FaultsDeps {
@@ -7,14 +8,25 @@ export interface FaultsDeps {
   /** Sent as a bearer token to the simulator's /_chaos API when set. */
   simulatorToken?: string;
   fetch: typeof globalThis.fetch;
+  /** The admin token: where one is set, the relay needs it (the timeline says which faults are coming). */
+  token?: string;
 }
 
 /** `GET /v1/faults`: the simulator's injected faults (`/_chaos/timeline`), for the dashboard's timeline. */
-export function faultsRoutes({ simulatorUrl, simulatorToken, fetch }: FaultsDeps): Hono {
+export function faultsRoutes({ simulatorUrl, simulatorToken, fetch, token }: FaultsDeps): Hono {
   const app = new Hono();
+  const admin = requireBearer(
+    token,
+    'the fault timeline needs the admin token: Authorization: Bearer <token> (the dashboard sends the one entered in its admin form)',
+  );
 
-  app.get('/v1/faults', async (c) => {
-    if (!simulatorUrl) return c.json({ faults: [] });
+  // Without a simulator there is nothing to guard: an empty list for everyone.
+  if (!simulatorUrl) {
+    app.get('/v1/faults', (c) => c.json({ faults: [] }));
+    return app;
+  }
+
+  app.get('/v1/faults', admin, async (c) => {
     try {
       const res = await fetch(`${simulatorUrl}/_chaos/timeline`, {
         signal: AbortSignal.timeout(2000),

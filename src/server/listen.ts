@@ -1,5 +1,32 @@
-import type { Server } from 'node:http';
+import type { Server, ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** How long a request may take to arrive: past these, Node drops the connection (408). */
+export interface HttpLimits {
+  /** All the headers. Default 10 s (Node's own is 60 s: 4,000 half-sent requests were held 50 s). */
+  headersTimeoutMs: number;
+  /** The whole request, body included. Default 30 s (Node's own is 300 s). */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
+
+/**
+ * The node:http options every server of ours is made with (`createAdaptorServer({ serverOptions })`).
+ * Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): a tenth of the
+ * headers timeout keeps them close to what they say.
+ */
+export function serverOptions(limits: Partial<HttpLimits> = {}): ServerOptions {
+  const { headersTimeoutMs, requestTimeoutMs } = { ...DEFAULT_HTTP_LIMITS, ...limits };
+  return {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: Math.max(requestTimeoutMs, headersTimeoutMs),
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.round(headersTimeoutMs / 10))),
+  };
+}
 
 /**
  * Listens on `port` at `host` and resolves with the port bound (0 asks for any free one), or

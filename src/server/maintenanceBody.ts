@@ -19,7 +19,10 @@ export interface PlannedMaintenance {
 
 const required = (alias: string) => `required (or ${alias}): ${TIME_FORMS}`;
 
-const LEAD_MS = 'must be a finite number of milliseconds ≥ 0, e.g. 600000 to drain 10 min before';
+/** A week: a drain that starts earlier than this before the window is a typo, not a plan. */
+export const MAX_LEAD_MS = 7 * 24 * 3_600_000;
+
+const LEAD_MS = `must be a finite number of milliseconds ≥ 0 and at most a week (${MAX_LEAD_MS}), e.g. 600000 to drain 10 min before`;
 
 /**
  * `POST /v1/maintenance`: `{ channel, start|from, end|to, timeZone?, leadMs?, reason? }`.
@@ -40,7 +43,11 @@ export function maintenanceBody({ channels, defaultLeadMs }: MaintenanceBodyOpti
         end: timeInput.optional(),
         to: timeInput.optional(),
         timeZone: timeZoneInput.optional(),
-        leadMs: z.number({ error: LEAD_MS }).min(0, { error: LEAD_MS }).default(defaultLeadMs),
+        leadMs: z
+          .number({ error: LEAD_MS })
+          .min(0, { error: LEAD_MS })
+          .max(MAX_LEAD_MS, { error: LEAD_MS })
+          .default(defaultLeadMs),
         reason: reasonInput.optional(),
       },
       { error: 'the body must be a JSON object' },

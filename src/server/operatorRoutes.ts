@@ -8,6 +8,7 @@ import { maintenanceBody } from './maintenanceBody.ts';
 import { overrideBody } from './overrideBody.ts';
 import { readJson } from './readBody.ts';
 import { validBody } from './validBody.ts';
+import type { WriteGuard } from './writeGuard.ts';
 
 export interface OperatorDeps {
   engine: Engine;
@@ -17,6 +18,8 @@ export interface OperatorDeps {
   token?: string;
   /** Drain lead time of maintenance windows that do not give one. */
   maintenanceLeadMs: number;
+  /** Origin and media-type checks of writes. */
+  guard: WriteGuard;
 }
 
 /** Operator bodies are a few fields: anything larger is not one. */
@@ -29,6 +32,7 @@ export function operatorRoutes({
   log,
   token,
   maintenanceLeadMs,
+  guard,
 }: OperatorDeps): Hono {
   const app = new Hono();
   const admin = requireBearer(
@@ -46,26 +50,26 @@ export function operatorRoutes({
     return id;
   };
 
-  app.put('/v1/channels/:id/override', admin, async (c) => {
+  app.put('/v1/channels/:id/override', guard.middleware, admin, async (c) => {
     const id = knownChannel(c.req.param('id'));
     const body = validBody(override, await readJson(c.req.raw, BODY_BYTES));
     const decision = engine.setOverride(id, body);
     return c.json({ decision, channel: engine.channelView(id) });
   });
 
-  app.delete('/v1/channels/:id/override', admin, (c) => {
+  app.delete('/v1/channels/:id/override', guard.middleware, admin, (c) => {
     const id = knownChannel(c.req.param('id'));
     return c.json({ decision: engine.clearOverride(id) });
   });
 
-  app.post('/v1/maintenance', admin, async (c) => {
+  app.post('/v1/maintenance', guard.middleware, admin, async (c) => {
     const body = validBody(maintenance, await readJson(c.req.raw, BODY_BYTES));
     const window = engine.addMaintenance(body);
     log.info('maintenance planned', { ...window });
     return c.json({ window }, 201);
   });
 
-  app.delete('/v1/maintenance/:id', admin, (c) => {
+  app.delete('/v1/maintenance/:id', guard.middleware, admin, (c) => {
     const window = engine.removeMaintenance(c.req.param('id'));
     log.info('maintenance removed', { id: window.id, channel: window.channel });
     return c.json({ window });

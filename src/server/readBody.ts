@@ -27,8 +27,11 @@ export async function readBody(req: Request, maxBytes: number): Promise<string> 
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // Decoded as req.text() decodes (UTF-8, a leading BOM dropped): one body, one reading, however it came.
+  return UTF8.decode(Buffer.concat(chunks));
 }
+
+const UTF8 = new TextDecoder();
 
 /** The body parsed as JSON; a syntax error is a 400 `invalid_json`. */
 export function parseJson(text: string): unknown {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -12,9 +13,11 @@ export { probeOutcome } from '../probe/probeOutcome.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
-import { closeServer, listen } from './listen.ts';
+import { closeServer, listen, serverOptions } from './listen.ts';
 import { createLogger, type Logger } from './Logger.ts';
+import { isLoopback } from './loopback.ts';
 import { Metrics } from './Metrics.ts';
+import { writeGuard } from './writeGuard.ts';
 
 export interface StartMonitorOptions {
   config: MonitorConfig;
@@ -38,9 +41,12 @@ export interface StartMonitorOptions {
 
 /** A running monitor. */
 export interface RunningMonitor {
+  /** Where this machine reaches it (127.0.0.1 for a bind to every interface). */
   url: string;
   port: number;
   host: string;
+  /** The address actually bound, as the OS reports it (`0.0.0.0`, `::`, `127.0.0.1`…). */
+  address: string;
   engine: Engine;
   metrics: Metrics;
   stream: DecisionStream;
@@ -62,6 +68,9 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   });
   for (const w of config.maintenance.windows) engine.addMaintenance(w);
 
+  const host = options.host ?? config.host;
+  // Bound to loopback, the own origin is a loopback name: a DNS-rebinding page is refused.
+  const loopbackOnly = isLoopback(host);
   let stream: DecisionStream | undefined;
   const metrics = new Metrics({
     source: engine,
@@ -90,6 +99,10 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     pingIntervalMs: config.stream.pingIntervalMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
     maxQueue: config.stream.maxQueue,
+    maxClients: config.stream.maxClients,
+    maxClientsPerAddress: config.stream.maxClientsPerAddress,
+    originAllowed: writeGuard({ allowedOrigins: config.allowedOrigins, loopbackOnly })
+      .originAllowed,
   });
   const app = createApp({
     engine,
@@ -97,6 +110,8 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     log,
     clock,
     tokens: config.tokens,
+    allowedOrigins: config.allowedOrigins,
+    loopbackOnly,
     maxBodyBytes: config.ingest.maxBodyBytes,
     simulatorUrl: config.simulatorUrl,
     simulatorToken: config.simulatorToken,
@@ -104,16 +119,21 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     maintenanceLeadMs: config.maintenance.leadMs,
   });
 
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: serverOptions(config.http),
+  }) as Server;
   server.on('upgrade', (req, socket, head) => {
     if (!stream!.handleUpgrade(req, socket, head))
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    // A request that did not arrive whole in time (headersTimeout, requestTimeout) is a 408.
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
   });
-  const host = options.host ?? config.host;
   let port: number;
   try {
     port = await listen(server, options.port ?? config.port, host);
@@ -147,6 +167,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     port,
     host,
+    address: (server.address() as AddressInfo).address,
     engine,
     metrics,
     stream,

@@ -59,12 +59,60 @@ export function form(fields: Record<string, string>, status = 200): Response {
   });
 }
 
-/** Reads a body as JSON or as a form, whichever it is. */
+/**
+ * A request a channel cannot read: the app answers it with `status` and `{ code, message }`
+ * (createSimulatorApp's onError), never with a 500.
+ */
+export class WireError extends Error {
+  constructor(
+    readonly status: 400 | 415,
+    readonly code: 'PARAM_ERROR' | 'UNSUPPORTED_MEDIA_TYPE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WireError';
+  }
+}
+
+/** `text` parsed as a JSON object, or a WireError 400 naming what is wrong. */
+export function jsonObject(text: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new WireError(400, 'PARAM_ERROR', 'the body is not JSON');
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new WireError(400, 'PARAM_ERROR', 'the body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+/** The body of a JSON API call: `application/json` (415 otherwise: a web form cannot send it), an object. */
+export async function readJson(req: Request): Promise<Record<string, unknown>> {
+  const type = (req.headers.get('content-type') ?? '').split(';', 1)[0].trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new WireError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  return jsonObject(await req.text());
+}
+
+/** `value` if it is a non-empty string, else a WireError 400 naming `field`. */
+export function text(value: unknown, field: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new WireError(400, 'PARAM_ERROR', `${field}: required, a non-empty string`);
+}
+
+/** `value` if it is an integer amount ≥ 0 in minor units, else a WireError 400 naming `field`. */
+export function amount(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new WireError(400, 'PARAM_ERROR', `${field}: required, an integer ≥ 0 in minor units`);
+}
+
+/** Reads a body as JSON or as a form, whichever it is (a JSON body that is no object reads as no fields). */
 export async function readFields(req: Request): Promise<Record<string, string>> {
   const type = req.headers.get('content-type') ?? '';
-  const text = await req.text();
-  if (type.includes('json')) return JSON.parse(text || '{}') as Record<string, string>;
-  return Object.fromEntries(new URLSearchParams(text));
+  const body = await req.text();
+  if (type.includes('json')) return jsonObject(body || '{}') as Record<string, string>;
+  return Object.fromEntries(new URLSearchParams(body));
 }
 
 /**

@@ -1,6 +1,14 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { callerTimeoutMs, json, readFields, type Wire, type WireContext } from './Wire.ts';
+import {
+  callerTimeoutMs,
+  json,
+  jsonObject,
+  readFields,
+  text,
+  type Wire,
+  type WireContext,
+} from './Wire.ts';
 
 const GATEWAY_MSG: Record<string, string> = {
   '10000': 'Success',
@@ -50,10 +58,11 @@ export const alipayWire: Wire = {
     app.post(`/${ch}/gateway.do`, async (c) => {
       const f = { ...c.req.query(), ...(await readFields(c.req.raw)) };
       const method = f.method ?? '';
-      const biz = JSON.parse(f.biz_content ?? '{}') as Record<string, string>;
+      const biz = jsonObject(f.biz_content ?? '{}') as Record<string, string>;
       const signal = c.req.raw;
       switch (method) {
         case 'alipay.trade.pay': {
+          text(biz.out_trade_no, 'biz_content.out_trade_no');
           const fate = ctx.sim.pay(ch, {
             orderId: biz.out_trade_no,
             amount: Math.round(Number(biz.total_amount) * 100),

@@ -1,6 +1,14 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { callerTimeoutMs, json, type Wire, type WireContext } from './Wire.ts';
+import {
+  amount,
+  callerTimeoutMs,
+  json,
+  readJson,
+  text,
+  type Wire,
+  type WireContext,
+} from './Wire.ts';
 
 const MSG: Record<string, string> = {
   '0000': '交易成功',
@@ -35,13 +43,15 @@ export const bankWire: Wire = {
 
   mount(app: Hono, ch: string, ctx: WireContext) {
     app.post(`/${ch}/quickpay/pay`, async (c) => {
-      const b = (await c.req.json()) as {
+      const b = (await readJson(c.req.raw)) as {
         orderNo: string;
         amount: number;
         storeId?: string;
         terminalId?: string;
         method?: string;
       };
+      text(b.orderNo, 'orderNo');
+      amount(b.amount, 'amount');
       const fate = ctx.sim.pay(ch, {
         orderId: b.orderNo,
         amount: b.amount,
@@ -55,7 +65,8 @@ export const bankWire: Wire = {
       );
     });
     app.post(`/${ch}/quickpay/query`, async (c) => {
-      const b = (await c.req.json()) as { orderNo: string };
+      const b = (await readJson(c.req.raw)) as { orderNo: string };
+      text(b.orderNo, 'orderNo');
       return ctx.deliver(ctx.sim.query(ch, b.orderNo), c.req.raw, (r) =>
         json({
           retCode: '0000',
@@ -66,7 +77,8 @@ export const bankWire: Wire = {
       );
     });
     app.post(`/${ch}/quickpay/close`, async (c) => {
-      const b = (await c.req.json()) as { orderNo: string };
+      const b = (await readJson(c.req.raw)) as { orderNo: string };
+      text(b.orderNo, 'orderNo');
       return ctx.deliver(ctx.sim.close(ch, b.orderNo), c.req.raw, (r) =>
         json({
           retCode: r.closed ? '0000' : '0009',
@@ -77,7 +89,9 @@ export const bankWire: Wire = {
       );
     });
     app.post(`/${ch}/quickpay/refund`, async (c) => {
-      const b = (await c.req.json()) as { orderNo: string; amount: number };
+      const b = (await readJson(c.req.raw)) as { orderNo: string; amount: number };
+      text(b.orderNo, 'orderNo');
+      amount(b.amount, 'amount');
       return ctx.deliver(ctx.sim.refund(ch, b.orderNo, b.amount), c.req.raw, (r) =>
         json({
           retCode: r.status === 'SUCCESS' ? '0000' : '0005',

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { callerTimeoutMs, form, readFields, type Wire, type WireContext } from './Wire.ts';
+import { callerTimeoutMs, form, readFields, text, type Wire, type WireContext } from './Wire.ts';
 
 /**
  * The original transaction's state as a query answers it (`origRespCode`). ACP has no "closed"
@@ -40,6 +40,7 @@ export const unionpayWire: Wire = {
       const signal = c.req.raw;
       switch (f.txnType) {
         case '01': {
+          text(f.orderId, 'orderId');
           const fate = ctx.sim.pay(ch, {
             orderId: f.orderId,
             amount: Number(f.txnAmt),

@@ -1,6 +1,15 @@
 import type { Hono } from 'hono';
 import type { PayRequest, TradeStatus } from '../../channels/ChannelApi.ts';
-import { callerTimeoutMs, json, jsonText, type Wire, type WireContext } from './Wire.ts';
+import {
+  amount,
+  callerTimeoutMs,
+  json,
+  jsonText,
+  readJson,
+  text,
+  type Wire,
+  type WireContext,
+} from './Wire.ts';
 
 const MESSAGES: Record<string, string> = {
   SYSTEM_ERROR: '系统繁忙，请稍后重试',
@@ -54,12 +63,14 @@ export const wechatWire: Wire = {
 
   mount(app: Hono, ch: string, ctx: WireContext) {
     app.post(`/${ch}/v3/pay/transactions/codepay`, async (c) => {
-      const b = (await c.req.json()) as {
+      const b = (await readJson(c.req.raw)) as {
         out_trade_no: string;
         amount: { total: number };
         attach?: string;
         scene_info?: { store_info?: { id?: string }; device_id?: string };
       };
+      text(b.out_trade_no, 'out_trade_no');
+      amount(b.amount?.total, 'amount.total');
       const fate = ctx.sim.pay(ch, {
         orderId: b.out_trade_no,
         amount: b.amount.total,
@@ -90,11 +101,13 @@ export const wechatWire: Wire = {
       ),
     );
     app.post(`/${ch}/v3/refund/domestic/refunds`, async (c) => {
-      const b = (await c.req.json()) as {
+      const b = (await readJson(c.req.raw)) as {
         out_trade_no: string;
         out_refund_no: string;
         amount: { refund: number };
       };
+      text(b.out_trade_no, 'out_trade_no');
+      amount(b.amount?.refund, 'amount.refund');
       return ctx.deliver(ctx.sim.refund(ch, b.out_trade_no, b.amount.refund), c.req.raw, (f) =>
         f.status === 'SUCCESS'
           ? json({

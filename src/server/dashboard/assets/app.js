@@ -20,7 +20,18 @@ import { patch } from './patch.js';
 const $ = (id) => document.getElementById(id);
 const state = new DashboardState();
 const api = new AdminApi();
-const loader = new MonitorLoader({ state, onChange: invalidate });
+// Reads carry the admin token once entered: with one configured, the fault timeline needs it.
+const loader = new MonitorLoader({
+  state,
+  onChange: invalidate,
+  fetchImpl: (path, init = {}) =>
+    fetch(
+      path,
+      api.token
+        ? { ...init, headers: { ...init.headers, authorization: `Bearer ${api.token}` } }
+        : init,
+    ),
+});
 const ui = {
   filter: null,
   spanMs: 300_000,
