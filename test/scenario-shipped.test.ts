@@ -22,6 +22,7 @@ describe('shipped scenarios pass under --virtual, for several seeds', () => {
     'local-terminal-fault.yaml',
     'lost-callbacks.yaml',
     'maintenance-night.yaml',
+    'outage-way-back.yaml',
     'risk-storm-way-back.yaml',
     'risk-storm.yaml',
   ]);
