@@ -23,6 +23,7 @@ describe('shipped scenarios pass under --virtual, for several seeds', () => {
     'lost-callbacks.yaml',
     'maintenance-night.yaml',
     'outage-way-back.yaml',
+    'pool-outage-staggered.yaml',
     'risk-storm-way-back.yaml',
     'risk-storm.yaml',
   ]);
