@@ -26,6 +26,7 @@ describe('shipped scenarios pass under --virtual, for several seeds', () => {
     'pool-outage-staggered.yaml',
     'risk-storm-way-back.yaml',
     'risk-storm.yaml',
+    'store-timeouts-40pct.yaml',
   ]);
   const scenarios = FILES.map((file) => loadScenario(`${DIR}${file}`));
   // an extra check whose scenario was renamed would silently stop running
