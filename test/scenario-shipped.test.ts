@@ -16,6 +16,7 @@ const EXTRA: Record<string, (r: ScenarioReport) => void> = {};
 
 describe('shipped scenarios pass under --virtual, for several seeds', () => {
   expect(FILES).toEqual([
+    'bank-latency-tail.yaml',
     'flapping-channel.yaml',
     'flash-sale.yaml',
     'healthy-noise.yaml',
