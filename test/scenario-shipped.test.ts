@@ -17,6 +17,7 @@ const EXTRA: Record<string, (r: ScenarioReport) => void> = {};
 describe('shipped scenarios pass under --virtual, for several seeds', () => {
   expect(FILES).toEqual([
     'bank-latency-tail.yaml',
+    'cold-start-slow-orders.yaml',
     'flapping-channel.yaml',
     'flash-sale.yaml',
     'healthy-noise.yaml',
