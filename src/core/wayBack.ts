@@ -16,8 +16,8 @@ type In<S extends ChannelState['state']> = Extract<ChannelState, { state: S }>;
 /**
  * A probe result while down: successes in a row end the ejection early into trial calls (as
  * many more for each ejection not yet forgiven, so a channel that keeps relapsing, a flapping
- * one, must stay good longer than its good phases last); a failure keeps it down at least one
- * base ejection longer. Live calls while down (a panic, a
+ * one, must stay good longer than its good phases last); a failure keeps it down for at least
+ * its current ejection time again, so a channel whose probes still fail now and then stays out. Live calls while down (a panic, a
  * gateway not following) move nothing: at volume, a few successes in a row say little.
  */
 export function probedWhileDown(
@@ -29,7 +29,7 @@ export function probedWhileDown(
 ): Move | null {
   const oks = ch.downStreak(failure);
   if (failure) {
-    s.until = Math.max(s.until, now + st.ejectionMs);
+    s.until = Math.max(s.until, now + ejectionMs(ch.unforgivenEjections, st));
     return null;
   }
   if (oks < st.probeSuccesses * Math.max(1, ch.unforgivenEjections)) return null;
@@ -85,12 +85,17 @@ export function rampStep(s: In<'healthy'>, now: number, st: StateOptions): Move 
 
 /** Down for an ejection time that doubles with each ejection not yet forgiven (probes can end it early). */
 export function ejection(ch: ChannelHealth, now: number, trip: Trip, st: StateOptions): Move {
-  const ejectionMs = Math.min(st.maxEjectionMs, st.ejectionMs * 2 ** (ch.ejected() - 1));
+  const ms = ejectionMs(ch.ejected(), st);
   return {
-    next: enter.down(now, trip.reason, now + ejectionMs),
+    next: enter.down(now, trip.reason, now + ms),
     reason: trip.reason,
-    evidence: { ...trip.evidence, ejectionMs },
+    evidence: { ...trip.evidence, ejectionMs: ms },
   };
+}
+
+/** The ejection time after `ejections` not yet forgiven: doubling from ejectionMs up to maxEjectionMs. */
+function ejectionMs(ejections: number, st: StateOptions): number {
+  return Math.min(st.maxEjectionMs, st.ejectionMs * 2 ** (Math.max(1, ejections) - 1));
 }
 
 /** A trial call failed: down again. */
