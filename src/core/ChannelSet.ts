@@ -69,15 +69,18 @@ export class ChannelSet {
     return ch.view(now, this.poolOf(ch).weightOf(ch.id));
   }
 
-  /** Every channel's and pool's part of an EngineSnapshot. */
-  snapshot(windows: boolean): Pick<EngineSnapshot, 'channels' | 'pools' | 'windows'> {
+  /** Every channel's and pool's part of an EngineSnapshot; windows brought up to `now` first, as a view does. */
+  snapshot(windows: boolean, now: number): Pick<EngineSnapshot, 'channels' | 'pools' | 'windows'> {
     const snap: Pick<EngineSnapshot, 'channels' | 'pools' | 'windows'> = {
       channels: this.list.map((ch) => ch.snapshot()),
       pools: this.pools.map((p) => p.snapshot()),
     };
     if (windows) {
       const w: NonNullable<EngineSnapshot['windows']> = {};
-      for (const ch of this.list) w[ch.id] = ch.ring.export();
+      for (const ch of this.list) {
+        ch.ring.advanceTo(now);
+        w[ch.id] = ch.ring.export();
+      }
       snap.windows = w;
     }
     return snap;

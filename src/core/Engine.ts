@@ -300,10 +300,11 @@ export class Engine {
 
   /** The state a store keeps (see EngineSnapshot); the window buckets only when asked for. */
   snapshot({ windows = false }: { windows?: boolean } = {}): EngineSnapshot {
+    const now = this.clock.now();
     return {
       version: SNAPSHOT_VERSION,
-      at: this.clock.now(),
-      ...this.set.snapshot(windows),
+      at: now,
+      ...this.set.snapshot(windows, now),
       plan: this.plan.snapshot(),
     };
   }

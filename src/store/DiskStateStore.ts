@@ -33,8 +33,8 @@ export interface DiskStateStoreOptions {
   /** fsync decisions, bookings and flushes (default true; off only to measure what it costs). */
   fsync?: boolean;
   fs?: StoreFs;
-  /** Called once each record is durable, with its kind and the journal's size (tests). */
-  onWritten?: (kind: StoreRecord['t'], journalBytes: number) => void;
+  /** Called once each journal record is durable, with the journal's size then (tests). */
+  onWritten?: (record: StoreRecord, journalBytes: number) => void;
 }
 
 /** What `bytes` a state key is compared by: the state without its clock reading. */
@@ -163,9 +163,10 @@ export class DiskStateStore implements StateStore {
     };
   }
 
+  /** A clean stop folds everything into a fresh snapshot: the next start reads one file. */
   close(): void {
     if (this.closed) return;
-    this.flush();
+    if (this.source) this.compact(this.source.snapshot({ windows: true }));
     this.closed = true;
     if (this.fd >= 0) this.fs.closeSync(this.fd);
     this.fd = -1;
@@ -195,7 +196,7 @@ export class DiskStateStore implements StateStore {
     this.journalBytes += frame.length;
     this.counts.written += frame.length;
     if (r.t !== 'meta' && r.t !== 'snap') this.lastKey = stateKey(r.s);
-    this.o.onWritten?.(r.t, this.journalBytes);
+    this.o.onWritten?.(r, this.journalBytes);
     return true;
   }
 

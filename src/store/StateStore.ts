@@ -31,7 +31,7 @@ export interface StateStore {
   flush(): void;
   /** Counters for metrics. */
   stats(): StoreStats;
-  /** Flushes, then lets go (of the lock, for a disk store). Idempotent. */
+  /** Stores everything, then lets go (of the lock, for a disk store). Idempotent. */
   close(): void;
 }
 

@@ -120,7 +120,7 @@ export function readStateDir(fs: StoreFs, dir: string): DirState {
     take(snap.s);
     snapAt = snap.s?.at ?? -Infinity;
     out.bucketMs = snap.bm;
-    for (const id in snap.w) applyBuckets(out.windows, id, snap.bm, snap.w[id]);
+    for (const id in snap.w) applyBuckets(out.windows, id, snap.bm, snap.w[id], snapAt);
   }
   let stale = false;
   for (const r of records(JOURNAL_FILE)) {
@@ -143,7 +143,7 @@ export function readStateDir(fs: StoreFs, dir: string): DirState {
       out.seq = Math.max(out.seq, r.d.seq);
     } else if (r.t === 'w') {
       out.bucketMs = r.bm;
-      for (const id in r.w) applyBuckets(out.windows, id, r.bm, r.w[id]);
+      for (const id in r.w) applyBuckets(out.windows, id, r.bm, r.w[id], r.s.at);
     }
   }
 

@@ -40,19 +40,23 @@ export function changedBuckets(
   return { changed, keys };
 }
 
-/** Put `buckets` over what `windows` holds for `channel`, dropping those older than the ring. */
+/**
+ * Put `buckets` over what `windows` holds for `channel`, then drop those the ring no longer held
+ * at `at` (the time of the snapshot they came with: rings are brought up to it).
+ */
 export function applyBuckets(
   windows: StoredWindows,
   channel: string,
   bucketMs: number,
   buckets: StoredBucket[],
+  at: number,
 ): void {
   let held = windows.get(channel);
   if (!held) windows.set(channel, (held = new Map()));
   for (const b of buckets) held.set(b[0], b);
-  const newest = Math.max(...held.keys());
+  const head = Math.floor(at / bucketMs);
   const size = Math.round(Math.max(...HORIZONS_MS) / bucketMs);
-  for (const i of held.keys()) if (i <= newest - size) held.delete(i);
+  for (const i of held.keys()) if (i <= head - size) held.delete(i);
 }
 
 /** The ring export of one channel's stored buckets, oldest first. */
