@@ -259,8 +259,6 @@ describe('DiskStateStore: a full disk', () => {
       return (nodeFs.writeSync as (...a: typeof args) => number)(...args);
     }) as StoreFs['writeSync'],
   };
-  const dirSize = (dir: string) =>
-    fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(join(dir, f)).size, 0);
 
   it('keeps deciding, stops vouching for the epoch; a restart keeps the state and starts a new epoch', () => {
     const dir = tmp();
