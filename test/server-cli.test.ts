@@ -49,7 +49,7 @@ describe('switchyard CLI', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as { port: number }).port;
     try {
-      expect(await run(['--port', String(port)])).toBe(1);
+      expect(await run(['--port', String(port), '--state', 'memory'])).toBe(1);
       expect(err.join('')).toContain('EADDRINUSE');
     } finally {
       busy.close();
@@ -71,7 +71,7 @@ describe('switchyard CLI', () => {
 
 describe('switchyard monitor process', () => {
   it('serves, then shuts down cleanly with exit 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0'], {
+    const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0', '--state', 'memory'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -35,6 +35,8 @@ export interface MonitorConfig {
     maxQueue: number;
   };
   tickMs: number;
+  /** Where the state is kept (the CLI's --state-dir and --state memory decide over dir). */
+  state: { dir: string; flushMs: number; compactBytes: number };
   engine: EngineOptions;
   probes: ProbeTarget[];
   maintenance: { leadMs: number; windows: PlannedWindow[] };
@@ -105,6 +107,7 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     ingest: cfg.ingest,
     stream: cfg.stream,
     tickMs: cfg.tickMs,
+    state: cfg.state,
     engine,
     probes,
     maintenance: { leadMs: cfg.maintenance.leadMs, windows },
