@@ -71,10 +71,14 @@ describe('switchyard CLI', () => {
 
 describe('switchyard monitor process', () => {
   it('serves, then shuts down cleanly with exit 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0', '--state', 'memory'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/switchyard.mjs', 'monitor', '--port', '0', '--state', 'memory'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) =>
       child.on('exit', (code) => resolve(code)),
     );

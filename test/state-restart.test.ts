@@ -38,10 +38,14 @@ afterEach(async () => {
 function monitor(args: string[], shell?: string): Proc {
   const argv = ['bin/switchyard.mjs', 'monitor', ...args];
   const child = shell
-    ? spawn('bash', ['-c', `${shell}; exec "${process.execPath}" ${argv.map((a) => `'${a}'`).join(' ')}`], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      })
+    ? spawn(
+        'bash',
+        ['-c', `${shell}; exec "${process.execPath}" ${argv.map((a) => `'${a}'`).join(' ')}`],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      )
     : spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -74,11 +78,20 @@ const channel = async (url: string, id: string) =>
     until?: number;
     override?: { state: string; until: number };
   };
-const health = async (url: string) => (await json(`${url}/healthz`)) as { epoch: string; seq: number };
+const health = async (url: string) =>
+  (await json(`${url}/healthz`)) as { epoch: string; seq: number };
 const put = (url: string, body: unknown) =>
-  fetch(url, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  fetch(url, {
+    method: 'PUT',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 const post = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  fetch(url, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 
 /** Wechat fails every call: the monitor takes it down within the batch. */
 async function failWechat(url: string) {
@@ -141,10 +154,15 @@ describe('a restart forgets nothing (real processes)', () => {
       expect(g.c.stats().epoch).toBe(before.epoch);
       for (let i = 0; i < 200; i++) pick();
 
-      expect((await put(`${url}/v1/channels/unionpay/override`, { state: 'degraded', forMs: 600_000 })).status).toBe(200);
+      expect(
+        (await put(`${url}/v1/channels/unionpay/override`, { state: 'degraded', forMs: 600_000 }))
+          .status,
+      ).toBe(200);
       expect((await health(url)).seq).toBe(before.seq + 1);
       await until(() => g.seen.length === before.seq + 1);
-      expect(g.seen.map((d) => d.seq)).toEqual(Array.from({ length: before.seq + 1 }, (_, i) => i + 1));
+      expect(g.seen.map((d) => d.seq)).toEqual(
+        Array.from({ length: before.seq + 1 }, (_, i) => i + 1),
+      );
       expect(picks.has('wechat')).toBe(false);
       expect(picks.has('alipay')).toBe(true);
       b.child.kill('SIGTERM');
@@ -156,10 +174,25 @@ describe('a restart forgets nothing (real processes)', () => {
     const dir = tmp();
     const a = monitor(['--port', '0', '--state-dir', dir]);
     const url = await a.url;
-    expect((await put(`${url}/v1/channels/bank_b/override`, { state: 'down', forMs: 600_000, reason: 'bank said so' })).status).toBe(200);
-    expect((await put(`${url}/v1/channels/unionpay/override`, { state: 'down', forMs: 1_500 })).status).toBe(200);
+    expect(
+      (
+        await put(`${url}/v1/channels/bank_b/override`, {
+          state: 'down',
+          forMs: 600_000,
+          reason: 'bank said so',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await put(`${url}/v1/channels/unionpay/override`, { state: 'down', forMs: 1_500 })).status,
+    ).toBe(200);
     const from = Date.now() + 3_600_000;
-    const booked = await post(`${url}/v1/maintenance`, { channel: 'alipay', from, to: from + 1_800_000, reason: 'upgrade' });
+    const booked = await post(`${url}/v1/maintenance`, {
+      channel: 'alipay',
+      from,
+      to: from + 1_800_000,
+      reason: 'upgrade',
+    });
     expect(booked.status).toBe(201);
     const bankB = await channel(url, 'bank_b');
     const { maintenance } = await json(`${url}/v1/maintenance`);
@@ -169,7 +202,10 @@ describe('a restart forgets nothing (real processes)', () => {
 
     const b = monitor(['--port', '0', '--state-dir', dir]);
     const url2 = await b.url;
-    expect(await channel(url2, 'bank_b')).toMatchObject({ state: 'down', override: bankB.override });
+    expect(await channel(url2, 'bank_b')).toMatchObject({
+      state: 'down',
+      override: bankB.override,
+    });
     expect((await json(`${url2}/v1/maintenance`)).maintenance).toEqual(maintenance);
     // The short override ended while the monitor was down: lapsed on start, into trial calls.
     expect((await channel(url2, 'unionpay')).state).toBe('probing');
@@ -218,14 +254,28 @@ describe('a restart forgets nothing (real processes)', () => {
     const { epoch } = await health(url);
     await failWechat(url);
     const metric = async () =>
-      Number(/^switchyard_state_write_errors_total (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+      Number(
+        /^switchyard_state_write_errors_total (\d+)$/m.exec(
+          await (await fetch(`${url}/metrics`)).text(),
+        )?.[1],
+      );
     for (let i = 0; i < 60 && (await metric()) === 0; i++) {
       const now = Date.now();
-      await post(`${url}/v1/outcomes`, Array.from({ length: 200 }, (_, j) => ({ channel: ['alipay', 'unionpay', 'bank_a'][j % 3], outcome: 'success', latencyMs: j % 500, at: now - j })));
+      await post(
+        `${url}/v1/outcomes`,
+        Array.from({ length: 200 }, (_, j) => ({
+          channel: ['alipay', 'unionpay', 'bank_a'][j % 3],
+          outcome: 'success',
+          latencyMs: j % 500,
+          at: now - j,
+        })),
+      );
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(await metric()).toBeGreaterThan(0);
-    expect((await put(`${url}/v1/channels/bank_b/override`, { state: 'down', forMs: 600_000 })).status).toBe(200);
+    expect(
+      (await put(`${url}/v1/channels/bank_b/override`, { state: 'down', forMs: 600_000 })).status,
+    ).toBe(200);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     a.child.kill('SIGKILL');
     await a.exited;
