@@ -342,4 +342,26 @@ describe('DiskStateStore: bounded disk', () => {
     expect(b.engine.channels()).toEqual(m.engine.channels());
     b.store.close();
   });
+
+  it('decisions alone (no window changes) are compacted too', () => {
+    const dir = tmp();
+    const clock = new ManualClock(START);
+    const m = start(dir, clock, { compactBytes: 64 * 1024, fsync: false });
+    let most = 0;
+    for (let i = 0; i < 600; i++) {
+      clock.advance(100);
+      m.engine.setOverride('bank_b', {
+        state: i % 2 ? 'down' : 'degraded',
+        until: clock.now() + 1e6,
+        reason: `r${i}`,
+      });
+      if (i % 10 === 9) m.store.flush();
+      most = Math.max(most, dirSize(dir));
+    }
+    expect(m.store.stats().compactions).toBeGreaterThan(5);
+    expect(most).toBeLessThan(
+      64 * 1024 + 2 * fs.statSync(join(dir, SNAPSHOT_FILE)).size + 48 * 1024,
+    );
+    m.store.close();
+  });
 });

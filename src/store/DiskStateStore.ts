@@ -146,9 +146,11 @@ export class DiskStateStore implements StateStore {
       if (delta.changed.length) (w[id] = delta.changed), (changed = true);
     }
     const key = stateKey(state);
-    if (!changed && key === this.lastKey) return;
-    if (!this.append({ t: 'w', s: state, bm: this.bucketMs, w }, true)) return;
-    this.lastBuckets = keys;
+    if (changed || key !== this.lastKey) {
+      if (!this.append({ t: 'w', s: state, bm: this.bucketMs, w }, true)) return;
+      this.lastBuckets = keys;
+    }
+    // Decisions alone can fill the journal too: compaction is judged on every flush.
     if (this.journalBytes >= this.compactBytes) this.compact(s);
   }
 
