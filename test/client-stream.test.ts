@@ -147,6 +147,36 @@ describe('client following /v1/stream', () => {
     await client.close();
   });
 
+  it('a reconnect to the same epoch (a monitor restarted on disk) resumes by seq: each missed decision observed once, nothing forgotten', async () => {
+    const { s, sockets, client } = setup();
+    const seen: number[] = [];
+    client.onDecision((d) => seen.push(d.seq));
+    sockets[0].send(snapshot('e1', 4, { wechat: 0, alipay: 1, unionpay: 0 }));
+    sockets[0].send(decision(5, 'alipay', 'degraded', { wechat: 0, alipay: 0.6, unionpay: 0.4 }));
+    sockets[0].drop();
+    await s.advance(2_000);
+    expect(sockets[1].url).toContain('since=5');
+    sockets[1].send(snapshot('e1', 7, { wechat: 0, alipay: 1, unionpay: 0 }));
+    sockets[1].send(decision(6, 'alipay', 'healthy', { wechat: 0, alipay: 1, unionpay: 0 }));
+    sockets[1].send(decision(7, 'wechat', 'probing', { wechat: 0.02, alipay: 0.98, unionpay: 0 }));
+    sockets[1].send(decision(8, 'wechat', 'healthy', { wechat: 0.5, alipay: 0.5, unionpay: 0 }));
+    expect(seen).toEqual([5, 6, 7, 8]);
+    expect(client.stats()).toMatchObject({ epoch: 'e1', seq: 8 });
+    expect(client.weights('qr')).toEqual({ wechat: 0.5, alipay: 0.5, unionpay: 0 });
+    await client.close();
+  });
+
+  it('the same epoch with a seq gone back is history lost: taken as a new epoch', async () => {
+    const { s, sockets, client } = setup();
+    sockets[0].send(snapshot('e1', 9, { wechat: 0, alipay: 1, unionpay: 0 }));
+    sockets[0].drop();
+    await s.advance(2_000);
+    sockets[1].send({ type: 'snapshot', epoch: 'e1', seq: 2, channels: [], pools: [] });
+    expect(client.stats()).toMatchObject({ epoch: 'e1', seq: 2 });
+    expect(client.pick('qr', order)).toEqual({ channel: 'wechat', reason: 'static' });
+    await client.close();
+  });
+
   it('a new epoch replaces what the client held', async () => {
     const { s, sockets, client } = setup();
     sockets[0].send(snapshot('e1', 50, { wechat: 0, alipay: 1, unionpay: 0 }));

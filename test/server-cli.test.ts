@@ -68,7 +68,7 @@ describe('switchyard CLI', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as { port: number }).port;
     try {
-      expect(await run(['--port', String(port)])).toBe(1);
+      expect(await run(['--port', String(port), '--state', 'memory'])).toBe(1);
       expect(err.join('')).toContain('EADDRINUSE');
     } finally {
       busy.close();
@@ -113,10 +113,14 @@ describe('switchyard monitor process', () => {
   });
 
   it('serves, then shuts down cleanly with exit 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/switchyard.mjs', 'monitor', '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/switchyard.mjs', 'monitor', '--port', '0', '--state', 'memory'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) =>
       child.on('exit', (code) => resolve(code)),
     );

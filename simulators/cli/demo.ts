@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { parse as parseYaml } from 'yaml';
@@ -15,6 +17,7 @@ import { seededRandom } from '../../src/core/random.ts';
 import { createLogger } from '../../src/server/Logger.ts';
 import { closeServer, listen, serverOptions } from '../../src/server/listen.ts';
 import { startMonitor } from '../../src/server/startMonitor.ts';
+import { DiskStateStore } from '../../src/store/DiskStateStore.ts';
 import { RealScheduler } from '../../src/time/RealScheduler.ts';
 import { DEFAULT_BASELINE, type ChannelProfile } from '../channels/ChannelProfile.ts';
 import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
@@ -138,18 +141,30 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const simUrl = `http://127.0.0.1:${await listen(simServer, ports.sim, '127.0.0.1')}`;
     closers.push(() => closeServer(simServer));
 
+    // The monitor keeps its state on disk as it does in production, in a directory of its own.
+    const stateDir = mkdtempSync(join(tmpdir(), 'switchyard-demo-'));
+    closers.push(() => rmSync(stateDir, { recursive: true, force: true }));
+    const monitorLog = createLogger({ base: { svc: 'monitor' } });
     const input = demoConfigInput();
+    const config = resolveConfig({
+      ...input,
+      simulatorUrl: simUrl,
+      channels: input.channels.map((c) => ({
+        ...c,
+        probe: { url: `${simUrl}/${c.id}/health`, intervalMs: 2_000, timeoutMs: 1_500 },
+      })),
+    });
+    const store = DiskStateStore.open({
+      dir: stateDir,
+      retain: config.engine.decisionLog,
+      clock,
+      log: monitorLog,
+    });
     const monitor = await startMonitor({
-      config: resolveConfig({
-        ...input,
-        simulatorUrl: simUrl,
-        channels: input.channels.map((c) => ({
-          ...c,
-          probe: { url: `${simUrl}/${c.id}/health`, intervalMs: 2_000, timeoutMs: 1_500 },
-        })),
-      }),
+      config,
       port: ports.monitor,
-      log: createLogger({ base: { svc: 'monitor' } }),
+      log: monitorLog,
+      store,
     });
     closers.push(() => monitor.close());
 
@@ -217,7 +232,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     });
     process.stderr.write(
       `switchyard demo\n  dashboard   ${monitor.url}/\n  monitor     ${monitor.url} (metrics ${monitor.url}/metrics)\n  simulators  ${simUrl} (chaos ${simUrl}/_chaos)\n` +
-        `  checkout    ${checkout.url} (POST /checkout, GET /stats)\n  traffic     ${rate} orders/s; faults from ${cycle.source}, every ${cycle.durationMs / 1000}s\nCtrl-C to stop.\n`,
+        `  checkout    ${checkout.url} (POST /checkout, GET /stats)\n  state       ${stateDir} (removed at exit)\n  traffic     ${rate} orders/s; faults from ${cycle.source}, every ${cycle.durationMs / 1000}s\nCtrl-C to stop.\n`,
     );
   } catch (e) {
     await closers.close();

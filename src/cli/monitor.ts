@@ -1,16 +1,22 @@
+import { systemClock } from '../core/clock.ts';
 import { ConfigError } from '../config/ConfigError.ts';
 import { demoConfigInput } from '../config/demoConfig.ts';
 import { loadConfigFile, type MonitorConfig, resolveConfig } from '../config/loadConfig.ts';
 import { createLogger } from '../server/Logger.ts';
 import { startMonitor } from '../server/startMonitor.ts';
+import { openStateStore } from '../store/openStateStore.ts';
+import type { StateStore } from '../store/StateStore.ts';
+import { StoreError } from '../store/StoreError.ts';
 import { CloseStack } from './CloseStack.ts';
 import { boundUrl, exposureRefusal, isLoopback } from './exposure.ts';
 import { parseCli } from './parseCli.ts';
 import { parsePort } from './parsePort.ts';
+import { resolveState, STATE_USAGE } from './resolveState.ts';
 import { UsageError } from './UsageError.ts';
 import { waitForSignal } from './waitForSignal.ts';
 
 export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port N] [--host ADDR] [--insecure-no-auth]
+                          [--state-dir DIR | --state memory]
 
   --config FILE   YAML or JSON config (schema: src/config/config.schema.json);
                   without it the built-in demo config (pools qr and card) is used
@@ -20,7 +26,7 @@ export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port 
   --insecure-no-auth
                   listen on a network address without those tokens: anyone who can reach the
                   monitor can then ingest events and take channels down
-`;
+${STATE_USAGE}`;
 
 /** Flags beat environment, environment beats the file. Returns an error message for a bad value. */
 export function resolveListen(
@@ -48,6 +54,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       'insecure-no-auth': { type: 'boolean' },
+      state: { type: 'string' },
+      'state-dir': { type: 'string' },
     },
     MONITOR_USAGE,
   );
@@ -57,6 +65,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     port?: string;
     host?: string;
     'insecure-no-auth'?: boolean;
+    state?: string;
+    'state-dir'?: string;
   };
   let config: MonitorConfig;
   try {
@@ -87,11 +97,29 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stderr.write(exposed);
     return 2;
   }
+  const stateChoice = resolveState(config, values, env);
+  if (typeof stateChoice === 'string') {
+    process.stderr.write(`${stateChoice}\n\n${MONITOR_USAGE}`);
+    return 2;
+  }
   const log = createLogger({ base: { svc: 'monitor' } });
+  let store: StateStore;
+  try {
+    store = openStateStore(stateChoice, {
+      retain: config.engine.decisionLog,
+      clock: systemClock,
+      log,
+    });
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    process.stderr.write(`switchyard monitor: ${e.message}\n`);
+    return 2;
+  }
   let monitor: Awaited<ReturnType<typeof startMonitor>>;
   try {
-    monitor = await startMonitor({ config, ...listen, log });
+    monitor = await startMonitor({ config, ...listen, log, store });
   } catch (e) {
+    store.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       process.stderr.write(
@@ -109,6 +137,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     channels: config.engine.channels.length,
     probes: config.probes.length,
     config: values.config ?? 'built-in demo',
+    state: stateChoice.kind === 'disk' ? stateChoice.dir : 'memory',
   });
   process.stderr.write(
     isLoopback(monitor.address)

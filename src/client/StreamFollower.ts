@@ -163,7 +163,9 @@ export class StreamFollower {
     }
     if (msg.type === 'snapshot' && typeof msg.epoch === 'string' && typeof msg.seq === 'number') {
       const s = msg as Snapshot;
-      const newEpoch = s.epoch !== this.epoch;
+      // The same epoch resumes by seq (the replay follows, observed once). Only a new epoch, or
+      // an epoch whose seq went back (history it vouched for is gone), means start afresh.
+      const newEpoch = s.epoch !== this.epoch || s.seq < this.seq;
       this.epoch = s.epoch;
       this.seq = s.seq;
       this.connected = true;

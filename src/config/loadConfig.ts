@@ -41,6 +41,8 @@ export interface MonitorConfig {
   };
   http: HttpLimits;
   tickMs: number;
+  /** Where the state is kept (the CLI's --state-dir and --state memory decide over dir). */
+  state: { dir: string; flushMs: number; compactBytes: number };
   engine: EngineOptions;
   probes: ProbeTarget[];
   maintenance: { leadMs: number; windows: PlannedWindow[] };
@@ -137,6 +139,7 @@ export function resolveConfig(input: unknown, source = 'config'): MonitorConfig 
     stream: cfg.stream,
     http: cfg.http,
     tickMs: cfg.tickMs,
+    state: cfg.state,
     engine,
     probes,
     maintenance: { leadMs: cfg.maintenance.leadMs, windows },

@@ -302,6 +302,32 @@ export const configSchema = z.strictObject({
     .default({ maxBodyBytes: 1_048_576 }),
   stream: streamSchema,
   http: httpSchema,
+  state: z
+    .strictObject({
+      dir: z
+        .string()
+        .min(1)
+        .default('./switchyard-data')
+        .describe(
+          "Directory of the monitor's state (decisions, channel states, overrides, bookings, window buckets), relative to the working directory; --state-dir overrides it, --state memory keeps nothing.",
+        ),
+      flushMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(10_000)
+        .default(1000)
+        .describe(
+          'Period of window-bucket flushes (fsynced): what a power cut can cost of the window counts. Decisions, overrides and bookings are fsynced before they are answered or published.',
+        ),
+      compactBytes: z
+        .number()
+        .int()
+        .min(65_536)
+        .default(4_194_304)
+        .describe('The journal is folded into a fresh snapshot once it is this large.'),
+    })
+    .default({ dir: './switchyard-data', flushMs: 1000, compactBytes: 4_194_304 }),
   tickMs: z
     .number()
     .int()

@@ -1,6 +1,7 @@
 import type { ChannelState } from './ChannelState.ts';
 import { CodeClassifier, codeTables } from './codes/index.ts';
-import { Baselines } from './detectors/Baselines.ts';
+import { Baselines, type BaselinesSnapshot } from './detectors/Baselines.ts';
+import type { CusumSnapshot } from './detectors/Cusum.ts';
 import { ErrorRate } from './detectors/ErrorRate.ts';
 import { healthSamples, techFailures } from './detectors/rules.ts';
 import { LocalFaults } from './LocalFaults.ts';
@@ -18,7 +19,7 @@ import {
 } from './outcome.ts';
 import type { ChannelTotals, ChannelView, OverrideView, WindowView } from './views.ts';
 import { BucketRing, type HorizonTotals, PROBE } from './window/BucketRing.ts';
-import { LastN } from './window/LastN.ts';
+import { LastN, type LastNSnapshot } from './window/LastN.ts';
 import {
   LATENCY_BINS,
   LATENCY_BOUNDS_MS,
@@ -28,6 +29,39 @@ import {
 import { MAX_TIMEOUT_N } from './detectors/Baselines.ts';
 
 export const HORIZONS_MS = [10_000, 60_000] as const;
+
+/**
+ * What a store keeps of a channel, as plain JSON: its state (ejection end, trial progress, ramp
+ * step), override, ejection count and the detectors' running state. Not kept: the windows
+ * (BucketRing's export, stored apart), the local-fault estimates (30 s half-life, relearnt in
+ * seconds) and the cumulative totals of buckets that left the ring. Times that never happened
+ * (-Infinity) are null, since JSON has no -Infinity.
+ */
+export interface ChannelSnapshot {
+  id: string;
+  state: ChannelState;
+  override: OverrideView | null;
+  probeFails: number;
+  lastLiveSuccessAt: number | null;
+  lastProbeTimeoutAt: number | null;
+  lastFailedOrder: string | null;
+  unforgiven: number;
+  downOks: number;
+  lastExitAt: number | null;
+  relapseScore: number;
+  relapseAt: number;
+  lastForgiven: number;
+  latencySumMs: number;
+  unknownCodes: number;
+  late: number;
+  baselines: BaselinesSnapshot;
+  errors: [CusumSnapshot, CusumSnapshot];
+  liveLast: LastNSnapshot;
+  probeLast: LastNSnapshot;
+}
+
+const orNull = (t: number): number | null => (t === -Infinity ? null : t);
+const orNever = (t: number | null): number => t ?? -Infinity;
 export const SHORT = 0;
 export const LONG = 1;
 
@@ -123,6 +157,54 @@ export class ChannelHealth {
 
   setOverride(o: OverrideView | null): void {
     this.forced = o;
+  }
+
+  snapshot(): ChannelSnapshot {
+    return {
+      id: this.id,
+      state: { ...this.current },
+      override: this.forced && { ...this.forced },
+      probeFails: this.probeFails,
+      lastLiveSuccessAt: orNull(this.lastLiveSuccessAt),
+      lastProbeTimeoutAt: orNull(this.lastProbeTimeoutAt),
+      lastFailedOrder: this.lastFailedOrder ?? null,
+      unforgiven: this.unforgiven,
+      downOks: this.downOks,
+      lastExitAt: orNull(this.lastExitAt),
+      relapseScore: this.relapseScore,
+      relapseAt: this.relapseAt,
+      lastForgiven: this.lastForgiven,
+      latencySumMs: this.latencySumMs,
+      unknownCodes: this.unknownCodes,
+      late: this.late,
+      baselines: this.baselines.snapshot(),
+      errors: this.errors.snapshot(),
+      liveLast: this.liveLast.snapshot(),
+      probeLast: this.probeLast.snapshot(),
+    };
+  }
+
+  /** Take back what {@link snapshot} gave (windows apart: `ring.merge`). */
+  restore(s: ChannelSnapshot): void {
+    this.current = { ...s.state };
+    this.forced = s.override && { ...s.override };
+    this.probeFails = s.probeFails;
+    this.lastLiveSuccessAt = orNever(s.lastLiveSuccessAt);
+    this.lastProbeTimeoutAt = orNever(s.lastProbeTimeoutAt);
+    this.lastFailedOrder = s.lastFailedOrder ?? undefined;
+    this.unforgiven = s.unforgiven;
+    this.downOks = s.downOks;
+    this.lastExitAt = orNever(s.lastExitAt);
+    this.relapseScore = s.relapseScore;
+    this.relapseAt = s.relapseAt;
+    this.lastForgiven = s.lastForgiven;
+    this.latencySumMs = s.latencySumMs;
+    this.unknownCodes = s.unknownCodes;
+    this.late = s.late;
+    this.baselines.restore(s.baselines);
+    this.errors.restore(s.errors);
+    this.liveLast.restore(s.liveLast);
+    this.probeLast.restore(s.probeLast);
   }
 
   /** Count one outcome in the windows and totals; false (and counted late) when older than the longest window. */

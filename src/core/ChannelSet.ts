@@ -1,4 +1,5 @@
 import { ChannelHealth } from './ChannelHealth.ts';
+import type { EngineSnapshot, RestoreReport } from './EngineSnapshot.ts';
 import { EngineError } from './errors.ts';
 import { type EngineOptions, mergeDeep } from './options.ts';
 import { Pool } from './Pool.ts';
@@ -66,6 +67,44 @@ export class ChannelSet {
   view(id: string, now: number): ChannelView {
     const ch = this.get(id);
     return ch.view(now, this.poolOf(ch).weightOf(ch.id));
+  }
+
+  /** Every channel's and pool's part of an EngineSnapshot; windows brought up to `now` first, as a view does. */
+  snapshot(windows: boolean, now: number): Pick<EngineSnapshot, 'channels' | 'pools' | 'windows'> {
+    const snap: Pick<EngineSnapshot, 'channels' | 'pools' | 'windows'> = {
+      channels: this.list.map((ch) => ch.snapshot()),
+      pools: this.pools.map((p) => p.snapshot()),
+    };
+    if (windows) {
+      const w: NonNullable<EngineSnapshot['windows']> = {};
+      for (const ch of this.list) {
+        ch.ring.advanceTo(now);
+        w[ch.id] = ch.ring.export();
+      }
+      snap.windows = w;
+    }
+    return snap;
+  }
+
+  /** Take back the channels and pools of a snapshot (see Engine.restore); the rings must be fresh. */
+  restore(snap: Pick<EngineSnapshot, 'channels' | 'pools' | 'windows'>): RestoreReport {
+    const report: RestoreReport = { unknownChannels: [], unknownPools: [] };
+    for (const c of snap.channels) {
+      const ch = this.byId.get(c.id);
+      if (!ch) {
+        report.unknownChannels.push(c.id);
+        continue;
+      }
+      ch.restore(c);
+      const ring = snap.windows?.[c.id];
+      if (ring && ring.bucketMs === ch.ring.bucketMs) ch.ring.merge(ring);
+    }
+    for (const p of snap.pools) {
+      const pool = this.poolsById.get(p.id);
+      if (pool) pool.restore(p);
+      else report.unknownPools.push(p.id);
+    }
+    return report;
   }
 
   poolOf(ch: ChannelHealth): Pool {

@@ -6,6 +6,7 @@ import type { CodeClassifier } from './codes/index.ts';
 import { type DecisionListener, type DecisionLog, MemoryDecisionLog } from './DecisionLog.ts';
 import type { ChannelStateName, Decision, DecisionReason, Evidence } from './decision.ts';
 import { detect, detectOverTime } from './detectors/detect.ts';
+import { type EngineSnapshot, type RestoreReport, SNAPSHOT_VERSION } from './EngineSnapshot.ts';
 import { EngineError } from './errors.ts';
 import { type MaintenanceInput, MaintenancePlan, type Move } from './MaintenancePlan.ts';
 import type { EngineOptions } from './options.ts';
@@ -37,6 +38,8 @@ export interface EngineDeps {
   log?: DecisionLog;
   /** The in-memory log's epoch (ignored when `log` is given). */
   epoch?: string;
+  /** Called after a change no decision carries (a booking added or cancelled), so that a store can keep it. */
+  onChange?: () => void;
 }
 
 /**
@@ -51,13 +54,15 @@ export class Engine {
   private readonly log: DecisionLog;
   private readonly plan = new MaintenancePlan();
   private readonly set: ChannelSet;
+  private readonly changed: () => void;
   private lastTick: number;
 
   constructor(
     private readonly options: EngineOptions,
-    { clock, log, epoch }: EngineDeps,
+    { clock, log, epoch, onChange = () => {} }: EngineDeps,
   ) {
     this.clock = clock;
+    this.changed = onChange;
     this.log =
       log ?? new MemoryDecisionLog({ retain: options.decisionLog, ...(epoch && { epoch }) });
     this.lastTick = clock.now();
@@ -272,7 +277,9 @@ export class Engine {
 
   addMaintenance(m: MaintenanceInput): PlannedMaintenance {
     this.channel(m.channel);
-    return this.plan.add(m);
+    const booked = this.plan.add(m);
+    this.changed();
+    return booked;
   }
 
   removeMaintenance(id: string): PlannedMaintenance {
@@ -281,11 +288,41 @@ export class Engine {
     this.plan.delete(id);
     const ch = this.channel(m.channel);
     this.make(ch, this.clock.now(), this.plan.cancelled(m, ch.state, this.clock.now()));
+    this.changed();
     return m;
   }
 
   maintenance(): PlannedMaintenance[] {
     return this.plan.list();
+  }
+
+  // ---- restarts -------------------------------------------------------------------------------
+
+  /** The state a store keeps (see EngineSnapshot); the window buckets only when asked for. */
+  snapshot({ windows = false }: { windows?: boolean } = {}): EngineSnapshot {
+    const now = this.clock.now();
+    return {
+      version: SNAPSHOT_VERSION,
+      at: now,
+      ...this.set.snapshot(windows, now),
+      plan: this.plan.snapshot(),
+    };
+  }
+
+  /**
+   * Go on from a snapshot, before anything is recorded: states, detectors, shares, bookings and
+   * windows as they were. Time that passed since is applied by the next tick (an ejection that
+   * ended goes to trial calls, an expired override lapses). Channels and pools the configuration
+   * no longer has are reported, not restored; new ones start fresh.
+   */
+  restore(snap: EngineSnapshot): RestoreReport {
+    // A store checks the version before it hands a snapshot over: another one is a bug here.
+    if (snap.version !== SNAPSHOT_VERSION)
+      throw new RangeError(`snapshot version ${snap.version} is not ${SNAPSHOT_VERSION}`);
+    const report = this.set.restore(snap);
+    const bookings = snap.plan.bookings.filter((m) => this.set.has(m.channel));
+    this.plan.restore({ bookings, lastId: snap.plan.lastId });
+    return report;
   }
 
   // ---- reading --------------------------------------------------------------------------------

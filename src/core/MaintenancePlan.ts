@@ -101,8 +101,25 @@ export class MaintenancePlan {
     return { next: enter.probing(now, 'maintenance_end'), reason: 'maintenance_end', evidence };
   }
 
+  snapshot(): PlanSnapshot {
+    return { bookings: this.list(), lastId: this.lastId };
+  }
+
+  /** Take back a snapshot's bookings (over whatever is booked) and its id counter. */
+  restore(s: PlanSnapshot): void {
+    this.booked.clear();
+    for (const m of s.bookings) this.booked.set(m.id, { ...m });
+    this.lastId = Math.max(this.lastId, s.lastId);
+  }
+
   /** Every booking, soonest first. */
   list(): PlannedMaintenance[] {
     return [...this.booked.values()].sort((a, b) => a.from - b.from || a.id.localeCompare(b.id));
   }
+}
+
+export interface PlanSnapshot {
+  bookings: PlannedMaintenance[];
+  /** The last `mw-N` handed out, so that ids are never reused. */
+  lastId: number;
 }

@@ -122,6 +122,32 @@ export class Pool {
     this.lastReroute = now;
   }
 
+  /** Its shares and panic as published, for a store (null: never rerouted). */
+  snapshot(): PoolSnapshot {
+    return {
+      id: this.options.id,
+      weights: { ...this.shares },
+      panic: this.panicking,
+      reroutedAt: this.lastReroute === -Infinity ? null : this.lastReroute,
+    };
+  }
+
+  /**
+   * Take back the shares as they were published, so that a restart republishes nothing; when
+   * the configured members changed meanwhile, the shares are computed afresh instead.
+   */
+  restore(s: PoolSnapshot): void {
+    this.lastReroute = s.reroutedAt ?? -Infinity;
+    const ids = this.members.map((m) => m.id);
+    const same = ids.length === Object.keys(s.weights).length && ids.every((id) => id in s.weights);
+    if (!same) {
+      this.reweigh();
+      return;
+    }
+    this.shares = { ...s.weights };
+    this.panicking = s.panic;
+  }
+
   view(): PoolView {
     return {
       id: this.options.id,
@@ -130,4 +156,11 @@ export class Pool {
       panic: this.panicking,
     };
   }
+}
+
+export interface PoolSnapshot {
+  id: string;
+  weights: Record<string, number>;
+  panic: boolean;
+  reroutedAt: number | null;
 }

@@ -3,13 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type Clock, systemClock } from '../core/clock.ts';
-import { Engine } from '../core/Engine.ts';
+import type { Engine } from '../core/Engine.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { MonitorConfig } from '../config/loadConfig.ts';
 import { Prober } from '../probe/Prober.ts';
 import { probeOutcome } from '../probe/probeOutcome.ts';
 
 export { probeOutcome } from '../probe/probeOutcome.ts';
+import { engineOnStore } from '../store/engineOnStore.ts';
+import { MemoryStateStore } from '../store/MemoryStateStore.ts';
+import type { StateStore } from '../store/StateStore.ts';
+import { registerStoreMetrics } from '../store/storeMetrics.ts';
 import { RealScheduler } from '../time/RealScheduler.ts';
 import { createApp } from './createApp.ts';
 import { DecisionStream } from './DecisionStream.ts';
@@ -33,8 +37,13 @@ export interface StartMonitorOptions {
   log?: Logger;
   /** Used by probes and the faults relay; default globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
-  /** Fixes the epoch (tests); default a fresh UUID, since in-memory history starts anew. */
+  /** Fixes the epoch of the default in-memory store (tests). */
   epoch?: string;
+  /**
+   * Where decisions and state are kept (the CLI opens a DiskStateStore); the monitor restores
+   * from it, flushes it every config.state.flushMs and closes it. Default: in memory.
+   */
+  store?: StateStore;
   /** Include prom-client's process metrics; default true. */
   processMetrics?: boolean;
 }
@@ -62,11 +71,24 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   const scheduler = options.scheduler ?? new RealScheduler(options.clock ?? systemClock);
   const clock = options.clock ?? scheduler.clock;
   const log = options.log ?? createLogger({ clock });
-  const engine = new Engine(config.engine, {
-    clock,
-    ...(options.epoch && { epoch: options.epoch }),
-  });
-  for (const w of config.maintenance.windows) engine.addMaintenance(w);
+  const retain = config.engine.decisionLog;
+  const store = options.store ?? new MemoryStateStore({ retain, epoch: options.epoch });
+  const { engine, report } = engineOnStore(config.engine, { clock, store });
+  const r = store.recovery;
+  if (report || r.newEpoch !== 'empty')
+    log.info('state restored', {
+      epoch: engine.epoch,
+      seq: engine.seq,
+      newEpoch: r.newEpoch,
+      records: r.records,
+      skippedRecords: r.skippedRecords,
+      ...(report?.unknownChannels.length && { unknownChannels: report.unknownChannels }),
+    });
+  // Config windows already booked before the restart are not booked twice.
+  const booked = engine.maintenance();
+  for (const w of config.maintenance.windows)
+    if (!booked.some((m) => m.channel === w.channel && m.from === w.from && m.to === w.to))
+      engine.addMaintenance(w);
 
   const host = options.host ?? config.host;
   // Bound to loopback, the own origin is a loopback name: a DNS-rebinding page is refused.
@@ -77,6 +99,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     processMetrics: options.processMetrics ?? true,
     wsClients: () => stream?.clientCount ?? 0,
   });
+  registerStoreMetrics(metrics.registry, store);
   engine.onDecision((d) => {
     metrics.decision(d);
     log.info('decision', {
@@ -91,6 +114,8 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       ...(d.panic && { panic: true }),
     });
   });
+  // Time that passed while the monitor was not running: ejections ended, overrides lapsed.
+  engine.tick();
   stream = new DecisionStream({
     source: engine,
     scheduler,
@@ -139,10 +164,12 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     port = await listen(server, options.port ?? config.port, host);
   } catch (e) {
     await stream.close();
+    store.close();
     throw e;
   }
 
   const tick = scheduler.setInterval(() => engine.tick(), config.tickMs);
+  const flush = scheduler.setInterval(() => store.flush(), config.state.flushMs);
   const prober = new Prober({
     targets: config.probes,
     scheduler,
@@ -177,8 +204,10 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       closing ??= (async () => {
         prober.stop();
         tick.cancel();
+        flush.cancel();
         await stream!.close();
         await closeServer(server);
+        store.close();
       })();
       return closing;
     },

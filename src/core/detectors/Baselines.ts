@@ -55,6 +55,19 @@ export class Baselines {
     return this.rule;
   }
 
+  /** What has been learnt, for a store. */
+  snapshot(): BaselinesSnapshot {
+    return { risk: this.risk, timeouts: this.timeouts, p95: this.p95, watchedMs: this.watchedMs };
+  }
+
+  restore(s: BaselinesSnapshot): void {
+    this.risk = s.risk;
+    this.timeouts = s.timeouts;
+    this.p95 = s.p95;
+    this.watchedMs = s.watchedMs;
+    this.rule = timeoutRule(this.timeoutOptions, this.judgedTimeoutRate(), MAX_TIMEOUT_N);
+  }
+
   /** Fold `dt` ms of a healthy short window into the averages. */
   learn(h: HorizonTotals, dt: number): void {
     const counts = h.counts;
@@ -79,4 +92,11 @@ export class Baselines {
     this.timeouts = Math.max(t.baselineFloor, learnt);
     this.rule = timeoutRule(t, this.judgedTimeoutRate(), MAX_TIMEOUT_N);
   }
+}
+
+export interface BaselinesSnapshot {
+  risk: number;
+  timeouts: number;
+  p95: number;
+  watchedMs: number;
 }

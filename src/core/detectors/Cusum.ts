@@ -41,4 +41,17 @@ export class Cusum {
   reset(): void {
     this.value = this.runSamples = this.runFailures = 0;
   }
+
+  /** The statistic and its run, for a store: [value, runSamples, runFailures]. */
+  snapshot(): CusumSnapshot {
+    return [this.value, this.runSamples, this.runFailures];
+  }
+
+  restore([value, runSamples, runFailures]: CusumSnapshot): void {
+    this.value = value;
+    this.runSamples = runSamples;
+    this.runFailures = runFailures;
+  }
 }
+
+export type CusumSnapshot = [value: number, runSamples: number, runFailures: number];

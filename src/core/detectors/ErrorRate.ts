@@ -1,7 +1,7 @@
 import { round } from '../round.ts';
 import type { ErrorRateOptions } from '../options.ts';
 import type { Trip } from '../ChannelState.ts';
-import { Cusum } from './Cusum.ts';
+import { Cusum, type CusumSnapshot } from './Cusum.ts';
 
 /**
  * Technical failures (error, timeout, maintenance) against all health-judging outcomes, with two
@@ -47,5 +47,14 @@ export class ErrorRate {
   reset(): void {
     this.degraded.reset();
     this.down.reset();
+  }
+
+  snapshot(): [degraded: CusumSnapshot, down: CusumSnapshot] {
+    return [this.degraded.snapshot(), this.down.snapshot()];
+  }
+
+  restore([degraded, down]: [CusumSnapshot, CusumSnapshot]): void {
+    this.degraded.restore(degraded);
+    this.down.restore(down);
   }
 }

@@ -45,4 +45,29 @@ export class LastN {
   clear(): void {
     this.floor = this.pushed;
   }
+
+  snapshot(): LastNSnapshot {
+    return {
+      marks: Array.from(this.marks),
+      next: this.next,
+      pushed: this.pushed,
+      floor: this.floor,
+    };
+  }
+
+  /** Takes a snapshot of a LastN of the same n (a different n, from another build, starts empty). */
+  restore(s: LastNSnapshot): void {
+    if (s.marks.length !== this.n) return;
+    this.marks.set(s.marks);
+    this.next = s.next;
+    this.pushed = s.pushed;
+    this.floor = s.floor;
+  }
+}
+
+export interface LastNSnapshot {
+  marks: number[];
+  next: number;
+  pushed: number;
+  floor: number;
 }
