@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { missingPackages } from './missingPackages.ts';
 
 /** One `switchyard` command; its module loads lazily so that `monitor` never pays for the simulators and vice versa. */
@@ -37,8 +38,14 @@ export const MONITOR_COMMANDS: CommandTable = {
   },
 };
 
+/** The installed package's version, read through the package's own name (a clone resolves to itself). */
+export function version(): string {
+  return (createRequire(import.meta.url)('switchyard/package.json') as { version: string }).version;
+}
+
 export function usage(commands: CommandTable): string {
   return `usage: switchyard <command> [options]
+       switchyard --version
 
 commands:
 ${Object.entries(commands)
@@ -57,6 +64,10 @@ export async function main(argv: string[], commands: CommandTable): Promise<numb
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(usage(commands));
+    return 0;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${version()}\n`);
     return 0;
   }
   const entry = command === undefined ? undefined : commands[command];
