@@ -23,11 +23,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const out = join(root, `.dist-build-${process.pid}`);
-const tsc = join(
-  dirname(createRequire(import.meta.url).resolve('typescript/package.json')),
-  'bin',
-  'tsc',
-);
+const tsc = typescriptBin();
 
 const ASSETS = ['src/server/dashboard/assets', 'simulators/scenarios'];
 const FILES = [
@@ -63,4 +59,21 @@ try {
   rmSync(old, { recursive: true, force: true });
 } finally {
   rmSync(out, { recursive: true, force: true });
+}
+
+/**
+ * tsc from the devDependencies. Without them (`npm ci --omit=dev` in a clone) prepare builds
+ * nothing rather than failing the install; the bin then says that dist/ is missing.
+ */
+function typescriptBin() {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('typescript/package.json');
+    return join(dirname(pkg), 'bin', 'tsc');
+  } catch {
+    const prepare = process.env.npm_lifecycle_event === 'prepare';
+    process.stderr.write(
+      `switchyard build: typescript is not installed (dev dependencies omitted?); ${prepare ? 'dist/ not built' : 'run npm install first'}\n`,
+    );
+    process.exit(prepare ? 0 : 1);
+  }
 }
