@@ -27,6 +27,8 @@ let work: string;
 let clientDir: string;
 let monitorDir: string;
 let monitor: { child: ChildProcess; url: string; exited: Promise<number | null> };
+/** What the tarball holds. */
+let files: string[];
 /** Outcomes the clients reported (each flavour one). */
 let reports = 0;
 
@@ -96,7 +98,9 @@ beforeAll(async () => {
     ['pack', '--ignore-scripts', '--json', '--pack-destination', work],
     { cwd: ROOT, env },
   );
-  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  const { filename } = packed;
+  files = packed.files.map((f) => f.path);
   const tarball = join(work, filename);
   clientDir = join(work, 'client');
   monitorDir = join(work, 'monitor');
@@ -128,6 +132,24 @@ afterAll(async () => {
 });
 
 describe(`the packed tarball, installed offline in a fresh project, on Node ${process.version}`, () => {
+  it('the tarball holds the build, the bin and the docs: no sources, tests, benches or pictures', () => {
+    const top = [...new Set(files.map((f) => f.split('/')[0]))].sort();
+    expect(top).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'bin',
+      'dist',
+      'docs',
+      'package.json',
+    ]);
+    expect(files.filter((f) => /\.test\.|\.ts$|\.png$/.test(f) && !f.endsWith('.d.ts'))).toEqual(
+      [],
+    );
+    expect(files).toContain('dist/cjs/client/index.js');
+    expect(files).toContain('docs/CONTRACT.md');
+  });
+
   it('a client-only install is switchyard and ws, nothing else', async () => {
     const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
       cwd: clientDir,
