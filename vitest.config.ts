@@ -9,6 +9,7 @@ export default defineConfig({
       'dashboards/**/*.test.ts',
       'loadtests/**/*.test.ts',
     ],
+    globalSetup: ['test/package/buildDist.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled program in dist/: `npm run build` makes it (`npm install` in a clone runs it).
+import { existsSync } from 'node:fs';
 
-register();
-const { runProgram } = await import('../src/cli/main.ts');
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('switchyard: dist/ is not built; run "npm run build" in the clone\n');
+  process.exit(1);
+}
+const { runProgram } = await import(main.href);
 // The command table is composed outside src/: src/ never imports the simulators.
-const { COMMANDS } = await import('../simulators/cli/commands.ts');
+const { COMMANDS } = await import(
+  new URL('../dist/simulators/cli/commands.js', import.meta.url).href
+);
 // Not awaited: a command left waiting with nothing else alive must not end as an unsettled top-level await (exit 13).
 runProgram(COMMANDS);

@@ -21,7 +21,7 @@ const M = 60 * S;
 const H = 60 * M;
 
 /**
- * Retry delays after a failed delivery. WeChat and Alipay from their docs (CHANNEL-CODES.md);
+ * Retry delays after a failed delivery. WeChat and Alipay from their docs (docs/CHANNEL-CODES.md);
  * UnionPay and bank quick pay publish none, so they get a doubling schedule.
  */
 export const RETRY_SCHEDULES: Readonly<Record<Flavour, readonly number[]>> = {

@@ -1,6 +1,6 @@
 import type { Flavour } from '../../src/core/codes/index.ts';
 
-/** The raw codes a flavour answers with for each fate, as its real API spells them (see CHANNEL-CODES.md). */
+/** The raw codes a flavour answers with for each fate, as its real API spells them (see docs/CHANNEL-CODES.md). */
 export interface FlavourCodes {
   success: string;
   pending: string;

@@ -18,7 +18,7 @@ import { waitForSignal } from './waitForSignal.ts';
 export const MONITOR_USAGE = `usage: switchyard monitor [--config FILE] [--port N] [--host ADDR] [--insecure-no-auth]
                           [--state-dir DIR | --state memory]
 
-  --config FILE   YAML or JSON config (schema: src/config/config.schema.json);
+  --config FILE   YAML or JSON config (JSON Schema: switchyard/schemas/config.schema.json);
                   without it the built-in demo config (pools qr and card) is used
   --port N        listen port (env SWITCHYARD_PORT; config "port"; default 8080)
   --host ADDR     bind address (env SWITCHYARD_HOST; config "host"; default 127.0.0.1);
