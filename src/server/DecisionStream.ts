@@ -8,9 +8,9 @@ import {
   CLOSE_TRY_AGAIN_LATER,
   type ConnectionCapOptions,
   ConnectionCaps,
-  refuseUpgrade,
 } from './ConnectionCaps.ts';
 import { FanOut } from './FanOut.ts';
+import { HttpError } from './HttpError.ts';
 import { type Logger, silentLogger } from './Logger.ts';
 import {
   type ClientStats,
@@ -18,6 +18,7 @@ import {
   StreamClient,
   type StreamClientLimits,
 } from './StreamClient.ts';
+import { refuseUpgrade, streamQuery } from './streamRequest.ts';
 import { writeGuard } from './writeGuard.ts';
 
 /** What the stream reads from the engine (the Engine satisfies it). */
@@ -117,6 +118,10 @@ export class DecisionStream {
       clientTracking: false,
     });
     this.wss.on('error', (err) => log.warn('stream server error', { error: String(err) }));
+    // What streamQuery does not check before it (a malformed Sec-WebSocket-Protocol) is refused alike.
+    this.wss.on('wsClientError', (err: Error, socket: Duplex) =>
+      refuseUpgrade(socket, HttpError.invalid([{ path: 'headers', message: err.message }])),
+    );
     this.fanOut = new FanOut({
       targets: () => [...this.clients],
       slice: fanOutSlice,
@@ -157,24 +162,22 @@ export class DecisionStream {
     if (!this.originAllowed(origin, req.headers.host)) {
       refuseUpgrade(
         socket,
-        403,
-        'Forbidden',
-        'this Origin may not follow the stream: list it under allowedOrigins in the config',
+        new HttpError(
+          403,
+          'forbidden_origin',
+          'this Origin may not follow the stream: list it under allowedOrigins in the config',
+        ),
       );
       this.log.info('stream refused', { status: 403, origin: String(origin).slice(0, 100) });
       return true;
     }
-    const raw = url.searchParams.get('since');
-    let since: number | undefined;
-    if (raw !== null && raw !== '') {
-      since = Number(raw);
-      if (!Number.isSafeInteger(since) || since < 0) {
-        refuseUpgrade(socket, 400, 'Bad Request', 'since must be a non-negative integer seq');
-        this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
-        return true;
-      }
+    const query = streamQuery(req, url);
+    if (query instanceof HttpError) {
+      refuseUpgrade(socket, query);
+      this.log.info('stream refused', { status: 400, message: query.message.slice(0, 200) });
+      return true;
     }
-    const stats = url.searchParams.get('stats') !== '0';
+    const { since, stats } = query;
     const address = req.socket.remoteAddress ?? '';
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const full = this.caps.take(address);
