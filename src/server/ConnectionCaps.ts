@@ -1,5 +1,3 @@
-import type { Duplex } from 'node:stream';
-
 /** How many stream connections a monitor holds: past these, a new one is closed with 1013. */
 export interface ConnectionCapOptions {
   /** Stream connections in all. Default {@link DEFAULT_MAX_CLIENTS}: far below the process's file limit. */
@@ -46,11 +44,4 @@ export class ConnectionCaps {
     if (n === 1) this.byAddress.delete(address);
     else this.byAddress.set(address, n - 1);
   }
-}
-
-/** An HTTP answer to an upgrade request that will not be upgraded, then the socket closed. */
-export function refuseUpgrade(socket: Duplex, status: number, reason: string, message: string) {
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`,
-  );
 }

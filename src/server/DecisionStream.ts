@@ -8,9 +8,17 @@ import {
   CLOSE_TRY_AGAIN_LATER,
   type ConnectionCapOptions,
   ConnectionCaps,
-  refuseUpgrade,
 } from './ConnectionCaps.ts';
+import { FanOut } from './FanOut.ts';
+import { HttpError } from './HttpError.ts';
 import { type Logger, silentLogger } from './Logger.ts';
+import {
+  type ClientStats,
+  type Serialised,
+  StreamClient,
+  type StreamClientLimits,
+} from './StreamClient.ts';
+import { refuseUpgrade, streamQuery } from './streamRequest.ts';
 import { writeGuard } from './writeGuard.ts';
 
 /** What the stream reads from the engine (the Engine satisfies it). */
@@ -41,6 +49,8 @@ export interface DecisionStreamOptions extends ConnectionCapOptions {
   maxQueue?: number;
   /** How often backlogged clients are retried; default 50 ms. */
   flushIntervalMs?: number;
+  /** Sends made before a broadcast yields to the event loop (HTTP requests wait at most that long). Default 256. */
+  fanOutSlice?: number;
   /** Largest frame a client may send (we expect none); larger ones close the socket. Default 4 KiB. */
   maxClientFrameBytes?: number;
   /**
@@ -50,42 +60,27 @@ export interface DecisionStreamOptions extends ConnectionCapOptions {
   originAllowed?: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
-interface Client {
-  ws: WebSocket;
-  queue: Buffer[];
-  /** The backlog was dropped: the next thing this client gets is a fresh snapshot. */
-  resync: boolean;
-  alive: boolean;
-  /** Wants `stats` messages (default; `?stats=0` opts out, e.g. gateways that only follow decisions). */
-  stats: boolean;
-}
-
-/** Per-client figures for tests and diagnostics. */
-export interface ClientStats {
-  queued: number;
-  bufferedAmount: number;
-  resync: boolean;
-}
+export type { ClientStats } from './StreamClient.ts';
 
 /**
  * `WS /v1/stream`: a snapshot, then the decisions since `?since=` if still retained, then live
  * decisions in seq order and periodic `stats` (unless `?stats=0`). Each message is serialised once for all clients.
- * A client that cannot keep up gets a bounded queue; when it overflows its backlog is dropped and
- * it is sent a fresh snapshot, so a slow reader costs at most maxBufferedBytes + maxQueue messages.
+ * A client that cannot keep up gets a bounded queue (StreamClient); a broadcast to thousands goes
+ * out a slice at a time (FanOut), so that it never holds HTTP requests for long.
  */
 export class DecisionStream {
   readonly path: string;
   private readonly wss: WebSocketServer;
-  private readonly clients = new Set<Client>();
-  private readonly backlogged = new Set<Client>();
+  private readonly clients = new Set<StreamClient>();
+  private readonly backlogged = new Set<StreamClient>();
   private readonly timers: Timer[] = [];
   private readonly unsubscribe: () => void;
-  private readonly maxBufferedBytes: number;
-  private readonly maxQueue: number;
+  private readonly limits: StreamClientLimits;
   private readonly log: Logger;
   private readonly source: StreamSource;
   private readonly originAllowed: NonNullable<DecisionStreamOptions['originAllowed']>;
   private readonly caps: ConnectionCaps;
+  private readonly fanOut: FanOut<StreamClient>;
   /** Snapshots sent because a backlog overflowed, since start. */
   resyncs = 0;
 
@@ -99,6 +94,7 @@ export class DecisionStream {
     maxBufferedBytes = 1_048_576,
     maxQueue = 1000,
     flushIntervalMs = 50,
+    fanOutSlice = 256,
     maxClientFrameBytes = 4096,
     originAllowed = writeGuard().originAllowed,
     maxClients,
@@ -109,8 +105,12 @@ export class DecisionStream {
     this.originAllowed = originAllowed;
     this.log = log;
     this.path = path;
-    this.maxBufferedBytes = maxBufferedBytes;
-    this.maxQueue = maxQueue;
+    this.limits = {
+      maxBufferedBytes,
+      maxQueue,
+      backlogged: (c) => this.backlogged.add(c),
+      resynced: () => this.resyncs++,
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: maxClientFrameBytes,
@@ -118,9 +118,25 @@ export class DecisionStream {
       clientTracking: false,
     });
     this.wss.on('error', (err) => log.warn('stream server error', { error: String(err) }));
-    this.unsubscribe = source.onDecision((d) =>
-      this.broadcast(Buffer.from(JSON.stringify(d)), false),
+    // What streamQuery does not check before it (a malformed Sec-WebSocket-Protocol) is refused alike.
+    this.wss.on('wsClientError', (err: Error, socket: Duplex) =>
+      refuseUpgrade(socket, HttpError.invalid([{ path: 'headers', message: err.message }])),
     );
+    this.fanOut = new FanOut({
+      targets: () => [...this.clients],
+      slice: fanOutSlice,
+      maxItems: maxQueue,
+      overflow: () => {
+        // Too far behind: each client gets one snapshot, serialised once when the delivery starts.
+        let snap: Serialised | undefined;
+        return (c) => c.resyncWith(() => (snap ??= this.serialisedSnapshot()));
+      },
+      onError: (e) => log.warn('stream send failed', { error: String(e) }),
+    });
+    this.unsubscribe = source.onDecision((d) => {
+      const data = Buffer.from(JSON.stringify(d));
+      this.fanOut.push((c) => c.decision(d.seq, data));
+    });
     this.timers.push(
       scheduler.setInterval(() => this.sendStats(scheduler.clock.now()), statsIntervalMs),
     );
@@ -133,11 +149,7 @@ export class DecisionStream {
   }
 
   clientStats(): ClientStats[] {
-    return [...this.clients].map((c) => ({
-      queued: c.queue.length,
-      bufferedAmount: c.ws.bufferedAmount,
-      resync: c.resync,
-    }));
+    return [...this.clients].map((c) => c.figures());
   }
 
   /** For the http server's `upgrade` event; returns false when the path is not the stream's. */
@@ -150,24 +162,22 @@ export class DecisionStream {
     if (!this.originAllowed(origin, req.headers.host)) {
       refuseUpgrade(
         socket,
-        403,
-        'Forbidden',
-        'this Origin may not follow the stream: list it under allowedOrigins in the config',
+        new HttpError(
+          403,
+          'forbidden_origin',
+          'this Origin may not follow the stream: list it under allowedOrigins in the config',
+        ),
       );
       this.log.info('stream refused', { status: 403, origin: String(origin).slice(0, 100) });
       return true;
     }
-    const raw = url.searchParams.get('since');
-    let since: number | undefined;
-    if (raw !== null && raw !== '') {
-      since = Number(raw);
-      if (!Number.isSafeInteger(since) || since < 0) {
-        refuseUpgrade(socket, 400, 'Bad Request', 'since must be a non-negative integer seq');
-        this.log.info('stream refused', { status: 400, since: raw.slice(0, 40) });
-        return true;
-      }
+    const query = streamQuery(req, url);
+    if (query instanceof HttpError) {
+      refuseUpgrade(socket, query);
+      this.log.info('stream refused', { status: 400, message: query.message.slice(0, 200) });
+      return true;
     }
-    const stats = url.searchParams.get('stats') !== '0';
+    const { since, stats } = query;
     const address = req.socket.remoteAddress ?? '';
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const full = this.caps.take(address);
@@ -185,7 +195,7 @@ export class DecisionStream {
   }
 
   private accept(ws: WebSocket, address: string, since: number | undefined, stats: boolean): void {
-    const client: Client = { ws, queue: [], resync: false, alive: true, stats };
+    const client = new StreamClient(ws, stats, this.limits);
     this.clients.add(client);
     ws.on('pong', () => {
       client.alive = true;
@@ -197,18 +207,19 @@ export class DecisionStream {
       this.caps.release(address);
       this.clients.delete(client);
       this.backlogged.delete(client);
-      client.queue = [];
+      client.forget();
     });
     // Snapshot, replay and subscription happen in one synchronous step: no decision can fall between.
     const snap = this.snapshot();
-    this.send(client, Buffer.from(JSON.stringify(snap)), false);
+    client.send(Buffer.from(JSON.stringify(snap)), false);
     if (since !== undefined && since < snap.seq) {
       const missed = this.source.decisions(since);
       if (missed)
         for (const d of missed)
           if (d.seq > since && d.seq <= snap.seq)
-            this.send(client, Buffer.from(JSON.stringify(d)), false);
+            client.send(Buffer.from(JSON.stringify(d)), false);
     }
+    client.seq = snap.seq;
   }
 
   private snapshot() {
@@ -221,51 +232,15 @@ export class DecisionStream {
     };
   }
 
-  private broadcast(data: Buffer, droppable: boolean): void {
-    for (const c of this.clients) this.send(c, data, droppable);
-  }
-
-  private broadcastStats(data: Buffer): void {
-    for (const c of this.clients) if (c.stats) this.send(c, data, true);
-  }
-
-  /** Droppable messages (stats) are never queued: a backlogged client simply misses them. */
-  private send(c: Client, data: Buffer, droppable: boolean): void {
-    if (c.ws.readyState !== 1) return;
-    if (c.resync) return;
-    if (c.queue.length === 0 && c.ws.bufferedAmount <= this.maxBufferedBytes) {
-      c.ws.send(data, { binary: false });
-      return;
-    }
-    if (droppable) return;
-    if (c.queue.length >= this.maxQueue) {
-      c.queue = [];
-      c.resync = true;
-      this.resyncs++;
-    } else {
-      c.queue.push(data);
-    }
-    this.backlogged.add(c);
+  private serialisedSnapshot(): Serialised {
+    const snap = this.snapshot();
+    return { seq: snap.seq, data: Buffer.from(JSON.stringify(snap)) };
   }
 
   private flushBacklogged(): void {
-    for (const c of this.backlogged) {
-      if (c.ws.readyState !== 1) {
-        this.backlogged.delete(c);
-        continue;
-      }
-      if (c.resync) {
-        // Half the limit, so that a client hovering at the edge is not re-snapshotted every tick.
-        if (c.ws.bufferedAmount > this.maxBufferedBytes / 2) continue;
-        c.resync = false;
-        c.ws.send(Buffer.from(JSON.stringify(this.snapshot())), { binary: false });
-        this.backlogged.delete(c);
-        continue;
-      }
-      while (c.queue.length && c.ws.bufferedAmount <= this.maxBufferedBytes)
-        c.ws.send(c.queue.shift()!, { binary: false });
-      if (!c.queue.length) this.backlogged.delete(c);
-    }
+    let snap: Serialised | undefined;
+    for (const c of this.backlogged)
+      if (c.flush(() => (snap ??= this.serialisedSnapshot()))) this.backlogged.delete(c);
   }
 
   private sendStats(at: number): void {
@@ -273,28 +248,33 @@ export class DecisionStream {
     const channels = this.source
       .channels()
       .map(({ id, state, weight, windows }) => ({ id, state, weight, windows }));
-    this.broadcastStats(Buffer.from(JSON.stringify({ type: 'stats', at, channels })));
+    const data = Buffer.from(JSON.stringify({ type: 'stats', at, channels }));
+    this.fanOut.push((c) => {
+      if (c.wantsStats) c.send(data, true);
+    }, 'stats');
   }
 
   private ping(at: number): void {
     // Decision-only clients would otherwise hear nothing in a quiet hour: a heartbeat with the
     // current seq lets them tell a silent monitor from a dead connection.
     const heartbeat = Buffer.from(JSON.stringify({ type: 'heartbeat', seq: this.source.seq, at }));
-    for (const c of this.clients) {
+    this.fanOut.push((c) => {
+      if (!c.open) return;
       if (!c.alive) {
         this.log.info('stream client dropped', { reason: 'no pong' });
         c.ws.terminate();
-        continue;
+        return;
       }
       c.alive = false;
       c.ws.ping();
-      if (!c.stats) this.send(c, heartbeat, true);
-    }
+      if (!c.wantsStats) c.send(heartbeat, true);
+    }, 'ping');
   }
 
   /** Stops the timers and closes every client with 1001 (going away). */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.fanOut.stop();
     for (const t of this.timers) t.cancel();
     const closing = [...this.clients].map(
       (c) =>

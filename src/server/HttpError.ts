@@ -48,11 +48,13 @@ export class HttpError extends Error {
         return new HttpError(404, 'unknown_channel', e.message);
       case 'unknown_maintenance':
         return new HttpError(404, 'unknown_maintenance', e.message);
+      // A 400 names its field, as a body check's does: an override's end, else the body.
       case 'bad_override':
+        return HttpError.invalid([{ path: 'until', message: e.message }]);
       case 'bad_maintenance':
       case 'bad_option':
       case 'unknown_pool':
-        return new HttpError(400, 'invalid_request', e.message);
+        return HttpError.invalid([{ path: '', message: e.message }]);
     }
   }
 
