@@ -27,19 +27,38 @@ export interface MemoryDecisionLogOptions {
   /** Decisions kept for replay; the log trims to this many once it holds twice as many. */
   retain: number;
   epoch?: string;
+  /** The newest decision a store held: numbering goes on from it. */
+  seq?: number;
+  /** The decisions a store held, oldest first, contiguous, the last one `seq`. */
+  kept?: Decision[];
+  /** Makes a numbered decision durable; listeners hear of it only once this has returned. */
+  persist?: (decision: Decision) => void;
 }
 
-/** The decision log of one process: tests, `--virtual` runs, benches, `--state memory`. */
+/**
+ * The decision log kept in memory: alone for tests, `--virtual` runs, benches and `--state
+ * memory`; with `persist` and what a store held, the log of a StateStore.
+ */
 export class MemoryDecisionLog implements DecisionLog {
   readonly epoch: string;
   private readonly retain: number;
-  private readonly kept: Decision[] = [];
+  private readonly kept: Decision[];
   private readonly listeners: DecisionListener[] = [];
-  private last = 0;
+  private readonly persist: ((decision: Decision) => void) | undefined;
+  private last: number;
 
-  constructor({ retain, epoch = globalThis.crypto.randomUUID() }: MemoryDecisionLogOptions) {
+  constructor({
+    retain,
+    epoch = globalThis.crypto.randomUUID(),
+    seq = 0,
+    kept = [],
+    persist,
+  }: MemoryDecisionLogOptions) {
     this.retain = retain;
     this.epoch = epoch;
+    this.last = seq;
+    this.kept = kept.slice(-retain);
+    this.persist = persist;
   }
 
   get seq(): number {
@@ -52,6 +71,7 @@ export class MemoryDecisionLog implements DecisionLog {
 
   append(decision: Decision): Decision {
     decision.seq = ++this.last;
+    this.persist?.(decision);
     this.kept.push(decision);
     // Trimmed in halves, so an append costs O(1) amortised.
     if (this.kept.length > 2 * this.retain) this.kept.splice(0, this.kept.length - this.retain);
@@ -64,6 +84,11 @@ export class MemoryDecisionLog implements DecisionLog {
     if (since < first - 1) return null;
     const start = Math.max(0, since - first + 1);
     return this.kept.slice(start, start + Math.min(limit, this.kept.length));
+  }
+
+  /** The retained decisions, at most `retain` of them (what a snapshot keeps). */
+  retained(): Decision[] {
+    return this.kept.slice(-this.retain);
   }
 
   subscribe(listener: DecisionListener): () => void {

@@ -17,7 +17,7 @@ import {
   type StoreRecord,
 } from './records.ts';
 import type { Recovery, StateSource, StateStore, StoreStats } from './StateStore.ts';
-import { StoredDecisionLog } from './StoredDecisionLog.ts';
+import { MemoryDecisionLog } from '../core/DecisionLog.ts';
 import { StoreError } from './StoreError.ts';
 import { nodeFs, type StoreFs } from './StoreFs.ts';
 import { changedBuckets, type StoredBucket, toStored } from './windowBuckets.ts';
@@ -49,7 +49,7 @@ const stateKey = (s: EngineSnapshot) => JSON.stringify([s.channels, s.pools, s.p
  * reads back every intact record (damage is skipped and set aside) and writes a fresh base.
  */
 export class DiskStateStore implements StateStore {
-  readonly log: StoredDecisionLog;
+  readonly log: MemoryDecisionLog;
   readonly restored: EngineSnapshot | null;
   readonly recovery: Recovery;
   private readonly fs: StoreFs;
@@ -82,7 +82,7 @@ export class DiskStateStore implements StateStore {
     this.restored = st.state;
     this.gen = st.gen;
     this.bucketMs = st.bucketMs;
-    this.log = new StoredDecisionLog({
+    this.log = new MemoryDecisionLog({
       retain: o.retain,
       epoch,
       seq: st.seq,

@@ -7,7 +7,7 @@ import {
   type StateStore,
   type StoreStats,
 } from './StateStore.ts';
-import { StoredDecisionLog } from './StoredDecisionLog.ts';
+import { MemoryDecisionLog } from '../core/DecisionLog.ts';
 
 /**
  * What a memory store keeps: the process's own heap. A monitor with `--state memory` gets a new
@@ -31,7 +31,7 @@ export interface MemoryStateStoreOptions {
 
 /** The StateStore of tests, `--virtual` runs, benches and `--state memory`. */
 export class MemoryStateStore implements StateStore {
-  readonly log: StoredDecisionLog;
+  readonly log: MemoryDecisionLog;
   readonly restored: EngineSnapshot | null;
   readonly recovery: Recovery;
   private readonly backing: MemoryBacking;
@@ -47,7 +47,7 @@ export class MemoryStateStore implements StateStore {
     backing.epoch ??= epoch ?? globalThis.crypto.randomUUID();
     this.restored =
       backing.state && structuredClone({ ...backing.state, windows: backing.windows });
-    this.log = new StoredDecisionLog({
+    this.log = new MemoryDecisionLog({
       retain,
       epoch: backing.epoch,
       seq: backing.seq,
