@@ -12,13 +12,13 @@ import { RealScheduler } from '../../src/time/RealScheduler.ts';
 import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
 import type { Checkout, OrderResult, Strategy } from '../checkout/types.ts';
 import { createSimulation, type Simulation } from '../createSimulation.ts';
-import { toFaultInput } from '../faults/faultSpec.ts';
 import { createSimulatorApp } from '../http/createSimulatorApp.ts';
 import { HttpChannels } from '../http/HttpChannels.ts';
 import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 import type { ScenarioReport } from './Report.ts';
 import { orderFacts } from './orderFacts.ts';
-import { plannedFaultId, type Scenario } from './Scenario.ts';
+import type { Scenario } from './Scenario.ts';
+import { bookMaintenance, injectFaults } from './scheduleScenario.ts';
 import {
   checkoutReport,
   type CheckoutFactory,
@@ -120,27 +120,8 @@ export async function runRealtime(
     await s.sleep(300);
 
     const t0 = s.clock.now() + 200;
-    for (const m of scenario.maintenance)
-      monitor.engine.addMaintenance({
-        channel: m.channel,
-        from: t0 + m.atMs,
-        to: t0 + m.atMs + m.forMs,
-        leadMs: m.leadMs,
-        reason: 'planned',
-      });
-    for (const sim of sims.values()) {
-      for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
-      for (const [i, m] of scenario.maintenance.entries())
-        sim.faults.add({
-          id: plannedFaultId(m.channel, i),
-          channel: m.channel,
-          kind: 'maintenance',
-          from: t0 + m.atMs,
-          to: t0 + m.atMs + m.forMs,
-          source: 'scenario',
-          note: 'planned',
-        });
-    }
+    bookMaintenance(monitor.engine, scenario, t0);
+    for (const sim of sims.values()) injectFaults(sim.faults, scenario, t0);
 
     const runs: {
       strategy: Strategy;

@@ -14,11 +14,11 @@ import { checkoutRoutes } from '../checkout/checkoutRoutes.ts';
 import { createCheckout } from '../checkout/createCheckout.ts';
 import type { Checkout, Order, OrderResult, Strategy } from '../checkout/types.ts';
 import { createSimulation, type Simulation } from '../createSimulation.ts';
-import { toFaultInput } from '../faults/faultSpec.ts';
 import { TrafficGenerator } from '../traffic/TrafficGenerator.ts';
 import { orderFacts, settlementFigures } from './orderFacts.ts';
 import type { CheckoutReport, ScenarioReport, StrategyReport } from './Report.ts';
-import { plannedFaultId, type Scenario } from './Scenario.ts';
+import type { Scenario } from './Scenario.ts';
+import { bookMaintenance, injectFaults } from './scheduleScenario.ts';
 import { scoreRun } from './score.ts';
 
 /** A fixed start instant, so that a virtual report never depends on the wall clock. */
@@ -85,14 +85,7 @@ export async function runVirtual(
   });
   const decisions: Decision[] = [];
   engine.onDecision((d) => decisions.push(d));
-  for (const m of scenario.maintenance)
-    engine.addMaintenance({
-      channel: m.channel,
-      from: t0 + m.atMs,
-      to: t0 + m.atMs + m.forMs,
-      leadMs: m.leadMs,
-      reason: 'planned',
-    });
+  bookMaintenance(engine, scenario, t0);
   s.setInterval(() => engine.tick(), tickMs);
 
   const orders = scenario.traffic
@@ -116,18 +109,7 @@ export async function runVirtual(
       channels: scenario.channels,
       customerDeclines: (id) => decliners.has(id),
     });
-    for (const spec of scenario.faults) sim.faults.add(toFaultInput(spec, t0, 'scenario'));
-    for (const [i, m] of scenario.maintenance.entries()) {
-      sim.faults.add({
-        id: plannedFaultId(m.channel, i),
-        channel: m.channel,
-        kind: 'maintenance',
-        from: t0 + m.atMs,
-        to: t0 + m.atMs + m.forMs,
-        source: 'scenario',
-        note: 'planned',
-      });
-    }
+    injectFaults(sim.faults, scenario, t0);
     simulations.set(strategy, sim);
     if (!scenario.traffic) continue;
     const client =
