@@ -1,4 +1,4 @@
-import type { ChannelStateName, DecisionReason, Evidence } from '../../src/core/decision.ts';
+import type { ChannelStateName, Decision, DecisionReason } from '../../src/core/decision.ts';
 import type { FaultKind, FaultScope } from '../faults/Fault.ts';
 import type { SettlementFigures } from './orderFacts.ts';
 
@@ -45,18 +45,7 @@ export interface RecoveryReport {
 }
 
 /** One decision of the run as the monitor published it, `at` in ms from the start. */
-export interface TimelineEntry {
-  seq: number;
-  at: number;
-  channel: string;
-  pool: string;
-  from: ChannelStateName;
-  to: ChannelStateName;
-  reason: DecisionReason;
-  evidence: Evidence;
-  weights: Record<string, number>;
-  panic?: boolean;
-}
+export type TimelineEntry = Omit<Decision, 'type'>;
 
 export interface SwitchReport {
   at: number;
